@@ -1,0 +1,43 @@
+# medtalk: `make demo` and `make test` set everything up on a fresh Debian
+# machine (apt packages, .venv, pinned Python packages) and are idempotent.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+SYSTEM_PACKAGES := espeak-ng libespeak-ng1 ffmpeg
+DEMO_AUDIO := examples/hello.wav
+DEMO_OUT := out/demo
+
+.PHONY: setup system demo test model dataset results benchmark clean
+
+setup: system $(VENV)/.installed
+
+# apt-get only when something is missing, so a ready machine needs no root.
+system:
+	@missing=""; \
+	command -v espeak-ng >/dev/null || missing="$$missing espeak-ng"; \
+	command -v ffmpeg >/dev/null || missing="$$missing ffmpeg"; \
+	ldconfig -p | grep -q 'libespeak-ng.so' || missing="$$missing libespeak-ng1"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(SYSTEM_PACKAGES); \
+	fi
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+demo: setup
+	@mkdir -p $(DEMO_OUT)
+	$(BIN)/medtalk synth say "Hello there, it is so wonderful to see you again." --emotion happy --seed 1 -o $(DEMO_OUT)/hello.wav --force
+	$(BIN)/medtalk preview $(DEMO_OUT)/hello.txt --audio $(DEMO_OUT)/hello.wav -o $(DEMO_OUT)/hello.mp4 --force
+	@echo "demo: wrote $(DEMO_OUT)/hello.mp4 (and the rig next to it)"
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf out .pytest_cache

@@ -1,0 +1,55 @@
+"""Audio input and output: any format ffmpeg reads, at 16 kHz mono float32."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import wave
+from pathlib import Path
+
+import numpy as np
+
+from medtalk.errors import MedtalkError
+from medtalk.files import atomic_output
+
+SAMPLE_RATE = 16000  # Hz, what every model and feature here expects
+
+
+def _ffmpeg() -> str:
+    exe = shutil.which("ffmpeg")
+    if exe is None:
+        raise MedtalkError("ffmpeg is not installed (run `make setup` or `apt-get install ffmpeg`)")
+    return exe
+
+
+def load_audio(path: Path | str, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
+    """Decode any audio file to mono float32 in [-1, 1] at ``sample_rate``: ``(N,)``."""
+    path = Path(path)
+    if not path.is_file():
+        raise MedtalkError(f"{path}: no such file")
+    cmd = [
+        _ffmpeg(), "-nostdin", "-v", "error", "-i", str(path),
+        "-map", "0:a:0", "-f", "f32le", "-ac", "1", "-ar", str(sample_rate), "-",
+    ]
+    proc = subprocess.run(cmd, capture_output=True)
+    if proc.returncode != 0:
+        reason = proc.stderr.decode(errors="replace").strip().splitlines()
+        detail = reason[-1] if reason else "ffmpeg failed"
+        raise MedtalkError(f"{path}: not readable as audio ({detail})")
+    samples = np.frombuffer(proc.stdout, dtype=np.float32).copy()
+    if samples.size == 0:
+        raise MedtalkError(f"{path}: the audio is empty")
+    return np.nan_to_num(samples, nan=0.0, posinf=0.0, neginf=0.0)
+
+
+def write_wav(path: Path | str, samples: np.ndarray, sample_rate: int = SAMPLE_RATE, force: bool = False) -> Path:
+    """Write mono 16-bit PCM WAV atomically."""
+    path = Path(path)
+    pcm = (np.clip(samples, -1.0, 1.0) * 32767.0).round().astype("<i2")
+    with atomic_output(path, force) as tmp:
+        with wave.open(str(tmp), "wb") as wav:
+            wav.setnchannels(1)
+            wav.setsampwidth(2)
+            wav.setframerate(sample_rate)
+            wav.writeframes(pcm.tobytes())
+    return path

@@ -1,0 +1,49 @@
+"""The ``medtalk`` command: a thin argparse layer over the library.
+
+Each sub-command lives in its own module here with ``register(subparsers)``;
+modules import heavy libraries (torch, mediapipe) inside their ``run`` only, so
+``medtalk --help`` stays instant. Errors are one line on stderr: exit 2 for bad
+input (:class:`MedtalkError`), 1 for an internal error, 130 when interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import pkgutil
+import sys
+
+from medtalk import __version__
+from medtalk.errors import MedtalkError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="medtalk", description="Speech to expressive MetaHuman facial animation."
+    )
+    parser.add_argument("--version", action="version", version=f"medtalk {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):  # shared helpers, not commands
+            continue
+        importlib.import_module(f"{__name__}.{info.name}").register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except MedtalkError as err:
+        print(f"medtalk: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("medtalk: interrupted", file=sys.stderr)
+        return 130
+    except Exception as err:  # a bug: one line for users, the traceback on request
+        if os.environ.get("MEDTALK_DEBUG"):
+            raise
+        print(f"medtalk: internal error: {type(err).__name__}: {err} (set MEDTALK_DEBUG=1 for details)", file=sys.stderr)
+        return 1

@@ -1,0 +1,44 @@
+"""Writing output files safely: never half-written, never clobbering without --force."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from medtalk.errors import MedtalkError
+
+
+def check_writable(path: Path, force: bool = False) -> None:
+    """Fail early, in one line, if ``path`` cannot or must not be written."""
+    if path.exists() and not force:
+        raise MedtalkError(f"{path} exists (use --force to overwrite)")
+    if path.is_dir():
+        raise MedtalkError(f"{path} is a directory")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise MedtalkError(f"cannot write {path}: folder {parent} does not exist")
+    if not os.access(parent, os.W_OK):
+        raise MedtalkError(f"cannot write {path}: folder {parent} is not writable")
+
+
+@contextmanager
+def atomic_output(path: Path, force: bool = False, check: bool = True) -> Iterator[Path]:
+    """Yield a temporary path next to ``path``; rename it into place on success.
+
+    On any error the temporary file is removed, so a failed run leaves nothing.
+    """
+    path = Path(path)
+    if check:
+        check_writable(path, force)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp" + path.suffix, dir=path.parent or ".")
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, path)
+    except BaseException:
+        tmp_path.unlink(missing_ok=True)
+        raise

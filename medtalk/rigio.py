@@ -1,0 +1,175 @@
+"""Reading and writing rig files: EmoFace ``.txt``, ``.csv``, ``.json`` and ``.npz``.
+
+- ``.txt``: one row per frame, 174 comma-separated values, no header (EmoFace);
+  the frame rate is not stored, 60 fps unless told otherwise.
+- ``.csv``: a header ``time`` + control names, one row per frame.
+- ``.json``: ``{"fps", "controls", "frames", "metadata"}``.
+- ``.npz``: arrays ``values``, ``fps``, ``controls`` and ``metadata`` (JSON text).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+
+from medtalk.errors import MedtalkError
+from medtalk.files import atomic_output
+from medtalk.rig import CONTROL_NAMES, DEFAULT_FPS, NUM_CONTROLS, RigSequence, index
+
+RIG_EXTENSIONS = (".txt", ".csv", ".json", ".npz")
+
+
+def _extension(path: Path) -> str:
+    ext = path.suffix.lower()
+    if ext not in RIG_EXTENSIONS:
+        raise MedtalkError(f"{path}: unknown rig format {ext or '(none)'}; use one of {', '.join(RIG_EXTENSIONS)}")
+    return ext
+
+
+def _parse_rows(lines: list[str], source: str, first_line: int) -> np.ndarray:
+    """Parse comma-separated rows, naming the first bad line and cell on error."""
+    try:  # fast path; the slow loop below only runs to explain a failure
+        fast = np.loadtxt(io.StringIO("\n".join(lines)), delimiter=",", ndmin=2, dtype=np.float32)
+        if fast.shape[1] == NUM_CONTROLS and fast.shape[0] > 0:
+            return fast
+    except ValueError:
+        pass
+    rows = []
+    for n, line in enumerate(lines, start=first_line):
+        if not line.strip():
+            continue
+        cells = line.strip().rstrip(",").split(",")
+        if len(cells) != NUM_CONTROLS:
+            raise MedtalkError(f"{source}: line {n} has {len(cells)} values, expected {NUM_CONTROLS}")
+        try:
+            rows.append([float(c) for c in cells])
+        except ValueError:
+            bad = next(c for c in cells if not _is_float(c))
+            raise MedtalkError(f"{source}: line {n} has a non-numeric value {bad.strip()!r}") from None
+    if not rows:
+        raise MedtalkError(f"{source}: no frames")
+    return np.asarray(rows, dtype=np.float32)
+
+
+def _is_float(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+def _read_txt(path: Path, fps: float | None) -> RigSequence:
+    text = path.read_text()
+    return RigSequence(_parse_rows(text.splitlines(), str(path), 1), fps or DEFAULT_FPS)
+
+
+def _read_csv(path: Path, fps: float | None) -> RigSequence:
+    lines = path.read_text().splitlines()
+    if not lines:
+        raise MedtalkError(f"{path}: empty file")
+    header = [h.strip() for h in next(csv.reader([lines[0]]))]
+    names = header[1:] if header and header[0] == "time" else header
+    try:
+        order = np.array([index(n) for n in names])
+    except MedtalkError as err:
+        raise MedtalkError(f"{path}: {err}") from None
+    if len(set(order.tolist())) != NUM_CONTROLS:
+        raise MedtalkError(f"{path}: header names {len(set(order.tolist()))} distinct controls, expected {NUM_CONTROLS}")
+    body = []
+    for n, line in enumerate(lines[1:], start=2):
+        cells = line.split(",")
+        body.append(",".join(cells[1:]) if header[0] == "time" else line)
+    values = _parse_rows(body, str(path), 2)
+    out = np.empty_like(values)
+    out[:, order] = values
+    if fps is None and header[0] == "time" and len(lines) > 2:
+        times = np.array([float(line.split(",")[0]) for line in lines[1:] if line.strip()])
+        step = np.median(np.diff(times)) if len(times) > 1 else 0
+        fps = round(1.0 / step, 3) if step > 0 else None
+    return RigSequence(out, fps or DEFAULT_FPS)
+
+
+def _read_json(path: Path, fps: float | None) -> RigSequence:
+    try:
+        doc = json.loads(path.read_text())
+        frames = np.asarray(doc["frames"], dtype=np.float32)
+        names = doc.get("controls", list(CONTROL_NAMES))
+    except (ValueError, KeyError, TypeError) as err:
+        raise MedtalkError(f"{path}: not a medtalk rig JSON ({err})") from None
+    if list(names) != list(CONTROL_NAMES):
+        if len(names) != NUM_CONTROLS or frames.ndim != 2:
+            raise MedtalkError(f"{path}: expected {NUM_CONTROLS} controls, got {len(names)}")
+        reordered = np.empty_like(frames)
+        reordered[:, [index(n) for n in names]] = frames
+        frames = reordered
+    return RigSequence(frames, fps or float(doc.get("fps", DEFAULT_FPS)), dict(doc.get("metadata", {})))
+
+
+def _read_npz(path: Path, fps: float | None) -> RigSequence:
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            values = data["values"]
+            stored_fps = float(data["fps"]) if "fps" in data else DEFAULT_FPS
+            metadata = json.loads(str(data["metadata"])) if "metadata" in data else {}
+    except (ValueError, KeyError, OSError) as err:
+        raise MedtalkError(f"{path}: not a medtalk rig NPZ ({err})") from None
+    return RigSequence(values, fps or stored_fps, metadata)
+
+
+_READERS = {".txt": _read_txt, ".csv": _read_csv, ".json": _read_json, ".npz": _read_npz}
+
+
+def read_rig(path: Path, fps: float | None = None) -> RigSequence:
+    """Read a rig file; errors are one-line :class:`MedtalkError` naming the problem."""
+    ext = _extension(path)
+    if not path.is_file():
+        raise MedtalkError(f"{path}: no such file")
+    try:
+        return _READERS[ext](path, fps)
+    except UnicodeDecodeError:
+        raise MedtalkError(f"{path}: not a text rig file") from None
+    except MedtalkError as err:
+        msg = str(err)
+        raise MedtalkError(msg if msg.startswith(str(path)) else f"{path}: {msg}") from None
+
+
+def format_rows(values: np.ndarray, times: np.ndarray | None = None) -> str:
+    """Rows of comma-separated values with 6 decimals (the EmoFace precision)."""
+    buf = io.StringIO()
+    data = values if times is None else np.column_stack([times, values])
+    np.savetxt(buf, data, fmt="%.6f", delimiter=",")
+    return buf.getvalue()
+
+
+def write_rig(rig: RigSequence, path: Path, force: bool = False) -> Path:
+    """Write ``rig`` atomically in the format given by the extension."""
+    ext = _extension(path)
+    with atomic_output(path, force) as tmp:
+        if ext == ".txt":
+            tmp.write_text(format_rows(rig.values))
+        elif ext == ".csv":
+            times = np.arange(rig.num_frames) / rig.fps
+            tmp.write_text("time," + ",".join(CONTROL_NAMES) + "\n" + format_rows(rig.values, times))
+        elif ext == ".json":
+            doc = {
+                "fps": rig.fps,
+                "controls": list(CONTROL_NAMES),
+                "metadata": rig.metadata,
+                "frames": np.round(rig.values.astype(np.float64), 6).tolist(),
+            }
+            tmp.write_text(json.dumps(doc, ensure_ascii=False, default=str))
+        else:
+            with tmp.open("wb") as fh:
+                np.savez_compressed(
+                    fh,
+                    values=rig.values,
+                    fps=np.float64(rig.fps),
+                    controls=np.array(CONTROL_NAMES),
+                    metadata=np.array(json.dumps(rig.metadata, default=str)),
+                )
+    return path

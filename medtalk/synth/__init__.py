@@ -1,0 +1,1 @@
+"""The procedural performer: espeak-ng speech and rule-based MetaHuman rigs."""

@@ -1,0 +1,42 @@
+"""What speech synthesis hands to the face: audio with phoneme and word timing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Phone:
+    """One phoneme: espeak-ng's ASCII mnemonic (``p``, ``aI``, ``u:``), times in seconds."""
+
+    symbol: str
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word of the input text, its position in the sentence, times in seconds."""
+
+    text: str
+    index: int
+    start: float
+    end: float
+
+
+@dataclass
+class Utterance:
+    """Synthesised speech: ``audio`` is ``(N,)`` float32 mono at ``sample_rate``."""
+
+    audio: np.ndarray
+    sample_rate: int
+    phones: list[Phone]
+    words: list[Word]
+    voice: str
+    settings: dict = field(default_factory=dict)
+
+    @property
+    def duration(self) -> float:
+        return len(self.audio) / self.sample_rate

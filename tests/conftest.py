@@ -1,0 +1,17 @@
+"""Shared fixtures: the read-only reference clips, when ../shared is present."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
+
+
+@pytest.fixture
+def reference() -> Path:
+    """The reference folder; tests that need it skip cleanly in a user's clone."""
+    if not (REFERENCE / "real").is_dir():
+        pytest.skip("../shared/reference is not present (only in the developers' checkout)")
+    return REFERENCE
