@@ -89,7 +89,8 @@ def _read_csv(path: Path, fps: float | None) -> RigSequence:
     out[:, order] = values
     if fps is None and header[0] == "time" and len(lines) > 2:
         times = np.array([float(line.split(",")[0]) for line in lines[1:] if line.strip()])
-        step = np.median(np.diff(times)) if len(times) > 1 else 0
+        # the span over all rows, not one 6-decimal step, gives an exact rate
+        step = (times[-1] - times[0]) / (len(times) - 1) if len(times) > 1 else 0
         fps = round(1.0 / step, 3) if step > 0 else None
     return RigSequence(out, fps or DEFAULT_FPS)
 

@@ -72,7 +72,7 @@ def test_csv_has_header_and_time(tmp_path):
     seq.write(tmp_path / "a.csv")
     lines = (tmp_path / "a.csv").read_text().splitlines()
     assert lines[0].split(",")[0] == "time" and lines[0].split(",")[1:] == list(CONTROL_NAMES)
-    assert float(lines[2].split(",")[0]) == pytest.approx(1 / 30)
+    assert float(lines[2].split(",")[0]) == pytest.approx(1 / 30, abs=1e-6)
     assert RigSequence.read(tmp_path / "a.csv").fps == 30.0
 
 
