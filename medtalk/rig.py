@@ -71,7 +71,7 @@ _REGION_BY_PART = (
 # Mouth controls that carry expression rather than (only) articulation.
 _EXPRESSIVE_MOUTH = (
     "cornerPull", "cornerDepress", "sharpCornerPull", "dimple", "stretch-",
-    "mouth_corner-", "upperLipRaise", "press", "tighten",
+    "mouth_corner-", "upperLipRaise", "mouth_pressU", "mouth_pressD", "lipsPressU", "tighten",
 )
 _UPPER_FACE_SKIP = ("eye-translate", "parallelLook", "pupil", "eyelashes")
 

@@ -46,6 +46,8 @@ def test_regions_and_sets():
     assert "CTRL_L_eye-translateX" not in names(rig.S_UP)
     assert "CTRL_L_mouth_cornerPull-translateY" in names(rig.S_EMO)
     assert "CTRL_L_mouth_purseU-translateY" not in names(rig.S_EMO)
+    assert "CTRL_L_mouth_lowerLipDepress-translateY" not in names(rig.S_EMO)
+    assert "CTRL_L_mouth_pressU-translateY" in names(rig.S_EMO)
     assert set(names(rig.S_UP)) <= set(names(rig.S_EMO))
     assert rig.S_INT.tolist() == [29, 30, 31, 32, 36, 43, 53, 98, 99, 100, 101, 105, 112, 122]
 
