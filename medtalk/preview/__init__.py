@@ -8,5 +8,7 @@ See ``docs/PREVIEW.md`` for which controls move what.
 """
 
 from medtalk.preview.draw import render_frame
+from medtalk.preview.sheet import pick_frame, render_sheet, rig_label
+from medtalk.preview.video import render_video
 
-__all__ = ["render_frame"]
+__all__ = ["pick_frame", "render_frame", "render_sheet", "render_video", "rig_label"]

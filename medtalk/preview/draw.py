@@ -32,8 +32,8 @@ MOUTH_INSIDE, TEETH, TONGUE = (62, 22, 28), (244, 240, 230), (196, 92, 100)
 BLUSH, HIGHLIGHT = (236, 136, 128), (255, 236, 222)
 
 _HAIR_BACK = np.array([
-    (0.5, 0.05), (0.7, 0.1), (0.812, 0.24), (0.83, 0.4), (0.81, 0.52), (0.77, 0.55),
-    (0.23, 0.55), (0.19, 0.52), (0.17, 0.4), (0.188, 0.24), (0.3, 0.1),
+    (0.5, 0.05), (0.7, 0.1), (0.812, 0.24), (0.828, 0.38), (0.8, 0.47), (0.76, 0.45),
+    (0.24, 0.45), (0.2, 0.47), (0.172, 0.38), (0.188, 0.24), (0.3, 0.1),
 ])
 _HAIR_FRONT = np.array([
     (0.5, 0.072), (0.63, 0.088), (0.73, 0.15), (0.785, 0.25), (0.792, 0.36), (0.775, 0.36),
@@ -74,7 +74,11 @@ def static_layer(px: int) -> Image.Image:
     img = Image.fromarray(bg.astype(np.uint8), "RGB")
     d = ImageDraw.Draw(img)
     d.polygon(_flat(catmull_rom(_HAIR_BACK, closed=True), px), fill=HAIR)
-    d.polygon(_flat(_NECK, px), fill=SKIN)
+    neck = Image.new("L", (px, px), 0)
+    ImageDraw.Draw(neck).polygon(_flat(_NECK, px), fill=255)
+    shade = np.clip((np.linspace(0, 1, px) - 0.84) / 0.08, 0, 1)[:, None, None]  # darker under the jaw
+    colour = np.array(SKIN_SHADE) + (np.array(SKIN) - np.array(SKIN_SHADE)) * shade
+    img.paste(Image.fromarray((colour * np.ones((1, px, 1))).astype(np.uint8), "RGB"), (0, 0), neck)
     d.polygon(_flat(catmull_rom(_SHOULDERS), px), fill=SHIRT)
     d.line(_flat(catmull_rom(_SHOULDERS[3:8]), px), fill=SHIRT_SHADE, width=max(1, px // 150))
     return img
@@ -158,7 +162,7 @@ def _draw_mouth(img: Image.Image, d: ImageDraw.ImageDraw, m: MouthGeometry, s: f
         d.ellipse((cx - r, cy - r, cx + r, cy + r), fill=_alpha(LIP_LINE, 0.45))
         if m.dimple[i] > 0.05:
             dim = np.array([corner + [sx * 0.012, -0.01], corner + [sx * 0.016, 0.0], corner + [sx * 0.013, 0.008]])
-            d.line(_flat(catmull_rom(dim, samples=4), s), fill=_alpha(SKIN_LINE, 0.6 * m.dimple[i]), width=max(1, int(0.0025 * s)), joint="curve")
+            d.line(_flat(catmull_rom(dim, samples=4), s), fill=_alpha(SKIN_LINE, 0.4 * m.dimple[i]), width=max(1, int(0.0025 * s)), joint="curve")
         if m.depress[i] > 0.05:
             mar = np.array([corner + [sx * 0.004, 0.006], corner + [sx * 0.01, 0.03]])
             d.line(_flat(mar, s), fill=_alpha(SKIN_LINE, 0.6 * m.depress[i]), width=max(1, int(0.0025 * s)))
@@ -216,7 +220,6 @@ def render_frame(values: np.ndarray, size: int = 512) -> Image.Image:
         cx, top = 0.5 + sx * 0.268, 0.43 - 0.012 * g.ear_lift
         d.ellipse(((cx - 0.03) * s, top * s, (cx + 0.03) * s, (top + 0.135) * s), fill=SKIN)
         d.ellipse(((cx - 0.014 + sx * 0.006) * s, (top + 0.03) * s, (cx + 0.014 + sx * 0.006) * s, (top + 0.1) * s), fill=SKIN_SHADE)
-    _paste_soft(img, (0.5, g.head[:, 1].max() - 0.01), 0.1, SKIN_SHADE, 1.0, s)  # shadow under the chin
     d.polygon(_flat(g.head, s), fill=SKIN)
     d.line(_flat(np.concatenate([g.head, g.head[:1]]), s), fill=_alpha(SKIN_LINE, 0.35), width=max(1, int(0.003 * s)), joint="curve")
     d.polygon(_flat(catmull_rom(_HAIR_FRONT, closed=True), s), fill=HAIR)

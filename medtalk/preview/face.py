@@ -33,7 +33,8 @@ IRIS_RADIUS = 0.0215
 PUPIL_RADIUS = 0.0085
 GAZE_X, GAZE_Y = 0.03, 0.017  # iris travel at full eye-control deflection
 BROW_POINTS = ((0.045, 0.39), (0.1, 0.369), (0.168, 0.382))  # inner, peak, tail (x from centre, y)
-BROW_HALF_WIDTH = (0.0095, 0.0085, 0.0032)
+# half thickness along the brow (head, body, peak, tail) at these fractions of its length
+BROW_PROFILE = ((0.0, 0.12, 0.5, 1.0), (0.005, 0.0095, 0.0085, 0.003))
 JAW_START_Y = 0.58  # the outline below this height moves with the jaw
 LID_SAMPLES = 25
 
@@ -125,7 +126,7 @@ def brow(b: Board, side: str, sx: float) -> np.ndarray:
     dx = (-0.016 * lateral, -0.006 * lateral, 0.0)
     pts = np.array([(0.5 + sx * (x + ddx), y + ddy) for (x, y), ddx, ddy in zip(BROW_POINTS, dx, dy)])
     centre = catmull_rom(pts, samples=10)
-    width = np.interp(np.linspace(0, 2, len(centre)), [0, 1, 2], BROW_HALF_WIDTH)
+    width = np.interp(np.linspace(0, 1, len(centre)), *BROW_PROFILE)
     return tapered_stroke(centre, width * (1 + 0.15 * down))
 
 
