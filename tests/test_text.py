@@ -1,0 +1,77 @@
+"""MiniLM transcript features: the real shipped model, offline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from medtalk.errors import MedtalkError
+from medtalk.text import MAX_TOKENS, TEXT_DIM, TextEncoder, default_text_encoder
+
+
+@pytest.fixture(scope="module")
+def encoder() -> TextEncoder:
+    return default_text_encoder()
+
+
+def test_default_encoder_is_cached(encoder: TextEncoder) -> None:
+    assert default_text_encoder() is encoder and encoder.dim == TEXT_DIM
+
+
+def test_tokens_and_word_alignment(encoder: TextEncoder) -> None:
+    text = "Hello, wonderful world!"
+    states = encoder.tokens(text)
+    words = encoder.token_words(text)
+    assert states.shape == (len(words), TEXT_DIM) and states.dtype == np.float32
+    assert words[0] == 0 and words[-1] == 2 and words == sorted(words)
+    assert set(words) == {0, 1, 2}
+    assert np.isfinite(states).all()
+
+
+def test_empty_text_is_one_zero_row(encoder: TextEncoder) -> None:
+    for text in ("", "   "):
+        assert encoder.tokens(text).shape == (1, TEXT_DIM)
+        assert not encoder.tokens(text).any()
+        assert encoder.token_words(text) == [-1]
+
+
+def test_tokens_are_contextual(encoder: TextEncoder) -> None:
+    """The same word gets different states in different sentences."""
+    a = encoder.tokens("i am so happy today")
+    b = encoder.tokens("i am so angry today")
+    assert not np.allclose(a[0], b[0], atol=1e-3)
+
+
+def test_long_text_is_windowed(encoder: TextEncoder) -> None:
+    text = " ".join(["and so my fellow americans ask not what your country can do for you"] * 40)
+    states = encoder.tokens(text)
+    words = encoder.token_words(text)
+    assert len(states) == len(words) > MAX_TOKENS
+    assert words[-1] == len(text.split()) - 1
+    assert np.isfinite(states).all()
+
+
+def test_sentence_embedding_is_unit_norm_and_semantic(encoder: TextEncoder) -> None:
+    furious, angry, train = encoder.sentences(["she is furious with him", "he is very angry", "the train leaves at noon"])
+    assert np.linalg.norm(furious) == pytest.approx(1.0, abs=1e-5)
+    assert furious @ angry > 0.4 > 0.1 > furious @ train
+    np.testing.assert_allclose(encoder.sentence("he is very angry"), angry, atol=1e-5)
+    assert encoder.sentences([]).shape == (0, TEXT_DIM)
+
+
+def test_matches_sentence_transformers(encoder: TextEncoder) -> None:
+    st = pytest.importorskip("sentence_transformers")
+    reference = st.SentenceTransformer(str(encoder.model_dir), device="cpu")
+    texts = ["Ask not what your country can do for you.", "I can't believe you did that!", "ok"]
+    expected = reference.encode(texts, normalize_embeddings=True)
+    np.testing.assert_allclose(encoder.sentences(texts), expected, atol=1e-5)
+
+
+def test_missing_model_folder(tmp_path: Path) -> None:
+    with pytest.raises(MedtalkError, match="not a transformers model"):
+        TextEncoder(tmp_path / "nowhere")
+    (tmp_path / "config.json").write_text("{}")
+    with pytest.raises(MedtalkError, match="cannot load"):
+        TextEncoder(tmp_path)
