@@ -122,7 +122,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
 GROUP_NAMES = tuple(GROUPS)
 _VOWEL_DOMINANCE = (1.2, 1.2, 1.0, 0.3)
 DOMINANCE: dict[str, tuple[float, float, float, float]] = {  # (closure, rounding, opening, tongue)
-    "sil": (0.6, 0.6, 0.6, 0.6),
+    "sil": (2.0, 2.0, 2.0, 2.0),
     "bilabial": (1.5, 0.3, 1.0, 0.05),
     "labiodental": (2.0, 0.4, 1.0, 0.05),
     "dental": (0.3, 0.1, 0.8, 3.0),
@@ -204,7 +204,7 @@ CLOSURE_FLOOR = pose({"mouth_lipsTogetherD": 0.72, "mouth_lipsTogetherU": 0.38, 
 CLOSURE_CEILING = pose({"C_jaw": 0.04, "mouth_lowerLipDepress": 0.05, "mouth_upperLipRaise": 0.04})
 _FLOOR_COLUMNS = np.flatnonzero(CLOSURE_FLOOR)
 _CEILING_COLUMNS = np.flatnonzero(CLOSURE_CEILING)
-CLOSURE_HOLD = 0.35  # fraction of a bilabial's duration held fully closed around its centre
+CLOSURE_HOLD = 0.7  # fraction of a bilabial's duration held fully closed around its centre
 
 
 def split_symbol(symbol: str) -> tuple[str, int | None]:
@@ -226,7 +226,9 @@ def classify(symbol: str) -> tuple[str, ...]:
     stripped = base.rstrip(":#;~-!/") or base
     if stripped in _SYMBOLS:
         return _SYMBOLS[stripped]
-    return (_FIRST_LETTER.get(base[0], "schwa"),)
+    # Unknown letters are most likely vowels of another language; marks such as espeak's
+    # palatalisation ``;`` are not articulations of their own.
+    return (_FIRST_LETTER.get(base[0], "schwa" if base[0].isalpha() else "glottal"),)
 
 
 @dataclass(frozen=True)
