@@ -36,6 +36,10 @@ def atomic_output(path: Path, force: bool = False, check: bool = True) -> Iterat
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp" + path.suffix, dir=path.parent or ".")
     os.close(fd)
     tmp_path = Path(tmp)
+    # mkstemp makes 0600 files; outputs get the usual permissions for the user's umask
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp_path, 0o666 & ~umask)
     try:
         yield tmp_path
         os.replace(tmp_path, path)
