@@ -14,11 +14,14 @@ from functools import lru_cache
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
-from medtalk.preview.face import EyeGeometry, FaceGeometry, face_geometry
+from medtalk.preview.face import JAW_START_Y, EyeGeometry, FaceGeometry, face_geometry, head_rest
 from medtalk.preview.mouth import MouthGeometry
 from medtalk.preview.splines import catmull_rom, mirror_x
 
 SUPERSAMPLE = 2  # drawing scale before the box-filter downsample
+# The head above this line never moves, so it is drawn once into the static
+# layer; only the part below is redrawn per frame.
+STATIC_HEAD_Y = JAW_START_Y - 0.06
 MIN_SIZE = 64  # px, smallest face that still shows its features
 
 BACKGROUND_TOP, BACKGROUND_BOTTOM = (226, 232, 238), (190, 202, 216)
@@ -57,22 +60,34 @@ def _alpha(colour: tuple[int, int, int], strength: float) -> tuple[int, int, int
     return (*colour, int(round(255 * float(np.clip(strength, 0, 1)))))
 
 
-@lru_cache(maxsize=4)
-def _soft_dot(diameter: int) -> Image.Image:
-    """A Gaussian opacity disc ``diameter`` px wide, for blush and highlights."""
+@lru_cache(maxsize=512)
+def _soft_dot(diameter: int, level: int) -> Image.Image:
+    """A Gaussian opacity disc ``diameter`` px wide peaking at ``level`` (0..255)."""
     r = np.linspace(-1, 1, diameter)
     d2 = r[None, :] ** 2 + r[:, None] ** 2
-    return Image.fromarray((255 * np.exp(-3.0 * d2) * (d2 < 1)).astype(np.uint8), "L")
+    return Image.fromarray((level * np.exp(-3.0 * d2) * (d2 < 1)).astype(np.uint8), "L")
+
+
+def _lower_head(outline: np.ndarray, y: float) -> np.ndarray:
+    """The part of a closed outline ``(N, 2)`` (starting at the crown) below height ``y``."""
+    below = np.flatnonzero(outline[:, 1] >= y)
+    first, last = below[0], below[-1]
+
+    def crossing(i: int, j: int) -> np.ndarray:
+        a, b = outline[i], outline[j]
+        return a + (b - a) * (y - a[1]) / (b[1] - a[1])
+
+    return np.concatenate([[crossing(first - 1, first)], outline[first:last + 1], [crossing(last, last + 1)]])
 
 
 @lru_cache(maxsize=4)
 def static_layer(px: int) -> Image.Image:
-    """What never moves, ``px`` square: background, shoulders, neck, back hair."""
+    """What never moves, ``px`` square: background, hair, ears, neck, shoulders, upper head."""
     ramp = np.linspace(0, 1, px)[:, None, None]
     top, bottom = np.array(BACKGROUND_TOP), np.array(BACKGROUND_BOTTOM)
     bg = (top + (bottom - top) * ramp) * np.ones((1, px, 1))
     img = Image.fromarray(bg.astype(np.uint8), "RGB")
-    d = ImageDraw.Draw(img)
+    d = ImageDraw.Draw(img, "RGBA")
     d.polygon(_flat(catmull_rom(_HAIR_BACK, closed=True), px), fill=HAIR)
     neck = Image.new("L", (px, px), 0)
     ImageDraw.Draw(neck).polygon(_flat(_NECK, px), fill=255)
@@ -81,12 +96,25 @@ def static_layer(px: int) -> Image.Image:
     img.paste(Image.fromarray((colour * np.ones((1, px, 1))).astype(np.uint8), "RGB"), (0, 0), neck)
     d.polygon(_flat(catmull_rom(_SHOULDERS), px), fill=SHIRT)
     d.line(_flat(catmull_rom(_SHOULDERS[3:8]), px), fill=SHIRT_SHADE, width=max(1, px // 150))
+    for sx in (-1, 1):
+        cx, top_y = 0.5 + sx * 0.268, 0.43
+        d.ellipse(((cx - 0.03) * px, top_y * px, (cx + 0.03) * px, (top_y + 0.135) * px), fill=SKIN)
+        d.ellipse(((cx - 0.014 + sx * 0.006) * px, (top_y + 0.03) * px, (cx + 0.014 + sx * 0.006) * px,
+                   (top_y + 0.1) * px), fill=SKIN_SHADE)
+    head = catmull_rom(head_rest(), closed=True)
+    below = np.flatnonzero(head[:, 1] >= STATIC_HEAD_Y + 0.01)  # overlap the per-frame part a little
+    upper = np.concatenate([head[below[-1] + 1:], head[:below[0]]])  # temple, crown, temple
+    d.polygon(_flat(upper, px), fill=SKIN)
+    d.line(_flat(upper, px), fill=_alpha(SKIN_LINE, 0.35), width=max(1, int(0.003 * px)), joint="curve")
+    d.polygon(_flat(catmull_rom(_HAIR_FRONT, closed=True), px), fill=HAIR)
+    shine = catmull_rom(np.array([(0.36, 0.12), (0.47, 0.1), (0.58, 0.115)]), samples=6)
+    d.line(_flat(shine, px), fill=_alpha(HAIR_SHINE, 0.8), width=max(1, int(0.008 * px)), joint="curve")
     return img
 
 
 def _paste_soft(img: Image.Image, centre: tuple[float, float], radius: float, colour, strength: float, scale: float) -> None:
     diameter = max(2, int(2 * radius * scale))
-    mask = _soft_dot(diameter).point(lambda v: int(v * strength))
+    mask = _soft_dot(diameter, int(round(255 * float(np.clip(strength, 0, 1)))))
     x0, y0 = int(centre[0] * scale - diameter / 2), int(centre[1] * scale - diameter / 2)
     img.paste(colour, (x0, y0, x0 + diameter, y0 + diameter), mask)
 
@@ -216,15 +244,9 @@ def render_frame(values: np.ndarray, size: int = 512) -> Image.Image:
     s = float(size * SUPERSAMPLE)
     img = static_layer(size * SUPERSAMPLE).copy()
     d = ImageDraw.Draw(img, "RGBA")
-    for sx in (-1, 1):
-        cx, top = 0.5 + sx * 0.268, 0.43 - 0.012 * g.ear_lift
-        d.ellipse(((cx - 0.03) * s, top * s, (cx + 0.03) * s, (top + 0.135) * s), fill=SKIN)
-        d.ellipse(((cx - 0.014 + sx * 0.006) * s, (top + 0.03) * s, (cx + 0.014 + sx * 0.006) * s, (top + 0.1) * s), fill=SKIN_SHADE)
-    d.polygon(_flat(g.head, s), fill=SKIN)
-    d.line(_flat(np.concatenate([g.head, g.head[:1]]), s), fill=_alpha(SKIN_LINE, 0.35), width=max(1, int(0.003 * s)), joint="curve")
-    d.polygon(_flat(catmull_rom(_HAIR_FRONT, closed=True), s), fill=HAIR)
-    shine = catmull_rom(np.array([(0.36, 0.12), (0.47, 0.1), (0.58, 0.115)]), samples=6)
-    d.line(_flat(shine, s), fill=_alpha(HAIR_SHINE, 0.8), width=max(1, int(0.008 * s)), joint="curve")
+    lower = _lower_head(g.head, STATIC_HEAD_Y)
+    d.polygon(_flat(lower, s), fill=SKIN)
+    d.line(_flat(lower[1:-1], s), fill=_alpha(SKIN_LINE, 0.35), width=max(1, int(0.003 * s)), joint="curve")
     for ch in g.cheeks:
         _paste_soft(img, ch.centre, ch.radius, BLUSH, 0.4 * ch.blush, s)
         if ch.lift > 0.02:

@@ -83,7 +83,6 @@ class FaceGeometry:
     """Everything the renderer draws for one frame."""
 
     head: np.ndarray  # closed outline (N, 2)
-    ear_lift: float
     brows: tuple[np.ndarray, np.ndarray]  # closed outlines, screen-left and screen-right
     forehead_lines: float  # 0..1
     frown_lines: float
@@ -94,14 +93,15 @@ class FaceGeometry:
 
 
 @lru_cache(maxsize=1)
-def _head_rest() -> np.ndarray:
+def head_rest() -> np.ndarray:
+    """Control points ``(N, 2)`` of the head outline at rest, clockwise from the crown."""
     left = mirror_x(_HEAD_HALF[::-1])[:-1]  # screen-left side, chin to top, without the top point
     return np.concatenate([_HEAD_HALF, _CHIN, left])
 
 
 def head_outline(b: Board) -> np.ndarray:
     """Closed head outline ``(N, 2)``; the jaw part drops, narrows and shifts with the jaw."""
-    pts = _head_rest().copy()
+    pts = head_rest().copy()
     below = np.clip((pts[:, 1] - JAW_START_Y) / (_CHIN[0, 1] - JAW_START_Y), 0, 1)
     drop = jaw_drop(b)
     pts[:, 1] += drop * below
@@ -119,11 +119,11 @@ def brow(b: Board, side: str, sx: float) -> np.ndarray:
     raise_in, raise_out = b(p + "raiseIn"), b(p + "raiseOut")
     down, lateral = b(p + "down"), b(p + "lateral")
     dy = (
-        -0.045 * raise_in + 0.03 * down + 0.008 * lateral,
+        -0.045 * raise_in + 0.03 * down + 0.012 * lateral,
         -0.024 * raise_in - 0.032 * raise_out + 0.02 * down,
         -0.005 * raise_in - 0.04 * raise_out + 0.01 * down,
     )
-    dx = (-0.016 * lateral, -0.006 * lateral, 0.0)
+    dx = (-0.022 * lateral, -0.008 * lateral, 0.0)
     pts = np.array([(0.5 + sx * (x + ddx), y + ddy) for (x, y), ddx, ddy in zip(BROW_POINTS, dx, dy)])
     centre = catmull_rom(pts, samples=10)
     width = np.interp(np.linspace(0, 1, len(centre)), *BROW_PROFILE)
@@ -155,8 +155,8 @@ def eye(b: Board, side: str, sx: float) -> EyeGeometry:
     )
     lower_y = base[:, 1] + LOWER_LID * bump_l * (1 - 1.8 * lower_raise)
     closure = np.clip(
-        max(blink, 0) + 0.35 * max(lid_u, 0) + 0.3 * press + 0.25 * scrunch + 0.2 * down
-        + 0.12 * squint + 0.25 * squint * (1 - t) + 0.1 * cheek + 0.25 * max(-gaze_y, 0), 0, 1,
+        max(blink, 0) + 0.35 * max(lid_u, 0) + 0.3 * press + 0.2 * scrunch + 0.12 * down
+        + 0.08 * squint + 0.2 * squint * (1 - t) + 0.1 * cheek + 0.25 * max(-gaze_y, 0), 0, 1,
     )
     upper_y = np.minimum(open_upper + (lower_y - open_upper) * closure, lower_y)
     crease_y = open_upper - (0.011 + 0.004 * wide) * bump_u - 0.003 + 0.006 * down
@@ -228,7 +228,6 @@ def face_geometry(values: np.ndarray) -> FaceGeometry:
     frown = max(b.mean("L_brow_down", "R_brow_down"), 0.8 * b.mean("L_brow_lateral", "R_brow_lateral"))
     return FaceGeometry(
         head=head_outline(b),
-        ear_lift=b.mean("L_ear_up", "R_ear_up"),
         brows=tuple(brow(b, side, sx) for side, sx in ordered),
         forehead_lines=float(np.clip(1.2 * raise_ - 0.15, 0, 1)),
         frown_lines=float(np.clip(1.1 * frown - 0.1, 0, 1)),
