@@ -45,11 +45,11 @@ TEMPLATES: dict[str, Template] = {
          "C_eye-translateY": -0.12, "brow_down": 0.05, "mouth_lipsRollD": -0.1},
     ),
     "angry": Template(  # AU4 brow lowerer + AU7 lid tightener + AU23/24 lip tightener/presser
-        {"brow_down": 0.62, "brow_lateral": 0.65, "eye_squintInner": 0.55, "mouth_pressU": 0.28,
+        {"brow_down": 0.7, "brow_lateral": 0.8, "eye_squintInner": 0.75, "mouth_pressU": 0.28,
          "mouth_pressD": 0.3, "mouth_tightenU": 0.35, "mouth_tightenD": 0.35},
-        {"eye_faceScrunch": 0.3, "nose-translateY": 0.25, "nose_nasolabialDeepen": 0.22,
-         "jaw_clench": 0.2, "mouth_upperLipRaise": 0.1, "mouth_dimple": 0.2,
-         "nose-translateX": 0.2, "eye_cheekRaise": 0.15, "eye_blink": -0.12},
+        {"eye_faceScrunch": 0.45, "nose-translateY": 0.45, "nose_nasolabialDeepen": 0.35,
+         "jaw_clench": 0.2, "mouth_upperLipRaise": 0.1, "mouth_dimple": 0.35,
+         "nose-translateX": 0.2, "eye_cheekRaise": 0.25, "eye_blink": -0.12},
     ),
     "surprised": Template(  # AU1+2 brow raisers + AU5 upper lid raiser + AU26 jaw drop
         {"brow_raiseIn": 0.6, "brow_raiseOut": 0.7, "eye_blink": -0.45, "eye_eyelidU": -0.3,

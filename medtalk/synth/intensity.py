@@ -21,7 +21,7 @@ from medtalk.synth.speech import PITCH_RANGE, PITCH_RANGE_RANGE, RATE_RANGE, VOL
 from medtalk.synth.timeline import Word
 
 NEUTRAL = "neutral"
-BASELINE = (0.3, 0.6)  # clip baseline intensity of a non-neutral emotion, uniform range
+BASELINE = (0.4, 0.7)  # clip baseline intensity of a non-neutral emotion, uniform range
 NEUTRAL_LEVEL = (0.0, 0.04)  # a neutral face still carries a trace of expression
 WORD_WALK = 0.05  # std of the per-word random walk of the level
 BOOST = (0.7, 1.0)  # share of the headroom (1 - level) a fully loaded word takes, uniform range
