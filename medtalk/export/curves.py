@@ -70,7 +70,7 @@ class CurveTable:
     def evaluate(self, values: np.ndarray) -> np.ndarray:
         """Raw curves ``(T, K)`` float32 in [0, 1], K = ``len(curve_names)``, for board ``(T, 174)``."""
         assert values.ndim == 2 and values.shape[1] == NUM_CONTROLS, values.shape
-        board = clip_to_range(values).astype(np.float64)
+        board = clip_to_range(values)
         column = {name: k for k, name in enumerate(self.curve_names)}
         out = np.zeros((board.shape[0], len(self.curve_names)), dtype=np.float64)
         for (control, curve), pieces in self._pairs.items():
@@ -78,7 +78,8 @@ class CurveTable:
             matched = np.zeros(g.shape, dtype=bool)
             contribution = np.zeros(g.shape)
             for seg in pieces:
-                hit = ~matched & (g >= seg.lo) & (g <= seg.hi)
+                # bounds compared in float32 like the board, so a slider set to a breakpoint hits it
+                hit = ~matched & (g >= np.float32(seg.lo)) & (g <= np.float32(seg.hi))
                 contribution[hit] = seg.slope * g[hit] + seg.cut
                 matched |= hit
             out[:, column[curve]] += contribution
