@@ -1,3 +1,42 @@
-"""medtalk: speech to expressive MetaHuman facial animation (MEDTalk, arXiv 2507.06071)."""
+"""medtalk: speech to expressive MetaHuman facial animation (MEDTalk, arXiv 2507.06071).
+
+``load_model()`` and ``animate()`` import torch on first use, so importing
+``medtalk`` (and ``medtalk --help``) stays fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from medtalk.model.medtalk import MEDTalk
+    from medtalk.rig import RigSequence
+
+
+def load_model(path: Path | str | None = None) -> MEDTalk:
+    """A trained MEDTalk model (the shipped default when ``path`` is None)."""
+    from medtalk.infer import load_model as _load
+
+    return _load(path)
+
+
+def animate(
+    audio: Path | str | np.ndarray,
+    emotion: str = "neutral",
+    transcript: str | None = None,
+    intensity: float = 1.0,
+    model: MEDTalk | None = None,
+    fps: float = 60.0,
+) -> RigSequence:
+    """Speech (a file, or 16 kHz mono samples) + emotion label -> rig of ``round(duration * fps)`` frames.
+
+    See ``medtalk.infer.animate``.
+    """
+    from medtalk.infer import animate as _animate
+
+    return _animate(audio, emotion, transcript, intensity, model, fps)

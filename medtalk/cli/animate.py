@@ -1,0 +1,74 @@
+"""``medtalk animate AUDIO -o OUT --emotion LABEL``: speech to a MetaHuman rig."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from medtalk.cli._common import add_output, add_quiet
+from medtalk.emotions import EMOTIONS
+from medtalk.errors import MedtalkError
+
+THREADS = 2  # the machine this targets has few cores; more threads barely help a model this small
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "animate", help="animate speech with an emotion: writes a rig (.txt .csv .json .npz)",
+        description="Animate AUDIO (any format ffmpeg reads) with the trained MEDTalk model. The output "
+                    "format follows the extension of -o: .txt (EmoFace rows), .csv, .json or .npz.",
+    )
+    parser.add_argument("audio", type=Path, help="speech audio file")
+    add_output(parser, help="output rig file (.txt, .csv, .json or .npz)")
+    parser.add_argument("-e", "--emotion", default="neutral", help=f"one of {', '.join(EMOTIONS)} (default neutral)")
+    text = parser.add_mutually_exclusive_group()
+    text.add_argument("--transcript", help="what is said (drives the per-frame intensity)")
+    text.add_argument("--transcript-file", type=Path, help="read the transcript from a text file")
+    text.add_argument("--asr", action="store_true", help="transcribe the audio (offline English ASR)")
+    parser.add_argument("--intensity", type=float, default=1.0, help="scale the predicted intensity (default 1)")
+    parser.add_argument("--model", type=Path, help="model file (default: the shipped model)")
+    parser.add_argument("--fps", type=float, default=60.0, help="output frame rate (default 60)")
+    parser.add_argument("--preview", type=Path, help="also render a preview video (.mp4) with the audio")
+    add_quiet(parser)
+    parser.set_defaults(func=run)
+
+
+def _transcript(args: argparse.Namespace) -> str | None:
+    if args.transcript_file is not None:
+        try:
+            return args.transcript_file.read_text()
+        except (OSError, UnicodeDecodeError) as err:
+            raise MedtalkError(f"{args.transcript_file}: cannot read the transcript ({err})") from None
+    if args.asr:
+        from medtalk.asr import transcribe
+        from medtalk.audio import load_audio
+
+        return transcribe(load_audio(args.audio))
+    return args.transcript
+
+
+def run(args: argparse.Namespace) -> int:
+    import torch
+
+    from medtalk.emotions import parse_emotion
+    from medtalk.files import check_writable
+    from medtalk.infer import animate, load_model
+    from medtalk.rigio import RIG_EXTENSIONS
+
+    parse_emotion(args.emotion)  # fail on a typo before any work
+    if args.output.suffix.lower() not in RIG_EXTENSIONS:
+        raise MedtalkError(f"{args.output}: unknown rig format; use one of {', '.join(RIG_EXTENSIONS)}")
+    check_writable(args.output, args.force)
+    if args.preview is not None:
+        check_writable(args.preview, args.force)
+    torch.set_num_threads(THREADS)
+    model = load_model(args.model)
+    rig = animate(args.audio, args.emotion, _transcript(args), args.intensity, model, args.fps)
+    rig.write(args.output, force=args.force)
+    if args.preview is not None:
+        from medtalk.preview import render_video
+
+        render_video(rig, args.preview, audio=args.audio, force=args.force)
+    if not args.quiet:
+        print(f"wrote {args.output} ({rig.num_frames} frames at {rig.fps:g} fps, {args.emotion})")
+    return 0

@@ -1,0 +1,41 @@
+"""``medtalk train DATA -o RUN``: train MEDTalk on an EmoFace-layout folder."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from medtalk.cli._common import add_output, add_quiet
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "train", help="train the model (stages 1-3) on an EmoFace-layout dataset",
+        description="Train MEDTalk on DATA (WAV/, VALID_CTR/, optional META/, ALIGNED_CTR/, splits.json). "
+                    "RUN receives config.json, state.pt (resumable), losses.csv/.png and model.pt.",
+    )
+    parser.add_argument("data", type=Path, help="dataset folder in the EmoFace layout")
+    add_output(parser, help="run folder")
+    parser.add_argument("--stages", help="stages to run, e.g. 1,2,3 (default: all)")
+    parser.add_argument("--preset", default="default", help="model size: tiny or default (default: default)")
+    parser.add_argument("--epochs-scale", type=float, default=1.0, help="multiply every stage's epochs (default 1)")
+    parser.add_argument("--init", type=Path, help="start from the weights of this model file")
+    parser.add_argument("--augment", type=float, default=1.0, help="audio augmentation strength 0..1 (default 1)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument("--threads", type=int, default=2, help="CPU threads for torch (default 2)")
+    parser.add_argument("--resume", action="store_true", help="continue an interrupted run in RUN")
+    add_quiet(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from medtalk.train.loop import TrainOptions, train
+
+    path = train(TrainOptions(
+        data=args.data, run=args.output, preset=args.preset, stages=args.stages, epochs_scale=args.epochs_scale,
+        init=args.init, resume=args.resume, force=args.force, progress=not args.quiet, seed=args.seed,
+        threads=args.threads, augment=args.augment,
+    ))
+    if not args.quiet:
+        print(f"wrote {path}")
+    return 0

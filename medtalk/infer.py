@@ -1,0 +1,195 @@
+"""Animation: speech (+ transcript) + emotion label -> rig, with a trained MEDTalk model.
+
+Audio of any length runs in bounded memory: the model sees overlapping
+windows (``WINDOW_SECONDS`` long, ``OVERLAP_SECONDS`` shared with the next),
+features are computed per window, and the overlaps are linearly crossfaded so
+no seam shows. The output is smoothed with a Savitzky-Golay filter (window 5,
+order 2, as the paper) and clipped to each control's range.
+
+Transcripts: when the audio fits in one window the CMF attends to the whole
+transcript. Longer audio gets, per window, the tokens whose position in the
+transcript is proportional to the window's position in time, widened by
+``TEXT_MARGIN_SECONDS`` on both sides (speech rate varies; the intensity the
+tokens modulate changes slowly, so the approximation is harmless).
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+
+import numpy as np
+import torch
+from scipy.signal import savgol_filter
+
+from medtalk.audio import SAMPLE_RATE, load_audio
+from medtalk.emotions import EMOTIONS, parse_emotion
+from medtalk.errors import MedtalkError
+from medtalk.features import log_mel, power_spectrogram, prosody
+from medtalk.model.content import audio_features
+from medtalk.model.inputs import pad
+from medtalk.model.medtalk import MEDTalk
+from medtalk.rig import DEFAULT_FPS, RigSequence, clip_to_range
+
+WINDOW_SECONDS = 20.0  # model input per window: bounds memory on long audio
+OVERLAP_SECONDS = 2.0  # shared by consecutive windows, crossfaded linearly
+WINDOW_BATCH = 4  # windows run through the model together
+TEXT_MARGIN_SECONDS = 3.0
+SAVGOL_WINDOW = 5  # frames (paper)
+SAVGOL_ORDER = 2
+DEFAULT_MODEL = "default.pt"  # in medtalk/assets, written by `make model`
+
+
+def default_model_path() -> Path:
+    return Path(str(files("medtalk").joinpath("assets", DEFAULT_MODEL)))
+
+
+@lru_cache(maxsize=4)
+def _load_cached(path: str) -> MEDTalk:
+    from medtalk.train.checkpoint import load_model as load_file
+
+    return load_file(Path(path))[0]
+
+
+def load_model(path: Path | str | None = None) -> MEDTalk:
+    """A trained model in eval mode (the shipped default when ``path`` is None); cached per file."""
+    if path is None:
+        path = default_model_path()
+        if not path.is_file():
+            raise MedtalkError("no default model is installed (run `make model`, or pass --model PATH)")
+    return _load_cached(str(Path(path).resolve()))
+
+
+def _windows(num_frames: int, fps: float, window_s: float, overlap_s: float) -> list[tuple[int, int]]:
+    """``(start, end)`` frame ranges covering ``num_frames``; consecutive ones share the overlap."""
+    length, hop = round(window_s * fps), round((window_s - overlap_s) * fps)
+    if num_frames <= length:
+        return [(0, num_frames)]
+    count = 1 + math.ceil((num_frames - length) / hop)
+    return [(k * hop, min(k * hop + length, num_frames)) for k in range(count)]
+
+
+def _window_inputs(model: MEDTalk, wave: np.ndarray, start: int, end: int) -> dict[str, np.ndarray]:
+    """Features of the samples under rig frames ``[start, end)`` at the model's fps."""
+    fps = model.config.fps
+    samples = wave[round(start * SAMPLE_RATE / fps) : round(end * SAMPLE_RATE / fps)]
+    power = power_spectrogram(samples)
+    mel = log_mel(power=power)
+    content = model.config.content
+    audio = mel if content.frontend == "log_mel" else audio_features(samples, content)
+    return {"audio": audio, "mel": mel, "prosody": prosody(samples, power=power), "frames": end - start}
+
+
+@torch.inference_mode()
+def predict(
+    model: MEDTalk,
+    wave: np.ndarray,
+    emotion: int,
+    tokens: np.ndarray | None = None,
+    intensity: float = 1.0,
+    window_seconds: float = WINDOW_SECONDS,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Raw model output at the model's fps: 16 kHz ``wave (N,)`` -> ``(rig (T, 174), I (T,))``.
+
+    ``tokens (N_tok, 384)`` transcript features or None. No smoothing or clipping.
+    """
+    fps = model.config.fps
+    num_frames = round(len(wave) / SAMPLE_RATE * fps)
+    windows = _windows(num_frames, fps, window_seconds, OVERLAP_SECONDS)
+    rig = np.zeros((num_frames, model.config.disentangle.num_controls), dtype=np.float32)
+    curve = np.zeros(num_frames, dtype=np.float32)
+    overlap = round(OVERLAP_SECONDS * fps)
+    for first in range(0, len(windows), WINDOW_BATCH):
+        group = windows[first : first + WINDOW_BATCH]
+        inputs = [_window_inputs(model, wave, s, e) for s, e in group]
+        audio, audio_mask = pad([x["audio"] for x in inputs])
+        mel, _ = pad([x["mel"] for x in inputs])
+        pros, _ = pad([x["prosody"] for x in inputs])
+        text, text_mask = _window_tokens(tokens, group, num_frames, fps, len(windows) > 1)
+        out = model(
+            audio, pros, mel, torch.full((len(group),), emotion), max(e - s for s, e in group),
+            audio_mask=audio_mask, text=text, text_mask=text_mask, intensity_scale=intensity,
+        )
+        for k, (s, e) in enumerate(group):
+            values, level = out.rig[k, : e - s].numpy(), out.intensity[k, : e - s].numpy()
+            # fade the new window in over the part it shares with the previous one
+            fade = np.ones(e - s, dtype=np.float32)
+            if s > 0:
+                n = min(overlap, e - s)
+                fade[:n] = (np.arange(n) + 0.5) / n
+            rig[s:e] = rig[s:e] * (1 - fade[:, None]) + values * fade[:, None]
+            curve[s:e] = curve[s:e] * (1 - fade) + level * fade
+    return rig, curve
+
+
+def _window_tokens(
+    tokens: np.ndarray | None, group: list[tuple[int, int]], num_frames: int, fps: float, split: bool
+) -> tuple[torch.Tensor | None, torch.Tensor | None]:
+    """Per-window transcript tokens (all of them, or a time-proportional slice)."""
+    if tokens is None or len(tokens) == 0:
+        return None, None
+    if not split:
+        return pad([tokens] * len(group))
+    per_frame = len(tokens) / num_frames
+    margin = TEXT_MARGIN_SECONDS * fps * per_frame
+    slices = [
+        tokens[max(0, math.floor(s * per_frame - margin)) : max(1, math.ceil(e * per_frame + margin))]
+        for s, e in group
+    ]
+    return pad(slices)
+
+
+def smooth(values: np.ndarray) -> np.ndarray:
+    """Savitzky-Golay over time (window 5, order 2), then clip to ranges: ``(T, 174)``."""
+    if len(values) >= SAVGOL_WINDOW:
+        values = savgol_filter(values, SAVGOL_WINDOW, SAVGOL_ORDER, axis=0)
+    return clip_to_range(np.nan_to_num(values)).astype(np.float32)
+
+
+def animate(
+    audio: Path | str | np.ndarray,
+    emotion: str = "neutral",
+    transcript: str | None = None,
+    intensity: float = 1.0,
+    model: MEDTalk | None = None,
+    fps: float = DEFAULT_FPS,
+) -> RigSequence:
+    """Animate speech: a file (any format ffmpeg reads) or 16 kHz mono samples ``(N,)``.
+
+    ``emotion`` is one of the seven labels (aliases accepted); ``intensity``
+    scales the predicted per-frame intensity (0 gives a neutral-strength
+    face). Returns ``round(duration * fps)`` frames.
+    """
+    label = EMOTIONS.index(parse_emotion(emotion))
+    if not (math.isfinite(intensity) and intensity >= 0):
+        raise MedtalkError(f"intensity must be a finite number >= 0, got {intensity}")
+    if not (math.isfinite(fps) and fps > 0):
+        raise MedtalkError(f"fps must be positive, got {fps}")
+    if isinstance(audio, np.ndarray):
+        wave = np.nan_to_num(np.asarray(audio, dtype=np.float32))
+        if wave.ndim != 1:
+            raise MedtalkError(f"expected mono 16 kHz samples (N,), got an array of shape {wave.shape}")
+        source = "audio"
+    else:
+        wave, source = load_audio(audio), str(audio)
+    duration = len(wave) / SAMPLE_RATE
+    num_frames = round(duration * fps)
+    model = model if model is not None else load_model()
+    if num_frames < 1 or round(duration * model.config.fps) < 1:
+        raise MedtalkError(f"{source}: audio too short ({1000 * duration:.2f} ms), nothing to animate")
+    tokens = None
+    if transcript is not None and transcript.strip():
+        from medtalk.text import default_text_encoder
+
+        tokens = default_text_encoder().tokens(transcript)
+    values, curve = predict(model, wave, label, tokens, intensity)
+    rig = RigSequence(smooth(values), model.config.fps)
+    if rig.fps != fps or rig.num_frames != num_frames:
+        rig = rig.resample(fps, num_frames)
+    rig.metadata = {
+        "emotion": EMOTIONS[label], "intensity_scale": intensity, "transcript": transcript,
+        "source": source, "mean_intensity": round(float(curve.mean()), 4),
+    }
+    return rig

@@ -1,0 +1,136 @@
+"""Typed, frozen model configurations and the named presets.
+
+A checkpoint stores ``ModelConfig.to_dict()``; ``ModelConfig.from_dict`` rebuilds
+it and rejects unknown keys, so a model always comes back exactly as trained.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from medtalk.emotions import EMOTIONS
+from medtalk.errors import MedtalkError
+from medtalk.features import FEATURE_RATE, N_MELS, PROSODY_DIM
+from medtalk.rig import DEFAULT_FPS, NUM_CONTROLS
+
+TEXT_DIM = 384  # MiniLM-L6 token features (medtalk.text.TEXT_DIM; that module loads lazily)
+
+
+@dataclass(frozen=True)
+class DisentangleConfig:
+    """Stage 1: frame-wise MLPs ``E_c``, ``E_e`` (174 -> hidden -> latent) and ``D``."""
+
+    num_controls: int = NUM_CONTROLS
+    hidden_dim: int = 256
+    latent_dim: int = 256
+
+
+@dataclass(frozen=True)
+class ContentConfig:
+    """Stage 2: the Audio Content Mapping (audio features -> content latent).
+
+    ``frontend`` is ``"log_mel"`` (the default learned encoder over
+    ``medtalk.features.log_mel``) or ``"wav2vec2"`` (frozen features from a local
+    Hugging Face folder ``wav2vec2_dir``; ``input_dim``/``input_rate`` must then
+    match that model).
+    """
+
+    frontend: str = "log_mel"
+    input_dim: int = N_MELS
+    input_rate: float = float(FEATURE_RATE)  # feature frames/s
+    wav2vec2_dir: str | None = None
+    wav2vec2_layer: int = -1
+    channels: int = 128
+    stem_kernel: int = 5
+    # the stem halves the frame rate (100 -> 50 frames/s): lip shapes change
+    # slower than that, and it halves the cost of everything after it
+    stride: int = 2
+    kernel_size: int = 3
+    dilations: tuple[int, ...] = (1, 2, 4, 8, 1, 2)  # context +-(1 + 2 * sum) frames after the stem
+    gru_hidden: int = 128  # 0: no recurrent layer after the convolutions
+    dropout: float = 0.1
+
+    @property
+    def output_rate(self) -> float:
+        """Content latents per second."""
+        return self.input_rate / self.stride
+
+
+@dataclass(frozen=True)
+class IntensityConfig:
+    """Stage 3: Fusion Intensity Modelling (CMF block, label embedding, ``E_fuse``)."""
+
+    prosody_dim: int = PROSODY_DIM
+    mel_dim: int = N_MELS  # log-mel bands projected into the queries (0: prosody only)
+    mel_proj_dim: int = 16
+    feature_rate: float = float(FEATURE_RATE)
+    text_dim: int = TEXT_DIM
+    model_dim: int = 64
+    num_heads: int = 4
+    query_kernel: int = 9  # frames of temporal context in the query projection
+    num_labels: int = len(EMOTIONS)
+    label_dim: int = 64
+    fuse_hidden: int = 256
+    text_dropout: float = 0.3  # p of training without the transcript
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """The whole MEDTalk model; ``fps`` is the rig frame rate it was trained at."""
+
+    disentangle: DisentangleConfig = field(default_factory=DisentangleConfig)
+    content: ContentConfig = field(default_factory=ContentConfig)
+    intensity: IntensityConfig = field(default_factory=IntensityConfig)
+    fps: float = DEFAULT_FPS
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ModelConfig:
+        """Rebuild from ``to_dict()`` output; unknown or mistyped keys are errors."""
+        return _build(cls, data, "config")
+
+
+T = TypeVar("T")
+
+
+def _build(kind: type[T], data: Any, where: str) -> T:
+    if not isinstance(data, dict):
+        raise MedtalkError(f"{where}: expected a mapping, got {type(data).__name__}")
+    fields = {f.name: f for f in dataclasses.fields(kind)}  # type: ignore[arg-type]
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        raise MedtalkError(f"{where}: unknown key(s) {', '.join(unknown)} for {kind.__name__}")
+    values = {}
+    for name, value in data.items():
+        default = getattr(kind(), name)
+        if dataclasses.is_dataclass(default):
+            value = _build(type(default), value, f"{where}.{name}")
+        elif isinstance(default, tuple):
+            value = tuple(value)
+        values[name] = value
+    return kind(**values)
+
+
+PRESETS: dict[str, ModelConfig] = {
+    # What `make model` trains and ships: the paper's 256-d latents, a small
+    # convolutional + recurrent audio encoder sized for CPU real time.
+    "default": ModelConfig(),
+    # For tests and quick experiments: trains through all stages in seconds.
+    "tiny": ModelConfig(
+        disentangle=DisentangleConfig(hidden_dim=32, latent_dim=16),
+        content=ContentConfig(channels=32, dilations=(1, 2), gru_hidden=16),
+        intensity=IntensityConfig(model_dim=16, num_heads=2, label_dim=8, fuse_hidden=32, mel_proj_dim=4),
+    ),
+}
+
+
+def preset(name: str) -> ModelConfig:
+    """A named configuration (``tiny`` or ``default``)."""
+    try:
+        return PRESETS[name]
+    except KeyError:
+        raise MedtalkError(f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}") from None

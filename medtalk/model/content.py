@@ -1,0 +1,115 @@
+"""Stage 2: Audio Content Mapping (ACM), audio features -> content latent per frame.
+
+The paper maps frozen wav2vec 2.0 features into the content space of ``E_c``.
+Without those weights our default learns its own audio encoder over the
+per-utterance normalised log-mel of ``medtalk.features``: a convolutional stem,
+residual dilated convolutions (about +-0.3 s of context: a lip shape depends
+on the neighbouring phonemes, coarticulation) and a bidirectional GRU for
+longer context. With ``frontend="wav2vec2"`` the same network runs over frozen
+Wav2Vec2 features from a local folder instead.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+from medtalk.errors import MedtalkError
+from medtalk.model.config import ContentConfig
+
+FRONTENDS = ("log_mel", "wav2vec2")
+
+
+class ResidualConv(nn.Module):
+    """``x + W(GELU(dilated conv(LayerNorm(x))))`` over time: ``(B, C, T) -> (B, C, T)``."""
+
+    def __init__(self, channels: int, kernel_size: int, dilation: int, dropout: float) -> None:
+        super().__init__()
+        self.norm = nn.LayerNorm(channels)
+        self.conv = nn.Conv1d(channels, channels, kernel_size, dilation=dilation, padding="same")
+        self.proj = nn.Conv1d(channels, channels, 1)
+        self.dropout = nn.Dropout(dropout)
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        h = self.norm(x.transpose(1, 2)).transpose(1, 2)
+        h = self.proj(self.dropout(nn.functional.gelu(self.conv(h))))
+        # re-zero padding so it cannot leak into real frames through the next conv
+        return (x + h) * mask
+
+
+class AudioContentMapping(nn.Module):
+    """ACM: ``(B, T_a, input_dim)`` features -> ``(B, ceil(T_a / stride), latent)`` content latents."""
+
+    def __init__(self, config: ContentConfig, latent_dim: int) -> None:
+        super().__init__()
+        if config.frontend not in FRONTENDS:
+            raise MedtalkError(f"unknown audio front-end {config.frontend!r}; choose one of {', '.join(FRONTENDS)}")
+        self.config = config
+        c = config.channels
+        if config.stem_kernel % 2 == 0:
+            raise MedtalkError("the ACM stem kernel must be odd (frames stay centred)")
+        # padding k//2 centres output frame j on input frame j * stride
+        self.stem = nn.Conv1d(config.input_dim, c, config.stem_kernel, stride=config.stride, padding=config.stem_kernel // 2)
+        self.blocks = nn.ModuleList(ResidualConv(c, config.kernel_size, d, config.dropout) for d in config.dilations)
+        self.gru = nn.GRU(c, config.gru_hidden, batch_first=True, bidirectional=True) if config.gru_hidden else None
+        out_in = 2 * config.gru_hidden if config.gru_hidden else c
+        self.norm = nn.LayerNorm(out_in)
+        self.out = nn.Linear(out_in, latent_dim)
+
+    def forward(self, features: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
+        """``features (B, T_a, F)``, ``mask (B, T_a)`` True on real frames -> ``(B, T_c, latent)``.
+
+        ``T_c = ceil(T_a / stride)``: latent ``j`` is centred on feature frame ``j * stride``.
+        """
+        B, T, F = features.shape
+        assert F == self.config.input_dim, (F, self.config.input_dim)
+        if mask is None:
+            mask = torch.ones(B, T, dtype=torch.bool, device=features.device)
+        x = self.stem(features.transpose(1, 2) * mask[:, None, :].to(features.dtype))
+        mask = mask[:, :: self.config.stride]
+        T = mask.shape[1]
+        assert x.shape[2] == T, (x.shape, T)
+        m = mask[:, None, :].to(features.dtype)
+        x = x * m
+        for block in self.blocks:
+            x = block(x, m)
+        x = x.transpose(1, 2)
+        if self.gru is not None:
+            lengths = mask.sum(dim=1).clamp(min=1).cpu()
+            packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+            x, _ = pad_packed_sequence(self.gru(packed)[0], batch_first=True, total_length=T)
+        return self.out(self.norm(x))
+
+
+def audio_features(wave: np.ndarray, config: ContentConfig, power: np.ndarray | None = None) -> np.ndarray:
+    """The ACM input for 16 kHz mono samples: ``(N,) -> (T_a, input_dim)`` float32.
+
+    ``power`` (log-mel front-end only) may pass an augmented power spectrogram
+    of ``wave`` (``medtalk.augment.augment_power``) instead of the clean one.
+    """
+    if config.frontend == "log_mel":
+        from medtalk.features import log_mel
+
+        return log_mel(wave) if power is None else log_mel(power=power)
+    frontend = _wav2vec2(config.wav2vec2_dir, config.wav2vec2_layer)
+    if frontend.dim != config.input_dim or frontend.rate != config.input_rate:
+        raise MedtalkError(
+            f"Wav2Vec2 model in {config.wav2vec2_dir} gives {frontend.dim}-d features at {frontend.rate} Hz; "
+            f"this model expects {config.input_dim}-d at {config.input_rate} Hz"
+        )
+    with torch.inference_mode():
+        return frontend(torch.from_numpy(np.ascontiguousarray(wave, dtype=np.float32))[None])[0].numpy()
+
+
+@lru_cache(maxsize=2)
+def _wav2vec2(model_dir: str | None, layer: int) -> nn.Module:
+    """The frozen Wav2Vec2 front-end, loaded once per folder."""
+    if not model_dir:
+        raise MedtalkError("the wav2vec2 front-end needs a local model folder (wav2vec2_dir)")
+    from medtalk.model.wav2vec import Wav2Vec2Features
+
+    return Wav2Vec2Features(model_dir, layer=layer).eval()

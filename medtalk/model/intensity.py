@@ -1,0 +1,114 @@
+"""Stage 3: Fusion Intensity Modelling (FIM).
+
+- ``CrossModalityFusion`` (CMF): frame-level emotional audio features are the
+  queries, transcript token features the keys and values; multi-head
+  cross-attention, residual + LayerNorm, a linear layer, residual + LayerNorm
+  and a scalar head give a per-frame intensity ``I_t >= 0``. A learned "no
+  text" token is always among the keys, so the block still works (on audio
+  alone) when there is no transcript.
+- ``LabelEmbedding``: an embedding table + MLP gives the emotion vector ``f``.
+- ``intensity_rescale``: ``f_t = I_t * f / ||f||``, the norm *is* the intensity.
+- ``FusionEncoder`` (``E_fuse``): ``f_t`` -> the frozen emotion space of ``E_e``.
+
+Stage 4 (text/image guidance) plugs in by giving a guidance vector in the
+label-embedding space instead of the label: ``FusionIntensity.emotion_latent``
+takes any ``(B, label_dim)`` vector.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from medtalk.model.config import IntensityConfig
+from medtalk.model.disentangle import FrameMLP
+
+NORM_EPS = 1e-6  # keeps f / ||f|| finite for a zero vector
+
+
+class CrossModalityFusion(nn.Module):
+    """CMF block: ``(B, T_a, P)`` prosody (+ log-mel) x ``(B, N, 384)`` tokens -> ``I (B, T_a) >= 0``."""
+
+    def __init__(self, config: IntensityConfig) -> None:
+        super().__init__()
+        self.config = config
+        d = config.model_dim
+        self.mel_proj = nn.Linear(config.mel_dim, config.mel_proj_dim) if config.mel_dim else None
+        query_in = config.prosody_dim + (config.mel_proj_dim if config.mel_dim else 0)
+        # frame features alone are local; a short convolution gives the queries
+        # the syllable-scale context that emotion2vec features would carry
+        self.query = nn.Conv1d(query_in, d, config.query_kernel, padding="same")
+        self.key_value = nn.Linear(config.text_dim, d)
+        self.no_text = nn.Parameter(torch.zeros(1, 1, d))
+        self.attention = nn.MultiheadAttention(d, config.num_heads, batch_first=True)
+        self.norm1 = nn.LayerNorm(d)
+        self.linear = nn.Linear(d, d)
+        self.norm2 = nn.LayerNorm(d)
+        self.head = nn.Linear(d, 1)
+
+    def forward(
+        self,
+        prosody: torch.Tensor,
+        mel: torch.Tensor | None,
+        text: torch.Tensor | None,
+        text_mask: torch.Tensor | None = None,
+    ) -> torch.Tensor:
+        """Per-frame intensity.
+
+        ``prosody (B, T_a, P)``, ``mel (B, T_a, 80)`` (or None when ``mel_dim`` is 0),
+        ``text (B, N, 384)`` token features or None, ``text_mask (B, N)`` True on
+        real tokens (all-False rows mean "no transcript") -> ``(B, T_a)``.
+        """
+        B, T, P = prosody.shape
+        assert P == self.config.prosody_dim, (P, self.config.prosody_dim)
+        parts = [prosody]
+        if self.mel_proj is not None:
+            assert mel is not None and mel.shape[:2] == (B, T), "the CMF queries need the log-mel"
+            parts.append(self.mel_proj(mel))
+        q = self.query(torch.cat(parts, dim=-1).transpose(1, 2)).transpose(1, 2)
+        no_text = self.no_text.expand(B, 1, -1)
+        if text is None or text.shape[1] == 0:
+            kv, pad = no_text, torch.zeros(B, 1, dtype=torch.bool, device=q.device)
+        else:
+            assert text.shape[0] == B and text.shape[2] == self.config.text_dim, text.shape
+            if text_mask is None:
+                text_mask = torch.ones(text.shape[:2], dtype=torch.bool, device=text.device)
+            kv = torch.cat([no_text, self.key_value(text)], dim=1)
+            pad = torch.cat([torch.zeros(B, 1, dtype=torch.bool, device=q.device), ~text_mask], dim=1)
+        attended, _ = self.attention(q, kv, kv, key_padding_mask=pad, need_weights=False)
+        x = self.norm1(q + attended)
+        x = self.norm2(x + self.linear(x))
+        return nn.functional.softplus(self.head(x)).squeeze(-1)
+
+
+class LabelEmbedding(nn.Module):
+    """Emotion label -> ``f``: ``(B,)`` ids -> ``(B, label_dim)``."""
+
+    def __init__(self, config: IntensityConfig) -> None:
+        super().__init__()
+        self.table = nn.Embedding(config.num_labels, config.label_dim)
+        self.mlp = FrameMLP(config.label_dim, config.label_dim, config.label_dim)
+
+    def forward(self, labels: torch.Tensor) -> torch.Tensor:
+        return self.mlp(self.table(labels))
+
+
+def intensity_rescale(f: torch.Tensor, intensity: torch.Tensor) -> torch.Tensor:
+    """``f_t = I_t * f / ||f||``: ``f (B, L)``, ``I (B, T)`` -> ``(B, T, L)``."""
+    direction = f / f.norm(dim=-1, keepdim=True).clamp(min=NORM_EPS)
+    return intensity[..., None] * direction[:, None, :]
+
+
+class FusionIntensity(nn.Module):
+    """FIM: CMF intensity, label embedding, rescaling and ``E_fuse``."""
+
+    def __init__(self, config: IntensityConfig, latent_dim: int) -> None:
+        super().__init__()
+        self.config = config
+        self.cmf = CrossModalityFusion(config)
+        self.label = LabelEmbedding(config)
+        self.fuse = FrameMLP(config.label_dim, config.fuse_hidden, latent_dim)  # E_fuse
+
+    def emotion_latent(self, guidance: torch.Tensor, intensity: torch.Tensor) -> torch.Tensor:
+        """``E_fuse(f_t)``: ``guidance (B, label_dim)``, ``I (B, T)`` -> ``(B, T, latent)``."""
+        return self.fuse(intensity_rescale(guidance, intensity))

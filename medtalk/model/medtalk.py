@@ -1,0 +1,95 @@
+"""The composed MEDTalk model: ACM content + FIM emotion, decoded by the frozen ``D``.
+
+Audio-side modules run at the feature rate (100 frames/s); their outputs are
+linearly resampled to the rig frame rate before decoding, so any ``fps`` works.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import torch
+from torch import nn
+
+from medtalk.model.config import ModelConfig
+from medtalk.model.content import AudioContentMapping
+from medtalk.model.disentangle import Disentangler
+from medtalk.model.intensity import FusionIntensity
+
+
+class MEDTalkOutput(NamedTuple):
+    """All at the rig frame rate: ``rig (B, T, 174)``, latents ``(B, T, latent)``, ``intensity (B, T)``."""
+
+    rig: torch.Tensor
+    content: torch.Tensor
+    emotion: torch.Tensor
+    intensity: torch.Tensor
+
+
+def resample_time(x: torch.Tensor, rate_in: float, rate_out: float, num_frames: int) -> torch.Tensor:
+    """Linear interpolation along time: ``(B, T_in, ...) -> (B, num_frames, ...)``.
+
+    Frame ``t`` of either grid sits at time ``t / rate`` (both grids start at 0).
+    """
+    position = torch.arange(num_frames, device=x.device, dtype=torch.float32) * (rate_in / rate_out)
+    position = position.clamp(max=x.shape[1] - 1)
+    lower = position.floor().long()
+    upper = (lower + 1).clamp(max=x.shape[1] - 1)
+    weight = (position - lower).to(x.dtype).view(1, -1, *([1] * (x.dim() - 2)))
+    return x[:, lower] * (1 - weight) + x[:, upper] * weight
+
+
+class MEDTalk(nn.Module):
+    """``E_c``, ``E_e``, ``D`` (stage 1), ACM (stage 2) and FIM (stage 3)."""
+
+    def __init__(self, config: ModelConfig) -> None:
+        super().__init__()
+        self.config = config
+        latent = config.disentangle.latent_dim
+        self.disentangle = Disentangler(config.disentangle)
+        self.acm = AudioContentMapping(config.content, latent)
+        self.fim = FusionIntensity(config.intensity, latent)
+
+    def content(self, audio: torch.Tensor, num_frames: int, audio_mask: torch.Tensor | None = None) -> torch.Tensor:
+        """ACM content latents at the rig rate: ``audio (B, T_a, F)`` -> ``(B, num_frames, latent)``."""
+        latent = self.acm(audio, audio_mask)
+        return resample_time(latent, self.config.content.output_rate, self.config.fps, num_frames)
+
+    def intensity(
+        self,
+        prosody: torch.Tensor,
+        mel: torch.Tensor | None,
+        num_frames: int,
+        text: torch.Tensor | None = None,
+        text_mask: torch.Tensor | None = None,
+    ) -> torch.Tensor:
+        """CMF intensity at the rig rate: ``prosody (B, T_a, P)`` -> ``(B, num_frames)``."""
+        intensity = self.fim.cmf(prosody, mel, text, text_mask)
+        return resample_time(intensity, self.config.intensity.feature_rate, self.config.fps, num_frames)
+
+    def forward(
+        self,
+        audio: torch.Tensor,
+        prosody: torch.Tensor,
+        mel: torch.Tensor | None,
+        emotion: torch.Tensor,
+        num_frames: int,
+        audio_mask: torch.Tensor | None = None,
+        text: torch.Tensor | None = None,
+        text_mask: torch.Tensor | None = None,
+        intensity_scale: float | torch.Tensor = 1.0,
+        guidance: torch.Tensor | None = None,
+    ) -> MEDTalkOutput:
+        """Animate: audio features + emotion -> rig.
+
+        ``audio (B, T_a, F)`` ACM input, ``prosody (B, T_a, P)``, ``mel (B, T_a, 80)``
+        log-mel for the CMF queries, ``emotion (B,)`` label ids, ``text (B, N, 384)``
+        with ``text_mask (B, N)``; ``guidance (B, label_dim)`` replaces the label
+        embedding (stage 4). ``intensity_scale`` multiplies ``I_t``.
+        """
+        content = self.content(audio, num_frames, audio_mask)
+        intensity = self.intensity(prosody, mel, num_frames, text, text_mask) * intensity_scale
+        f = self.fim.label(emotion) if guidance is None else guidance
+        emotion_latent = self.fim.emotion_latent(f, intensity)
+        rig = self.disentangle.decode(emotion_latent, content)
+        return MEDTalkOutput(rig, content, emotion_latent, intensity)

@@ -1,0 +1,1 @@
+"""Training MEDTalk: EmoFace-layout data, the stages as data, one resumable loop."""

@@ -1,0 +1,177 @@
+"""Random crops and padded batches for the two kinds of stages.
+
+- ``RigPairs`` (stage 1): rig crops with the partners the exchange losses need;
+- ``AudioCrops`` (stages 2-3): time-aligned crops of audio features, prosody,
+  rig and transcript tokens, with on-the-fly augmentation and text dropout.
+
+A batch is a dict of tensors padded to its longest item, with boolean masks
+``(B, T)`` that are True on real frames.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+import numpy as np
+import torch
+
+from medtalk.audio import SAMPLE_RATE
+from medtalk.features import FEATURE_RATE, log_mel, num_feature_frames, power_spectrogram
+from medtalk.model.config import TEXT_DIM, ModelConfig
+from medtalk.model.content import audio_features
+from medtalk.model.inputs import pad
+from medtalk.rig import resample_frames
+from medtalk.train.data import Clip, as_float
+
+
+def _crop(rng: np.random.Generator, length: int, crop: int, step: int = 1) -> int:
+    """A random start (a multiple of ``step``) of a ``crop``-long window in ``length`` frames."""
+    room = max(length - crop, 0) // step
+    return int(rng.integers(room + 1)) * step
+
+
+class RigPairs:
+    """Stage-1 items: every rig (aligned sentences' and clips') is an anchor.
+
+    ``aligned`` is ``{sentence: {emotion: (T, 174)}}`` (same timing per sentence).
+    """
+
+    def __init__(self, aligned: dict[str, dict[str, np.ndarray]], clips: list[Clip], crop_frames: int) -> None:
+        self.crop = crop_frames
+        self.rigs: list[np.ndarray] = []
+        self.emotion: list[str] = []
+        self.group: list[str | None] = []  # aligned sentence, None for clips
+        for sentence, by_emotion in aligned.items():
+            for emotion, rig in by_emotion.items():
+                self._add(rig, emotion, sentence)
+        for clip in clips:
+            self._add(clip.rig, clip.info.emotion, None)
+        self.by_emotion: dict[str, list[int]] = defaultdict(list)
+        for i, e in enumerate(self.emotion):
+            self.by_emotion[e].append(i)
+        self.aligned = aligned
+
+    def _add(self, rig: np.ndarray, emotion: str, group: str | None) -> None:
+        self.rigs.append(rig)
+        self.emotion.append(emotion)
+        self.group.append(group)
+
+    def __len__(self) -> int:
+        return len(self.rigs)
+
+    def _random_crop(self, rng: np.random.Generator, i: int) -> np.ndarray:
+        start = _crop(rng, len(self.rigs[i]), self.crop)
+        return self.rigs[i][start : start + self.crop]
+
+    def _same_emotion(self, rng: np.random.Generator, i: int, tries: int = 20) -> int:
+        """Another rig with the emotion of rig ``i`` and other content (``i`` itself if none is found)."""
+        pool = self.by_emotion[self.emotion[i]]
+        for _ in range(tries):
+            j = pool[rng.integers(len(pool))]
+            if j != i and (self.group[i] is None or self.group[j] != self.group[i]):
+                return j
+        return i
+
+    def batch(self, indices: np.ndarray, rng: np.random.Generator) -> dict[str, torch.Tensor]:
+        """Crops of ``crop_frames`` (see ``losses.disentangle_losses`` for the keys)."""
+        anchors, content_pairs, has_pair, emotion_pairs, others = [], [], [], [], []
+        for i in indices:
+            rig, group = self.rigs[i], self.group[i]
+            start = _crop(rng, len(rig), self.crop)
+            anchors.append(rig[start : start + self.crop])
+            partners = [e for e in self.aligned.get(group, {}) if e != self.emotion[i]] if group else []
+            if partners:
+                pair = self.aligned[group][partners[rng.integers(len(partners))]]
+                content_pairs.append(pair[start : start + self.crop])
+            else:
+                content_pairs.append(anchors[-1])
+            has_pair.append(bool(partners))
+            emotion_pairs.append(self._random_crop(rng, self._same_emotion(rng, i)))
+            others.append(self._random_crop(rng, int(rng.integers(len(self)))))
+        rig, mask = pad(anchors)
+        width = rig.shape[1]
+        content_pair, pair_mask = pad(content_pairs, width)
+        emotion_pair, emotion_pair_mask = pad(emotion_pairs, width)
+        other, other_mask = pad(others, width)
+        # all partners are cropped to the anchor's width so frame t lines up
+        return {
+            "rig": rig, "mask": mask,
+            "content_pair": content_pair[:, :width], "pair_mask": pair_mask[:, :width] & mask,
+            "has_content_pair": torch.tensor(has_pair),
+            "emotion_pair": emotion_pair[:, :width], "emotion_pair_mask": emotion_pair_mask[:, :width],
+            "other": other[:, :width], "other_mask": other_mask[:, :width],
+        }
+
+
+class AudioCrops:
+    """Stage-2/3 items: time-aligned crops of the clips of one split."""
+
+    def __init__(
+        self,
+        clips: list[Clip],
+        config: ModelConfig,
+        crop_seconds: float,
+        augment: float = 1.0,
+        text_dropout: float = 0.0,
+    ) -> None:
+        self.clips = clips
+        self.config = config
+        self.fps = config.fps
+        self.crop = max(1, round(crop_seconds * self.fps))
+        # crops start where the rig grid and the 10 ms feature grid meet
+        self.step = int(round(self.fps)) // math.gcd(int(round(self.fps)), FEATURE_RATE)
+        self.augment = augment
+        self.text_dropout = text_dropout
+
+    def __len__(self) -> int:
+        return len(self.clips)
+
+    def item(self, clip: Clip, rng: np.random.Generator) -> dict[str, np.ndarray | None]:
+        """One crop: ``audio (T_a, F)``, ``mel (T_m, 80)``, ``prosody (T_m, P)``, ``rig (T, 174)``, ``tokens``."""
+        from medtalk.augment import augment_power, augment_wave
+
+        start = _crop(rng, len(clip.rig), self.crop, self.step)
+        rig = clip.rig[start : start + self.crop]
+        first = round(start * SAMPLE_RATE / self.fps)
+        samples = as_float(clip.samples[first : first + round(len(rig) * SAMPLE_RATE / self.fps)])
+        feature_start = round(start * FEATURE_RATE / self.fps)
+        prosody = _frames(clip.prosody, feature_start, num_feature_frames(len(samples)))
+        if self.augment > 0:
+            stretched = augment_wave(samples, rng, self.augment)
+            if len(stretched) != len(samples):  # speed perturbation: stretch the targets alike
+                rig = _stretch(rig, max(1, round(len(rig) * len(stretched) / len(samples))))
+                prosody = _stretch(prosody, num_feature_frames(len(stretched)))
+            samples = stretched
+        power = power_spectrogram(samples)
+        if self.augment > 0:
+            power = augment_power(power, rng, self.augment)
+        mel = log_mel(power=power)
+        audio = mel if self.config.content.frontend == "log_mel" else audio_features(samples, self.config.content)
+        use_text = clip.tokens is not None and rng.random() >= self.text_dropout
+        return {"audio": audio, "mel": mel, "prosody": prosody, "rig": rig, "tokens": clip.tokens if use_text else None}
+
+    def batch(self, indices: np.ndarray, rng: np.random.Generator) -> dict[str, torch.Tensor]:
+        items = [self.item(self.clips[i], rng) for i in indices]
+        audio, audio_mask = pad([it["audio"] for it in items])
+        mel, _ = pad([it["mel"] for it in items])
+        prosody, _ = pad([it["prosody"] for it in items])
+        rig, mask = pad([it["rig"] for it in items])
+        tokens = [it["tokens"] if it["tokens"] is not None else np.zeros((0, TEXT_DIM), np.float32) for it in items]
+        text, text_mask = pad(tokens)
+        emotion = torch.tensor([self.clips[i].emotion_id for i in indices])
+        return {
+            "audio": audio, "audio_mask": audio_mask, "mel": mel, "prosody": prosody,
+            "rig": rig, "mask": mask, "text": text, "text_mask": text_mask, "emotion": emotion,
+        }
+
+
+def _frames(x: np.ndarray, start: int, count: int) -> np.ndarray:
+    """``x[start : start + count]``, repeating the last frame past the end: ``(T, D) -> (count, D)``."""
+    idx = np.minimum(np.arange(start, start + count), len(x) - 1)
+    return x[idx]
+
+
+def _stretch(x: np.ndarray, count: int) -> np.ndarray:
+    """Linear resampling along time to ``count`` frames (same duration): ``(T, D) -> (count, D)``."""
+    return x if len(x) == count else resample_frames(x, len(x), count, count)

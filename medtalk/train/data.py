@@ -1,0 +1,266 @@
+"""Training data in the EmoFace folder layout, and its feature cache.
+
+```
+DATA/WAV/<clip>.wav             speech (any format ffmpeg reads; 16 kHz mono is fastest)
+DATA/VALID_CTR/<clip>.txt       the rig, one row of 174 controls per frame at 60 fps
+DATA/META/<clip>.json           optional: text, emotion, sentence_id, split, fps
+DATA/ALIGNED_CTR/<sentence>/<emotion>.txt   optional: one sentence, same timing, each emotion
+DATA/splits.json                optional: {"train": [...], "val": [...], "test": [...]}
+```
+
+Real capture data has only ``WAV/`` and ``VALID_CTR/`` with the emotion as a
+file-name prefix (``angry_gd04_001_021``): then there is no transcript (text
+features are absent), stage-1 content pairs are unavailable (only same-emotion
+pairs are used) and the split is random by file.
+
+``load_dataset`` computes once, per clip, what training reads (samples, the
+rig, prosody and transcript token features) into ``cache/`` files, so an
+interrupted run resumes without recomputing them.
+"""
+
+from __future__ import annotations
+
+import json
+import wave
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from medtalk.audio import SAMPLE_RATE, load_audio
+from medtalk.emotions import EMOTIONS, emotion_from_filename, parse_emotion
+from medtalk.errors import MedtalkError
+from medtalk.rig import DEFAULT_FPS, RigSequence
+
+SPLITS = ("train", "val", "test")
+RANDOM_SPLIT = (0.8, 0.1, 0.1)  # train/val/test fractions when the data names no split
+SPLIT_SEED = 0  # the random split depends on the file names only, not on the run's seed
+CACHE_VERSION = 1  # bump when what a cache file holds changes
+
+
+@dataclass(frozen=True)
+class ClipInfo:
+    """One recording: where it is and what the layout says about it."""
+
+    id: str
+    wav: Path
+    rig: Path
+    emotion: str
+    split: str
+    text: str | None = None
+    sentence_id: str | None = None
+    fps: float = DEFAULT_FPS
+
+
+@dataclass
+class Clip:
+    """A loaded clip: ``samples (N,)`` int16 at 16 kHz, ``rig (T, 174)`` float32,
+    ``prosody (T_a, P)`` float32 at 100 frames/s, ``tokens (N_tok, 384)`` float32 or None."""
+
+    info: ClipInfo
+    samples: np.ndarray
+    rig: np.ndarray
+    prosody: np.ndarray
+    tokens: np.ndarray | None
+
+    @property
+    def emotion_id(self) -> int:
+        return EMOTIONS.index(self.info.emotion)
+
+
+@dataclass
+class Dataset:
+    """Loaded clips per split, plus the aligned stage-1 rigs ``{sentence: {emotion: (T, 174)}}``."""
+
+    root: Path
+    clips: dict[str, list[Clip]]
+    aligned: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+
+    def describe(self) -> dict:
+        """What a checkpoint records about its training data."""
+        all_clips = [c for split in self.clips.values() for c in split]
+        seconds = sum(len(c.samples) for c in all_clips) / SAMPLE_RATE
+        return {
+            "root": str(self.root),
+            "clips": {s: len(c) for s, c in self.clips.items()},
+            "hours": round(seconds / 3600, 3),
+            "emotions": dict(Counter(c.info.emotion for c in all_clips)),
+            "with_transcript": sum(c.tokens is not None for c in all_clips),
+            "aligned_sentences": len(self.aligned),
+        }
+
+
+def scan(root: Path) -> tuple[list[ClipInfo], dict[str, dict[str, Path]]]:
+    """Read the layout: clips with audio and rig, and the aligned stage-1 rigs."""
+    root = Path(root)
+    wav_dir, rig_dir = root / "WAV", root / "VALID_CTR"
+    if not wav_dir.is_dir() or not rig_dir.is_dir():
+        raise MedtalkError(f"{root}: not an EmoFace-layout dataset (needs WAV/ and VALID_CTR/ folders)")
+    rigs = {p.stem: p for p in rig_dir.glob("*.txt")}
+    wavs = {p.stem: p for p in sorted(wav_dir.iterdir()) if p.is_file() and p.stem in rigs}
+    if not wavs:
+        raise MedtalkError(f"{root}: no clip has both WAV/<clip>.* and VALID_CTR/<clip>.txt")
+    splits = _read_splits(root / "splits.json")
+    infos = [_clip_info(root, stem, path, rigs[stem], splits) for stem, path in sorted(wavs.items())]
+    if not splits and all(i.split == "" for i in infos):
+        infos = _random_split(infos)
+    infos = [i for i in infos if i.split in SPLITS]
+    aligned: dict[str, dict[str, Path]] = {}
+    for path in sorted((root / "ALIGNED_CTR").glob("*/*.txt")):
+        emotion = parse_emotion(path.stem)
+        aligned.setdefault(path.parent.name, {})[emotion] = path
+    return infos, aligned
+
+
+def _read_splits(path: Path) -> dict[str, str]:
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text())
+        return {clip: split for split in SPLITS for clip in data.get(split, [])}
+    except (json.JSONDecodeError, AttributeError, TypeError) as err:
+        raise MedtalkError(f"{path}: not a valid splits file ({err})") from None
+
+
+def _clip_info(root: Path, stem: str, wav_path: Path, rig_path: Path, splits: dict[str, str]) -> ClipInfo:
+    meta_path = root / "META" / f"{stem}.json"
+    meta = {}
+    if meta_path.is_file():
+        try:
+            meta = json.loads(meta_path.read_text())
+        except json.JSONDecodeError as err:
+            raise MedtalkError(f"{meta_path}: invalid JSON ({err})") from None
+    emotion = meta.get("emotion") or emotion_from_filename(stem)
+    if emotion is None:
+        raise MedtalkError(
+            f"clip {stem}: no emotion label (no META/{stem}.json and no emotion prefix like angry_ in the file name)"
+        )
+    return ClipInfo(
+        id=stem,
+        wav=wav_path,
+        rig=rig_path,
+        emotion=parse_emotion(emotion),
+        split=splits.get(stem) or meta.get("split") or "",
+        text=meta.get("text") or None,
+        sentence_id=meta.get("sentence_id"),
+        fps=float(meta.get("fps") or DEFAULT_FPS),
+    )
+
+
+def _random_split(infos: list[ClipInfo]) -> list[ClipInfo]:
+    """80/10/10 by file, seeded by the names; every split non-empty when there are >= 3 clips."""
+    order = np.random.default_rng(SPLIT_SEED).permutation(len(infos))
+    n = len(infos)
+    n_test = max(1, round(RANDOM_SPLIT[2] * n)) if n >= 3 else 0
+    n_val = max(1, round(RANDOM_SPLIT[1] * n)) if n >= 3 else 0
+    split_of = {}
+    for rank, i in enumerate(order):
+        split_of[i] = "test" if rank < n_test else "val" if rank < n_test + n_val else "train"
+    return [ClipInfo(**{**info.__dict__, "split": split_of[i]}) for i, info in enumerate(infos)]
+
+
+def read_samples(path: Path) -> np.ndarray:
+    """16 kHz mono int16 samples ``(N,)``.
+
+    16 kHz mono 16-bit WAV (what the generator writes) is read directly: one
+    ffmpeg process per clip would dominate caching thousands of clips.
+    """
+    try:
+        with wave.open(str(path), "rb") as w:
+            if (w.getframerate(), w.getnchannels(), w.getsampwidth()) == (SAMPLE_RATE, 1, 2):
+                samples = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").copy()
+                if samples.size == 0:
+                    raise MedtalkError(f"{path}: the audio is empty")
+                return samples
+    except (wave.Error, EOFError):
+        pass
+    return (np.clip(load_audio(path), -1.0, 1.0) * 32767).round().astype(np.int16)
+
+
+def as_float(samples: np.ndarray) -> np.ndarray:
+    """int16 samples -> float32 in [-1, 1]."""
+    return samples.astype(np.float32) / 32768.0
+
+
+def _compute(info: ClipInfo, text_encoder) -> dict[str, np.ndarray]:
+    from medtalk.features import prosody
+
+    samples = read_samples(info.wav)
+    rig = RigSequence.read(info.rig, fps=info.fps)
+    if rig.fps != DEFAULT_FPS:
+        rig = rig.resample(DEFAULT_FPS)
+    arrays = {
+        "version": np.array(CACHE_VERSION),
+        "samples": samples,
+        "rig": rig.values.astype(np.float16),
+        "prosody": prosody(as_float(samples)),
+    }
+    if info.text and text_encoder is not None:
+        arrays["tokens"] = text_encoder.tokens(info.text).astype(np.float16)
+    return arrays
+
+
+def _load_clip(info: ClipInfo, cache: Path, text_encoder) -> Clip:
+    path = cache / f"{info.id}.npz"
+    arrays = None
+    if path.is_file():
+        with np.load(path) as f:
+            if int(f["version"]) == CACHE_VERSION:
+                arrays = {k: f[k] for k in f.files}
+    if arrays is None:
+        arrays = _compute(info, text_encoder)
+        tmp = path.with_suffix(".tmp.npz")
+        np.savez(tmp, **arrays)
+        tmp.replace(path)  # a cache file is complete or absent
+    tokens = arrays.get("tokens")
+    return Clip(
+        info=info,
+        samples=arrays["samples"],
+        rig=arrays["rig"].astype(np.float32),
+        prosody=arrays["prosody"],
+        tokens=None if tokens is None else tokens.astype(np.float32),
+    )
+
+
+def _load_aligned(sentence: str, paths: dict[str, Path], cache: Path) -> dict[str, np.ndarray]:
+    path = cache / "aligned" / f"{sentence}.npz"
+    if path.is_file():
+        with np.load(path) as f:
+            return {e: f[e].astype(np.float32) for e in f.files}
+    rigs = {e: RigSequence.read(p).values for e, p in paths.items()}
+    path.parent.mkdir(exist_ok=True)
+    tmp = path.with_suffix(".tmp.npz")
+    np.savez(tmp, **{e: r.astype(np.float16) for e, r in rigs.items()})
+    tmp.replace(path)
+    return rigs
+
+
+def load_dataset(root: Path, cache: Path, progress: bool = True) -> Dataset:
+    """Scan ``root`` and load every clip through the feature cache in ``cache``.
+
+    Aligned rigs of sentences spoken by a validation or test clip are left
+    out, so held-out sentences stay unseen in every stage.
+    """
+    infos, aligned_paths = scan(Path(root))
+    cache.mkdir(parents=True, exist_ok=True)
+    text_encoder = None
+    if any(i.text for i in infos):
+        from medtalk.text import default_text_encoder
+
+        text_encoder = default_text_encoder()
+    clips: dict[str, list[Clip]] = {s: [] for s in SPLITS}
+    for info in tqdm(infos, desc="caching clips", unit="clip", disable=not progress, leave=False):
+        clips[info.split].append(_load_clip(info, cache, text_encoder))
+    if not clips["train"]:
+        raise MedtalkError(f"{root}: no training clips (check splits.json)")
+    held_out = {i.sentence_id for i in infos if i.split != "train" and i.sentence_id is not None}
+    wanted = {s: p for s, p in aligned_paths.items() if s not in held_out}
+    aligned = {
+        sentence: _load_aligned(sentence, paths, cache)
+        for sentence, paths in tqdm(
+            wanted.items(), desc="caching aligned rigs", unit="sentence", disable=not progress, leave=False
+        )
+    }
+    return Dataset(Path(root), clips, aligned)

@@ -1,0 +1,197 @@
+"""One training loop that runs the stages of ``stages.py`` in order, resumably.
+
+A run folder holds ``config.json`` (model config, options, stages),
+``state.pt`` (written after every epoch: weights, optimiser, scheduler, RNG
+states and the position in the stage list), ``losses.csv`` / ``losses.png``,
+the feature ``cache/`` and, at the end, ``model.pt``: the trained model with a
+description of its data and its figures on the test split.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from tqdm import tqdm
+
+from medtalk.errors import MedtalkError
+from medtalk.model.config import ModelConfig, preset
+from medtalk.model.medtalk import MEDTalk
+from medtalk.train import curves
+from medtalk.train.batches import AudioCrops, RigPairs
+from medtalk.train.checkpoint import load_model, load_state, save_model, save_state
+from medtalk.train.data import Dataset, load_dataset
+from medtalk.train.evaluate import evaluate
+from medtalk.train.losses import OBJECTIVES
+from medtalk.train.stages import Stage, select_stages
+
+GRAD_CLIP = 1.0  # max gradient norm: a bad crop cannot throw the weights off
+VAL_ITEMS = 64  # validation crops per epoch (fixed, unaugmented)
+VAL_SEED = 1234
+RUN_FILES = ("config.json", "state.pt", "losses.csv", "losses.png", "model.pt")
+
+
+@dataclass(frozen=True)
+class TrainOptions:
+    """What ``medtalk train`` was asked to do."""
+
+    data: Path
+    run: Path
+    preset: str = "default"
+    stages: str | None = None
+    epochs_scale: float = 1.0
+    init: Path | None = None  # start from this model file's weights
+    resume: bool = False
+    force: bool = False
+    progress: bool = True
+    seed: int = 0
+    threads: int = 2
+    augment: float = 1.0  # strength of the audio augmentation (0: none)
+
+
+def _prepare_run(opts: TrainOptions) -> None:
+    run = opts.run
+    if run.exists() and not run.is_dir():
+        raise MedtalkError(f"{run} exists and is not a folder")
+    existing = [f for f in RUN_FILES if (run / f).exists()]
+    if existing and not (opts.resume or opts.force):
+        raise MedtalkError(f"{run} already holds a run ({existing[0]}); use --resume to continue or --force to restart")
+    if opts.force and not opts.resume:
+        for name in existing:
+            (run / name).unlink()
+    run.mkdir(parents=True, exist_ok=True)
+
+
+def _batches(stage: Stage, data: Dataset, config: ModelConfig, augment: float, split: str):
+    """The item source of a stage for a split."""
+    if stage.data == "rigs":
+        aligned = data.aligned if split == "train" else {}
+        return RigPairs(aligned, data.clips[split], round(stage.crop_seconds * config.fps))
+    text_dropout = config.intensity.text_dropout if split == "train" else 0.0
+    return AudioCrops(data.clips[split], config, stage.crop_seconds, augment if split == "train" else 0.0, text_dropout)
+
+
+def _set_trainable(model: MEDTalk, stage: Stage) -> list[torch.nn.Parameter]:
+    model.requires_grad_(False).eval()
+    for name in stage.trainable:
+        getattr(model, name).requires_grad_(True).train()
+    return [p for p in model.parameters() if p.requires_grad]
+
+
+def _step_terms(model: MEDTalk, stage: Stage, batch: dict[str, torch.Tensor]) -> tuple[torch.Tensor, dict[str, float]]:
+    terms = OBJECTIVES[stage.objective](model, batch, set(stage.losses))
+    total = sum(stage.losses[k] * terms[k] for k in stage.losses)
+    return total, {k: v.item() for k, v in terms.items()}
+
+
+@torch.no_grad()
+def _validate(model: MEDTalk, stage: Stage, source) -> dict[str, float]:
+    if len(source) == 0:
+        return {}
+    rng = np.random.default_rng(VAL_SEED)
+    indices = np.arange(len(source))[:VAL_ITEMS]
+    was_training = {name: getattr(model, name).training for name in stage.trainable}
+    model.eval()
+    sums: dict[str, float] = {}
+    for first in range(0, len(indices), stage.batch_size):
+        total, terms = _step_terms(model, stage, source.batch(indices[first : first + stage.batch_size], rng))
+        for k, v in {**terms, "total": total.item()}.items():
+            sums[k] = sums.get(k, 0.0) + v * len(indices[first : first + stage.batch_size])
+    for name, training in was_training.items():
+        getattr(model, name).train(training)
+    return {f"val_{k}": v / len(indices) for k, v in sums.items()}
+
+
+def train(opts: TrainOptions) -> Path:
+    """Run (or resume) training; returns the path of the final ``model.pt``."""
+    torch.set_num_threads(max(1, opts.threads))
+    _prepare_run(opts)
+    stages = select_stages(opts.stages, opts.epochs_scale)
+    state_path = opts.run / "state.pt"
+    state = load_state(state_path) if opts.resume and state_path.is_file() else None
+    config = ModelConfig.from_dict(state["config"]) if state else preset(opts.preset)
+    if state and [s["name"] for s in state["stages"]] != [s.name for s in stages]:
+        raise MedtalkError(f"{opts.run}: --stages differ from the interrupted run ({[s['name'] for s in state['stages']]})")
+    (opts.run / "config.json").write_text(json.dumps(
+        {"model": config.to_dict(), "options": {k: str(v) for k, v in asdict(opts).items()},
+         "stages": [asdict(s) for s in stages]}, indent=2))
+
+    torch.manual_seed(opts.seed)
+    model = MEDTalk(config)
+    if opts.init and not state:
+        model.load_state_dict(load_model(opts.init)[0].state_dict())
+    rng = np.random.default_rng(opts.seed)
+    history: list[dict] = []
+    position = (0, 0)
+    if state:
+        model.load_state_dict(state["model"])
+        rng.bit_generator.state = state["numpy_rng"]
+        torch.set_rng_state(state["torch_rng"])
+        history, position = state["history"], (state["stage_index"], state["epoch"])
+
+    data = load_dataset(opts.data, opts.run / "cache", progress=opts.progress)
+    for index, stage in enumerate(stages):
+        if index < position[0]:
+            continue
+        params = _set_trainable(model, stage)
+        optimizer = torch.optim.Adam(params, lr=stage.lr)
+        scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=stage.decay)
+        first_epoch = position[1] if index == position[0] else 0
+        if state and index == position[0] and first_epoch > 0:
+            optimizer.load_state_dict(state["optimizer"])
+            scheduler.load_state_dict(state["scheduler"])
+        source = _batches(stage, data, config, opts.augment, "train")
+        val_source = _batches(stage, data, config, 0.0, "val")
+        for epoch in range(first_epoch, stage.epochs):
+            start = time.time()
+            row = _train_epoch(model, stage, source, optimizer, rng, f"{stage.name} {epoch + 1}/{stage.epochs}", opts.progress)
+            row.update(_validate(model, stage, val_source))
+            history.append({"stage": stage.name, "epoch": epoch, "lr": scheduler.get_last_lr()[0],
+                            "seconds": round(time.time() - start, 2), **row})
+            scheduler.step()
+            finished = (index + 1, 0) if epoch + 1 == stage.epochs else (index, epoch + 1)
+            save_state(state_path, {
+                "config": config.to_dict(), "stages": [asdict(s) for s in stages], "model": model.state_dict(),
+                "optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(),
+                "numpy_rng": rng.bit_generator.state, "torch_rng": torch.get_rng_state(),
+                "history": history, "stage_index": finished[0], "epoch": finished[1],
+            })
+            curves.write_csv(history, opts.run / "losses.csv")
+            curves.plot(history, opts.run / "losses.png")
+    return _finish(model, data, opts, stages)
+
+
+def _train_epoch(model, stage: Stage, source, optimizer, rng: np.random.Generator, desc: str, progress: bool) -> dict:
+    order = rng.permutation(len(source))
+    steps = math.ceil(len(order) / stage.batch_size)
+    sums: dict[str, float] = {}
+    bar = tqdm(range(steps), desc=desc, unit="batch", disable=not progress, leave=False)
+    for step in bar:
+        batch = source.batch(order[step * stage.batch_size : (step + 1) * stage.batch_size], rng)
+        total, terms = _step_terms(model, stage, batch)
+        optimizer.zero_grad(set_to_none=True)
+        total.backward()
+        torch.nn.utils.clip_grad_norm_([p for g in optimizer.param_groups for p in g["params"]], GRAD_CLIP)
+        optimizer.step()
+        for k, v in {**terms, "total": total.item()}.items():
+            sums[k] = sums.get(k, 0.0) + v
+        bar.set_postfix(loss=f"{float(total):.4g}")
+    return {f"train_{k}": v / max(steps, 1) for k, v in sums.items()}
+
+
+def _finish(model: MEDTalk, data: Dataset, opts: TrainOptions, stages: tuple[Stage, ...]) -> Path:
+    """Save ``model.pt``, reload it (float16 weights) and store its test figures in it."""
+    path = opts.run / "model.pt"
+    description = {**data.describe(), "stages": [s.name for s in stages], "epochs": {s.name: s.epochs for s in stages},
+                   "seed": opts.seed, "augment": opts.augment}
+    save_model(path, model, description, force=True)
+    shipped, _ = load_model(path)
+    metrics = {"test": evaluate(shipped, data.clips["test"], opts.progress)}
+    save_model(path, shipped, description, metrics, force=True)
+    return path
+

@@ -1,0 +1,117 @@
+"""Training losses, returned as dicts of named terms; stages weight them (``stages.py``).
+
+Every term is a mean over real (unpadded) frames. Names:
+
+- stage 1: ``self`` (self-reconstruction), ``overlap_content`` (same content,
+  different emotion: swap content codes), ``overlap_emotion`` (same emotion,
+  different content: swap emotion codes), ``cycle`` (cycle exchange);
+- stage 2: ``recon`` (``D(E_e(R), ACM(A))`` vs ``R``), ``content_cos``
+  (``1 - cos(E_c(R), ACM(A))``);
+- stage 3: ``recon`` (``D(E_fuse(f_t), E_c(R))`` vs ``R``), ``emotion_cos``
+  (``1 - cos(E_e(R), E_fuse(f_t))``), ``intensity`` (L1 between the
+  pseudo-intensities ``Int()`` of output and target).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+
+from medtalk.model.medtalk import MEDTalk
+from medtalk.rig import S_INT
+
+_S_INT = torch.as_tensor(S_INT)
+
+
+def masked_mean(x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Mean of ``x (B, T, ...)`` over frames where ``mask (B, T)`` is True (and all trailing dims)."""
+    weight = mask.to(x.dtype).view(*mask.shape, *([1] * (x.dim() - 2)))
+    per_frame = x[0, 0].numel() if x.dim() > 2 else 1
+    return (x * weight).sum() / (weight.sum() * per_frame).clamp(min=1.0)
+
+
+def mse(pred: torch.Tensor, target: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Masked mean squared error of ``(B, T, C)`` tensors."""
+    return masked_mean((pred - target) ** 2, mask)
+
+
+def cosine_distance(a: torch.Tensor, b: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Masked mean of ``1 - cos(a_t, b_t)`` over frames of ``(B, T, D)`` tensors."""
+    return masked_mean(1.0 - torch.nn.functional.cosine_similarity(a, b, dim=-1), mask)
+
+
+def pseudo_intensity(rig: torch.Tensor) -> torch.Tensor:
+    """``Int(R)_t = 0.1 * sum |R_t[S_INT]|``: ``(B, T, 174) -> (B, T)`` (as ``medtalk.eval.metrics``)."""
+    return 0.1 * rig[..., _S_INT.to(rig.device)].abs().sum(dim=-1)
+
+
+def disentangle_losses(model: MEDTalk, batch: dict[str, torch.Tensor], terms: set[str]) -> dict[str, torch.Tensor]:
+    """Stage-1 terms among ``terms`` on a batch of rig crops (``batches.RigPairs``).
+
+    ``rig``: anchors ``R(e1, c1)``; ``content_pair``: ``R(e2, c1)`` time-aligned
+    (rows where ``has_content_pair`` is False are skipped); ``emotion_pair``:
+    ``R(e1, c2)``; ``other``: an unrelated ``R(e2', c2')``. All ``(B, T, 174)``
+    with masks ``(B, T)``.
+    """
+    net, rig, mask = model.disentangle, batch["rig"], batch["mask"]
+    out: dict[str, torch.Tensor] = {}
+    e_a, c_a = net.encode_emotion(rig), net.encode_content(rig)
+    if "self" in terms:
+        out["self"] = mse(net.decode(e_a, c_a), rig, mask)
+    if "overlap_content" in terms:
+        pair = batch["content_pair"]
+        both = mask & batch["pair_mask"] & batch["has_content_pair"][:, None]
+        e_b, c_b = net.encode_emotion(pair), net.encode_content(pair)
+        out["overlap_content"] = 0.5 * (mse(net.decode(e_a, c_b), rig, both) + mse(net.decode(e_b, c_a), pair, both))
+    if "overlap_emotion" in terms:
+        pair = batch["emotion_pair"]
+        both = mask & batch["emotion_pair_mask"]
+        e_b, c_b = net.encode_emotion(pair), net.encode_content(pair)
+        out["overlap_emotion"] = 0.5 * (mse(net.decode(e_b, c_a), rig, both) + mse(net.decode(e_a, c_b), pair, both))
+    if "cycle" in terms:
+        other = batch["other"]
+        both = mask & batch["other_mask"]
+        e_o, c_o = net.encode_emotion(other), net.encode_content(other)
+        mixed_ao = net.decode(e_a, c_o)  # emotion of the anchor, content of the other
+        mixed_oa = net.decode(e_o, c_a)
+        back_a = net.decode(net.encode_emotion(mixed_ao), net.encode_content(mixed_oa))
+        back_o = net.decode(net.encode_emotion(mixed_oa), net.encode_content(mixed_ao))
+        out["cycle"] = 0.5 * (mse(back_a, rig, both) + mse(back_o, other, both))
+    return out
+
+
+def content_losses(model: MEDTalk, batch: dict[str, torch.Tensor], terms: set[str]) -> dict[str, torch.Tensor]:
+    """Stage-2 terms: ACM content decoded with the (frozen) emotion code of the target."""
+    rig, mask = batch["rig"], batch["mask"]
+    net = model.disentangle
+    content = model.content(batch["audio"], rig.shape[1], batch["audio_mask"])
+    pred = net.decode(net.encode_emotion(rig), content)
+    return {"recon": mse(pred, rig, mask), "content_cos": cosine_distance(net.encode_content(rig), content, mask)}
+
+
+def intensity_losses(model: MEDTalk, batch: dict[str, torch.Tensor], terms: set[str]) -> dict[str, torch.Tensor]:
+    """Stage-3 terms: FIM emotion decoded with the (frozen) content code of the target.
+
+    Text dropout happens in the data (``has_text`` False rows carry no tokens).
+    """
+    rig, mask = batch["rig"], batch["mask"]
+    net = model.disentangle
+    intensity = model.intensity(batch["prosody"], batch["mel"], rig.shape[1], batch["text"], batch["text_mask"])
+    emotion = model.fim.emotion_latent(model.fim.label(batch["emotion"]), intensity)
+    pred = net.decode(emotion, net.encode_content(rig))
+    int_error = (pseudo_intensity(pred) - pseudo_intensity(rig)).abs()
+    return {
+        "recon": mse(pred, rig, mask),
+        "emotion_cos": cosine_distance(net.encode_emotion(rig), emotion, mask),
+        "intensity": masked_mean(int_error, mask),
+    }
+
+
+Objective = Callable[[MEDTalk, dict[str, torch.Tensor], set[str]], dict[str, torch.Tensor]]
+# what a stage optimises, by name (``stages.Stage.objective``)
+OBJECTIVES: dict[str, Objective] = {
+    "disentangle": disentangle_losses,
+    "content": content_losses,
+    "intensity": intensity_losses,
+}

@@ -1,0 +1,84 @@
+"""The training stages as data: what trains, what is frozen, which losses, which schedule.
+
+Stage 1 runs in three ordered phases (self-reconstruction, overlap exchange,
+cycle exchange), each keeping the earlier terms. After it ``E_c``, ``E_e`` and
+``D`` are frozen and stages 2 (ACM) and 3 (FIM) map into their spaces.
+Learning rates and per-epoch decays are the paper's; epoch counts are ours,
+sized for the default synthetic dataset on a 2-core CPU (``--epochs-scale``
+multiplies them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from medtalk.errors import MedtalkError
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One phase of training.
+
+    ``number`` is the paper's stage (1-3); ``trainable`` names sub-modules of
+    ``MEDTalk`` (everything else is frozen); ``objective`` names the loss
+    function in ``losses.OBJECTIVES`` and ``losses`` weights its terms;
+    ``data`` is ``"rigs"`` (stage 1) or ``"audio"``; the learning rate decays
+    as ``lr * decay ** epoch``.
+    """
+
+    name: str
+    number: int
+    trainable: tuple[str, ...]
+    objective: str
+    losses: dict[str, float]
+    data: str
+    lr: float
+    decay: float
+    epochs: int
+    batch_size: int
+    crop_seconds: float
+
+    def scaled(self, factor: float) -> Stage:
+        """The same stage with ``round(epochs * factor)`` epochs (at least 1)."""
+        return replace(self, epochs=max(1, round(self.epochs * factor)))
+
+
+_STAGE1 = dict(number=1, trainable=("disentangle",), objective="disentangle", data="rigs", lr=1e-4, decay=0.995, batch_size=32, crop_seconds=2.0)
+_AUDIO = dict(data="audio", lr=1e-3, decay=0.9, batch_size=16, crop_seconds=4.0)
+
+STAGES: tuple[Stage, ...] = (
+    Stage("1-self", losses={"self": 1.0}, epochs=10, **_STAGE1),
+    Stage("1-overlap", losses={"self": 1.0, "overlap_content": 1.0, "overlap_emotion": 1.0}, epochs=10, **_STAGE1),
+    Stage(
+        "1-cycle",
+        losses={"self": 1.0, "overlap_content": 1.0, "overlap_emotion": 1.0, "cycle": 1.0},
+        epochs=10,
+        **_STAGE1,
+    ),
+    Stage("2-content", number=2, trainable=("acm",), objective="content", losses={"recon": 1.0, "content_cos": 0.1}, epochs=12, **_AUDIO),
+    Stage(
+        "3-intensity",
+        number=3,
+        trainable=("fim",),
+        objective="intensity",
+        losses={"recon": 1.0, "emotion_cos": 0.1, "intensity": 0.1},
+        epochs=8,
+        **_AUDIO,
+    ),
+)
+
+
+def select_stages(numbers: str | None, epochs_scale: float = 1.0) -> tuple[Stage, ...]:
+    """Stages whose number is in a ``"1,2,3"`` list (all when None), epochs scaled."""
+    if not epochs_scale > 0:
+        raise MedtalkError(f"--epochs-scale must be positive, got {epochs_scale}")
+    wanted = {s.number for s in STAGES}
+    if numbers:
+        try:
+            wanted = {int(n) for n in numbers.split(",") if n.strip()}
+        except ValueError:
+            raise MedtalkError(f"--stages takes stage numbers like 1,2,3, got {numbers!r}") from None
+        unknown = wanted - {s.number for s in STAGES}
+        if unknown or not wanted:
+            raise MedtalkError(f"--stages: no stage {sorted(unknown) or numbers!r}; stages are 1, 2, 3")
+    return tuple(s.scaled(epochs_scale) for s in STAGES if s.number in wanted)

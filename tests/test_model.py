@@ -1,0 +1,123 @@
+"""The model modules on small random tensors: shapes, masks, config round trips, checkpoints."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from medtalk.errors import MedtalkError
+from medtalk.model import MEDTalk, ModelConfig, preset
+from medtalk.model.intensity import intensity_rescale
+from medtalk.model.medtalk import resample_time
+from medtalk.train.checkpoint import load_model, save_model
+from medtalk.train.losses import pseudo_intensity as torch_pseudo_intensity
+
+
+def _inputs(batch: int = 2, frames: int = 150, tokens: int = 5, seed: int = 0) -> dict:
+    g = torch.Generator().manual_seed(seed)
+    return {
+        "audio": torch.randn(batch, frames, 80, generator=g),
+        "prosody": torch.randn(batch, frames, 14, generator=g),
+        "text": torch.randn(batch, tokens, 384, generator=g),
+    }
+
+
+@pytest.fixture
+def tiny() -> MEDTalk:
+    torch.manual_seed(0)
+    return MEDTalk(preset("tiny")).eval()
+
+
+def test_forward_shapes_at_rig_rate(tiny: MEDTalk) -> None:
+    x = _inputs(frames=150)  # 1.5 s of features -> 90 rig frames at 60 fps
+    out = tiny(x["audio"], x["prosody"], x["audio"], torch.tensor([0, 4]), 90, text=x["text"])
+    assert out.rig.shape == (2, 90, 174)
+    assert out.content.shape == out.emotion.shape == (2, 90, 16)
+    assert out.intensity.shape == (2, 90) and (out.intensity >= 0).all()
+
+
+def test_padding_does_not_change_real_frames(tiny: MEDTalk) -> None:
+    x = _inputs(batch=1, frames=120)
+    alone = tiny(x["audio"], x["prosody"], x["audio"], torch.tensor([2]), 71).rig
+    padded_audio = torch.cat([x["audio"], torch.randn(1, 60, 80)], dim=1)
+    padded_prosody = torch.cat([x["prosody"], torch.randn(1, 60, 14)], dim=1)
+    mask = torch.zeros(1, 180, dtype=torch.bool)
+    mask[:, :120] = True
+    padded = tiny(padded_audio, padded_prosody, padded_audio, torch.tensor([2]), 71, audio_mask=mask).rig
+    # the CMF queries see a short convolution across the boundary; content must be exact
+    assert torch.allclose(tiny.content(x["audio"], 71), tiny.content(padded_audio, 71, mask), atol=1e-5)
+    assert (alone - padded).abs()[:, :60].max() < 1e-2
+
+
+def test_missing_transcript_uses_no_text_token(tiny: MEDTalk) -> None:
+    x = _inputs(batch=1)
+    none = tiny.intensity(x["prosody"], x["audio"], 90, None)
+    masked = tiny.intensity(x["prosody"], x["audio"], 90, x["text"], torch.zeros(1, 5, dtype=torch.bool))
+    assert torch.allclose(none, masked, atol=1e-6)
+    with_text = tiny.intensity(x["prosody"], x["audio"], 90, x["text"])
+    assert not torch.allclose(none, with_text)
+
+
+def test_label_norm_is_the_intensity() -> None:
+    f = torch.tensor([[3.0, 4.0], [0.0, 0.0]])
+    level = torch.tensor([[0.5, 2.0], [1.0, 1.0]])
+    out = intensity_rescale(f, level)
+    assert torch.allclose(out[0].norm(dim=-1), level[0])
+    assert torch.isfinite(out).all()
+
+
+def test_intensity_scale_zero_gives_the_same_face_for_every_label(tiny: MEDTalk) -> None:
+    x = _inputs(batch=1)
+    rigs = [tiny(x["audio"], x["prosody"], x["audio"], torch.tensor([e]), 90, intensity_scale=0.0).rig
+            for e in range(7)]
+    assert all(torch.allclose(rigs[0], r) for r in rigs[1:])
+
+
+def test_resample_time_is_linear_in_time() -> None:
+    x = torch.arange(100, dtype=torch.float32).view(1, 100, 1)  # value = frame index at 100 Hz
+    out = resample_time(x, 100.0, 60.0, 60)
+    assert torch.allclose(out[0, :, 0], torch.arange(60) * 100 / 60, atol=1e-4)
+
+
+def test_pseudo_intensity_matches_numpy_metric() -> None:
+    from medtalk.eval.metrics import pseudo_intensity
+
+    rig = torch.rand(2, 30, 174) * 2 - 1
+    assert torch.allclose(torch_pseudo_intensity(rig), torch.from_numpy(pseudo_intensity(rig.numpy())), atol=1e-5)
+
+
+def test_config_round_trip_and_unknown_keys() -> None:
+    config = preset("default")
+    assert ModelConfig.from_dict(config.to_dict()) == config
+    data = config.to_dict()
+    data["content"]["channelz"] = 3
+    with pytest.raises(MedtalkError, match="channelz"):
+        ModelConfig.from_dict(data)
+    with pytest.raises(MedtalkError, match="unknown preset"):
+        preset("huge")
+
+
+def test_checkpoint_round_trip(tmp_path, tiny: MEDTalk) -> None:
+    path = save_model(tmp_path / "m.pt", tiny, data={"clips": 3}, metrics={"MLE": 0.1})
+    model, info = load_model(path)
+    assert model.config == tiny.config and info["data"] == {"clips": 3} and info["metrics"] == {"MLE": 0.1}
+    x = _inputs(batch=1)
+    a = tiny(x["audio"], x["prosody"], x["audio"], torch.tensor([1]), 90).rig
+    b = model(x["audio"], x["prosody"], x["audio"], torch.tensor([1]), 90).rig
+    assert (a - b).abs().max() < 5e-3  # weights are stored in float16
+    with pytest.raises(MedtalkError, match="exists"):
+        save_model(path, tiny)
+
+
+def test_damaged_or_foreign_checkpoints_fail_in_one_line(tmp_path, tiny: MEDTalk) -> None:
+    path = save_model(tmp_path / "m.pt", tiny)
+    payload = torch.load(path, weights_only=True)
+    next(iter(payload["state_dict"].values())).view(-1)[0] += 1
+    torch.save(payload, tmp_path / "bad.pt")
+    with pytest.raises(MedtalkError, match="checksum"):
+        load_model(tmp_path / "bad.pt")
+    (tmp_path / "junk.pt").write_text("not a model")
+    with pytest.raises(MedtalkError, match="not a medtalk model"):
+        load_model(tmp_path / "junk.pt")
+    with pytest.raises(MedtalkError, match="no such"):
+        load_model(tmp_path / "missing.pt")
