@@ -14,22 +14,11 @@ from medtalk.audio import write_wav
 from medtalk.cli import main
 from medtalk.errors import MedtalkError
 from medtalk.preview import pick_frame, render_frame, render_sheet, render_video, rig_label
-from medtalk.preview.draw import BROW, EYE_WHITE, IRIS, LIP_LOWER, LIP_UPPER, MOUTH_INSIDE, PUPIL, TEETH
+from medtalk.preview.draw import BROW, EYE_WHITE, IRIS, LIP_LOWER, LIP_UPPER, MOUTH_INSIDE, PUPIL, TEETH, TEETH_SHADED
+from medtalk.preview.poses import EMOTIONS, VISEMES, pose
 from medtalk.rig import REST_POSE, RigSequence, index
 
 SIZE = 256
-
-
-def pose(**controls: float) -> np.ndarray:
-    """Rest pose with controls set; ``brow_down`` sets both sides, ``C_jaw`` the centre one, ``*_tx`` translateX."""
-    values = REST_POSE.copy()
-    for key, value in controls.items():
-        axis = "translateX" if key.endswith("_tx") else "translateY"
-        base = key.removesuffix("_tx")
-        names = [base] if base[:2] in ("C_", "L_", "R_") else [f"L_{base}", f"R_{base}"]
-        for name in names:
-            values[index(f"CTRL_{name}-{axis}")] = value
-    return values
 
 
 def pixels(img: Image.Image, *colours: tuple[int, int, int], tol: float = 12.0) -> np.ndarray:
@@ -64,7 +53,7 @@ def test_jaw_open_shows_the_mouth_interior_and_lips_together_closes_it():
 
 def test_lip_depress_and_raise_part_the_lips_over_closed_teeth():
     def teeth(values: np.ndarray) -> int:
-        xy = pixels(face(values), TEETH)
+        xy = pixels(face(values), TEETH, TEETH_SHADED)
         return int((xy[:, 1] > 0.62 * SIZE).sum())
 
     assert teeth(pose()) == 0
@@ -139,6 +128,16 @@ def test_gaze_moves_the_irises():
         return float(upper(pixels(face(values), PUPIL))[:, 0].mean())
 
     assert iris_x(pose(C_eye_tx=1.0)) > iris_x(pose()) + 3 > iris_x(pose(C_eye_tx=-1.0)) + 6
+
+
+@pytest.mark.parametrize("poses", [VISEMES, EMOTIONS], ids=["visemes", "emotions"])
+def test_hand_built_poses_are_all_distinguishable(poses: dict[str, np.ndarray]):
+    images = {name: np.asarray(face(values), dtype=np.int16) for name, values in poses.items()}
+    names = list(images)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            changed = (np.abs(images[a] - images[b]).sum(axis=2) > 40).sum()
+            assert changed > 100, f"{a} and {b} look the same"
 
 
 def test_render_frame_rejects_a_wrong_shape():

@@ -32,6 +32,9 @@ SHIRT, SHIRT_SHADE = (88, 108, 138), (70, 88, 116)
 EYE_WHITE, IRIS, IRIS_RIM, PUPIL = (250, 248, 244), (84, 124, 146), (44, 70, 88), (20, 18, 22)
 LIP_UPPER, LIP_LOWER, LIP_LINE = (188, 100, 98), (204, 116, 110), (110, 44, 46)
 MOUTH_INSIDE, TEETH, TONGUE = (62, 22, 28), (244, 240, 230), (196, 92, 100)
+TEETH_SHADED, TEETH_GAP = (222, 214, 202), (150, 130, 120)
+UPPER_TEETH_SPLITS = (0.2, 0.34, 0.5, 0.66, 0.8)  # gaps between teeth, fraction of the visible arch
+LOWER_TEETH_SPLITS = (0.3, 0.43, 0.57, 0.7)
 BLUSH, HIGHLIGHT = (236, 136, 128), (255, 236, 222)
 
 _HAIR_BACK = np.array([
@@ -164,11 +167,20 @@ def _draw_mouth(img: Image.Image, d: ImageDraw.ImageDraw, m: MouthGeometry, s: f
             tongue = ((tx - rx) * s - off[0], (ty - ry) * s - off[1], (tx + rx) * s - off[0], (ty + ry) * s - off[1])
             if not m.tongue_out:
                 ld.ellipse(tongue, fill=TONGUE)
-            for teeth in (m.lower_teeth, m.upper_teeth):
-                ld.polygon((teeth * s - off).ravel().tolist(), fill=TEETH)
-            mid_x = (m.upper_teeth[:, 0].mean()) * s - off[0]
-            top = m.upper_teeth[:, 1].min() * s - off[1]
-            ld.line((mid_x, top, mid_x, m.upper_teeth[8, 1] * s - off[1]), fill=(200, 190, 180, 160), width=max(1, int(0.0015 * s)))
+            ld.polygon((m.lower_teeth * s - off).ravel().tolist(), fill=TEETH_SHADED)
+            ld.polygon((m.upper_teeth * s - off).ravel().tolist(), fill=TEETH)
+            gap = _alpha(TEETH_GAP, 0.7)
+            for teeth, splits in ((m.upper_teeth, UPPER_TEETH_SPLITS), (m.lower_teeth, LOWER_TEETH_SPLITS)):
+                n = len(teeth) // 2
+                edge, root = teeth[:n], teeth[n:][::-1]  # biting edge and gum line, same x order
+                for u in splits:  # the gaps between teeth
+                    k = int(round(u * (n - 1)))
+                    ld.line(((edge[k] * s - off).tolist() + (root[k] * s - off).tolist()), fill=gap, width=max(1, int(0.0015 * s)))
+            ld.line((m.upper_teeth[:len(m.upper_teeth) // 2] * s - off).ravel().tolist(), fill=gap, width=max(1, int(0.002 * s)))
+            for end in (m.aperture[0], m.aperture[len(m.seam) - 1]):  # shadow towards the mouth corners
+                x, y = end * s - off
+                r = 0.03 * s
+                ld.ellipse((x - r, y - r, x + r, y + r), fill=_alpha(MOUTH_INSIDE, 0.75))
             if m.tongue_out:
                 ld.ellipse(tongue, fill=TONGUE)
 
@@ -185,9 +197,9 @@ def _draw_mouth(img: Image.Image, d: ImageDraw.ImageDraw, m: MouthGeometry, s: f
     d.line(_flat(m.aperture[n:], s), fill=line, width=width, joint="curve")
     d.line(_flat(m.upper_lip[:n], s), fill=_alpha(LIP_LINE, 0.25), width=max(1, int(0.0015 * s)), joint="curve")
     for i, (corner, sx) in enumerate(zip(m.corners, (-1, 1))):
-        r = 0.0035 * s
+        r = 0.0025 * s
         cx, cy = corner * s
-        d.ellipse((cx - r, cy - r, cx + r, cy + r), fill=_alpha(LIP_LINE, 0.45))
+        d.ellipse((cx - r, cy - r, cx + r, cy + r), fill=_alpha(LIP_LINE, 0.3))
         if m.dimple[i] > 0.05:
             dim = np.array([corner + [sx * 0.012, -0.01], corner + [sx * 0.016, 0.0], corner + [sx * 0.013, 0.008]])
             d.line(_flat(catmull_rom(dim, samples=4), s), fill=_alpha(SKIN_LINE, 0.4 * m.dimple[i]), width=max(1, int(0.0025 * s)), joint="curve")

@@ -168,7 +168,8 @@ def mouth_geometry(b: Board) -> MouthGeometry:
                  + 0.3 * b.pos("C_tongue_roll"))
     out = b.neg("C_tongue_inOut")
     rest_y = l_edge[8] + 0.014
-    tongue_y = rest_y + (upper_teeth_edge + 0.01 - rest_y) * 0.8 * raise_ + 0.01 * out
+    rest_y += ((upper_teeth_edge + l_edge[8]) / 2 + 0.008 - rest_y) * out  # out: the tip rests between the teeth
+    tongue_y = rest_y + (upper_teeth_edge + 0.01 - rest_y) * 0.8 * raise_ * (1 - out)
     tongue = (cx + 0.012 * b("C_tongue.tx"), tongue_y,
               0.036 * (1 + 0.3 * b("C_tongue_narrowWide")) * (1 + 0.2 * out), 0.022 * (1 + 0.3 * out))
 
