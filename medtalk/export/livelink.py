@@ -227,7 +227,7 @@ def stream(
                     sleep(wait)
                 late = clock() - due
                 if late > MAX_LAG_FRAMES / rig.fps:  # fell behind (machine stalled): skip ahead
-                    skip = math.floor(late * rig.fps)
+                    skip = math.floor(late * rig.fps + 1e-6)  # to the frame due now
                     stats.dropped += skip
                     bar.update(skip)
                     i += skip
