@@ -51,7 +51,8 @@ def run(args: argparse.Namespace) -> int:
         "start_frame": args.start_frame,
     }
     options = ExportOptions(**{k: v for k, v in chosen.items() if v is not None})
-    paths = export_rig(rig, args.target, args.output, args.name or args.rig.stem, args.fps, args.force, options)
+    name = args.name or args.rig.stem
+    paths = export_rig(rig, args.target, args.output, name, args.fps, args.force, options)
     if not args.quiet:
         for path in paths:
             print(path)

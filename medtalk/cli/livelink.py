@@ -37,5 +37,6 @@ def run(args: argparse.Namespace) -> int:
               f"to {host}:{port} as subject {args.subject!r}; Ctrl-C stops")
     stats = stream(rig, host, port, args.subject, args.audio, args.loop, args.fps, progress=not args.quiet)
     if not args.quiet:
-        print(f"sent {stats.sent} frames, dropped {stats.dropped}, latest send {stats.max_late * 1000:.1f} ms late")
+        late = stats.max_late * 1000
+        print(f"sent {stats.sent} frames, dropped {stats.dropped}, latest send {late:.1f} ms late")
     return 0

@@ -56,7 +56,9 @@ FRAME_NAMES = ARKIT_NAMES + ANGLE_NAMES
 NUM_VALUES = len(FRAME_NAMES)
 assert len(ARKIT_NAMES) == 52 and NUM_VALUES == 61
 
-_CSV_SWAPS = {"JawLeft": "JawRight", "JawRight": "JawLeft", "MouthLeft": "MouthRight", "MouthRight": "MouthLeft"}
+_CSV_SWAPS = {
+    "JawLeft": "JawRight", "JawRight": "JawLeft", "MouthLeft": "MouthRight", "MouthRight": "MouthLeft",
+}
 # The Live Link Face app's CSV export column order (after Timecode, BlendShapeCount).
 CSV_COLUMNS = tuple(_CSV_SWAPS.get(n, n) for n in FRAME_NAMES)
 

@@ -284,5 +284,6 @@ def load_table(path: Path) -> CurveTable:
         lo, hi = _number(entry, "from", where), _number(entry, "to", where)
         if lo > hi:
             raise MedtalkError(f"{where}: 'from' ({lo:g}) is above 'to' ({hi:g})")
-        segments.append(Segment(control, curve, lo, hi, _number(entry, "slope", where), _number(entry, "cut", where)))
+        slope, cut = _number(entry, "slope", where), _number(entry, "cut", where)
+        segments.append(Segment(control, curve, lo, hi, slope, cut))
     return CurveTable(segments)

@@ -137,7 +137,8 @@ class LiveLinkSender:
         try:
             self._socket.sendto(data, self.address)
         except OSError as err:
-            raise MedtalkError(f"cannot send to {self.address[0]}:{self.address[1]} ({err.strerror or err})") from None
+            host, port = self.address[:2]
+            raise MedtalkError(f"cannot send to {host}:{port} ({err.strerror or err})") from None
         return data
 
     def send_board(self, board: np.ndarray, frame: int) -> bytes:

@@ -17,7 +17,9 @@ from medtalk.export.names import UE56_MARKER, UE56_RENAMES, board_channels
 from medtalk.export.scripts import render
 
 # Maya's named time units (cmds.currentUnit(time=...)), in frames per second
-NAMED_UNITS = {15.0: "game", 24.0: "film", 25.0: "pal", 30.0: "ntsc", 48.0: "show", 50.0: "palf", 60.0: "ntscf"}
+NAMED_UNITS = {
+    15.0: "game", 24.0: "film", 25.0: "pal", 30.0: "ntsc", 48.0: "show", 50.0: "palf", 60.0: "ntscf",
+}
 # Other rates Maya accepts as "<rate>fps" (Maya 2017 and later)
 NUMBERED_UNITS = (
     2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 23.976, 29.97, 40, 47.952, 59.94, 75, 80, 100, 120, 125,

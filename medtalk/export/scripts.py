@@ -23,4 +23,5 @@ def render(template: str, title: str, how_to_run: str, config: dict) -> str:
     common = _TEMPLATES.joinpath("common.py").read_text()
     body = _TEMPLATES.joinpath(f"{template}.py").read_text()
     literal = pprint.pformat(config, width=100, sort_dicts=False)
-    return f"{header}{common}\n\n{body}\n\n# --- settings: edit here if needed ---\nCONFIG = {literal}\n\nmain(CONFIG)\n"
+    settings = f"# --- settings: edit here if needed ---\nCONFIG = {literal}\n\nmain(CONFIG)\n"
+    return f"{header}{common}\n\n{body}\n\n{settings}"

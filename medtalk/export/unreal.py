@@ -75,7 +75,8 @@ def write_anim_script(job: ExportJob, path: Path) -> None:
         "unreal_anim",
         f"medtalk -> Unreal: AnimSequence {config['asset_name']} with CTRL_expressions curves.",
         "Run it in the Unreal Editor (Python plugin on): Tools > Execute Python Script, or "
-        f"`py \"{job.paths['unreal-anim'].name}\"` in the Output Log. It reads {config['data_file']} from its folder.",
+        f"`py \"{job.paths['unreal-anim'].name}\"` in the Output Log. "
+        f"It reads {config['data_file']} from its folder.",
         config,
     )
     path.write_text(text)
@@ -96,7 +97,8 @@ def write_ctrlrig_script(job: ExportJob, path: Path) -> None:
         "unreal_ctrlrig",
         f"medtalk -> Unreal: key the {FACE_BOARD_RIG} controls in a Level Sequence.",
         "Open the Level Sequence with your MetaHuman (face board track present), then run it: "
-        f"Tools > Execute Python Script, or `py \"{job.paths['unreal-ctrlrig'].name}\"`. It reads {config['data_file']}.",
+        f"Tools > Execute Python Script, or `py \"{job.paths['unreal-ctrlrig'].name}\"`. "
+        f"It reads {config['data_file']}.",
         config,
     )
     path.write_text(text)

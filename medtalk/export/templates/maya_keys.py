@@ -51,4 +51,5 @@ def main(config):
         print("medtalk: %d board attributes not found, e.g. %s (check CONFIG['namespace'])"
               % (len(missing), missing[0]))
     print("medtalk: keyed %d board attributes x %d frames at %s" % (keyed, num_frames, config["time_unit"]))
-    return {"keyed": keyed, "missing": missing, "plain": plain, "frames": num_frames, "renamed": bool(renames)}
+    return {"keyed": keyed, "missing": missing, "plain": plain, "frames": num_frames,
+            "renamed": bool(renames)}

@@ -20,7 +20,8 @@ def main(config):
     else:
         sequence = unreal.LevelSequenceEditorBlueprintLibrary.get_current_level_sequence()
     if sequence is None:
-        raise RuntimeError("medtalk: open the Level Sequence with your MetaHuman, or set CONFIG['level_sequence']")
+        raise RuntimeError("medtalk: open the Level Sequence with your MetaHuman, "
+                           "or set CONFIG['level_sequence']")
     numerator, denominator = config["frame_rate"]
     sequence.set_display_rate(unreal.FrameRate(numerator, denominator))
     sequence.set_playback_start(0)
