@@ -2,9 +2,10 @@
 
 Shapes are filled polygons drawn at ``SUPERSAMPLE`` times the output size and
 box-filtered down, which anti-aliases every edge for the price of one
-``Image.reduce``. The eyes and the inside of the mouth are drawn on small
-layers pasted through a mask of the lid or lip outline, so irises and teeth
-are clipped exactly by the lids and lips.
+``Image.reduce``. What never moves (background, hair, ears, neck, the top of
+the head) is drawn once per size; each frame redraws only ``DYNAMIC_BOX``,
+the region the features can reach. The eyes and the inside of the mouth are
+drawn on small layers clipped by the lid and lip outlines.
 """
 
 from __future__ import annotations
@@ -12,17 +13,20 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image
 
+from medtalk.preview.canvas import Canvas, with_alpha
 from medtalk.preview.face import JAW_START_Y, EyeGeometry, FaceGeometry, face_geometry, head_rest
 from medtalk.preview.mouth import MouthGeometry
-from medtalk.preview.splines import catmull_rom, mirror_x
+from medtalk.preview.splines import catmull_rom
 
 SUPERSAMPLE = 2  # drawing scale before the box-filter downsample
-# The head above this line never moves, so it is drawn once into the static
-# layer; only the part below is redrawn per frame.
-STATIC_HEAD_Y = JAW_START_Y - 0.06
 MIN_SIZE = 64  # px, smallest face that still shows its features
+# The head above this line never moves: it is part of the static layer.
+STATIC_HEAD_Y = JAW_START_Y - 0.06
+# (x0, y0, x1, y1) face units that any frame can change: forehead lines to the
+# lowest chin, cheek to cheek with the cheeks blown out.
+DYNAMIC_BOX = (0.17, 0.24, 0.83, 1.0)
 
 BACKGROUND_TOP, BACKGROUND_BOTTOM = (226, 232, 238), (190, 202, 216)
 SKIN, SKIN_SHADE, SKIN_LINE = (238, 200, 174), (214, 168, 142), (150, 96, 78)
@@ -30,12 +34,14 @@ HAIR, HAIR_SHINE = (74, 52, 42), (112, 82, 66)
 BROW, LASH = (86, 60, 46), (46, 32, 28)
 SHIRT, SHIRT_SHADE = (88, 108, 138), (70, 88, 116)
 EYE_WHITE, IRIS, IRIS_RIM, PUPIL = (250, 248, 244), (84, 124, 146), (44, 70, 88), (20, 18, 22)
+LID_SHADOW, CATCHLIGHT = (90, 60, 50, 70), (255, 255, 255, 220)
 LIP_UPPER, LIP_LOWER, LIP_LINE = (188, 100, 98), (204, 116, 110), (110, 44, 46)
 MOUTH_INSIDE, TEETH, TONGUE = (62, 22, 28), (244, 240, 230), (196, 92, 100)
 TEETH_SHADED, TEETH_GAP = (222, 214, 202), (150, 130, 120)
+NOSTRIL = (96, 54, 48)
+BLUSH, HIGHLIGHT = (236, 136, 128), (255, 236, 222)
 UPPER_TEETH_SPLITS = (0.2, 0.34, 0.5, 0.66, 0.8)  # gaps between teeth, fraction of the visible arch
 LOWER_TEETH_SPLITS = (0.3, 0.43, 0.57, 0.7)
-BLUSH, HIGHLIGHT = (236, 136, 128), (255, 236, 222)
 
 _HAIR_BACK = np.array([
     (0.5, 0.05), (0.7, 0.1), (0.812, 0.24), (0.828, 0.38), (0.8, 0.47), (0.76, 0.45),
@@ -52,23 +58,44 @@ _SHOULDERS = np.array([
     (0.6, 0.9), (0.7, 0.885), (0.9, 0.925), (1.02, 0.98), (1.05, 1.05),
 ])
 _NECK = np.array([(0.405, 0.66), (0.595, 0.66), (0.608, 0.96), (0.392, 0.96)])
+NECK_SHADOW_Y = (0.84, 0.92)  # the neck darkens above this band, under the jaw
 
 
-def _flat(points: np.ndarray, scale: float) -> list[float]:
-    """Face-unit points ``(N, 2)`` -> Pillow's flat ``[x0, y0, x1, y1, ...]`` in pixels."""
-    return (np.asarray(points) * scale).ravel().tolist()
+def _vertical_ramp(px: int, top: tuple[int, ...], bottom: tuple[int, ...], y0: float, y1: float) -> Image.Image:
+    """A ``px`` square image fading from ``top`` (above ``y0``) to ``bottom`` (below ``y1``)."""
+    ramp = np.clip((np.linspace(0, 1, px) - y0) / (y1 - y0), 0, 1)[:, None, None]
+    colour = np.array(top) + (np.array(bottom) - np.array(top)) * ramp
+    return Image.fromarray((colour * np.ones((1, px, 1))).astype(np.uint8), "RGB")
 
 
-def _alpha(colour: tuple[int, int, int], strength: float) -> tuple[int, int, int, int]:
-    return (*colour, int(round(255 * float(np.clip(strength, 0, 1)))))
+@lru_cache(maxsize=4)
+def static_layer(px: int) -> Image.Image:
+    """What never moves, ``px`` square: background, hair, ears, neck, shoulders, upper head."""
+    img = _vertical_ramp(px, BACKGROUND_TOP, BACKGROUND_BOTTOM, 0.0, 1.0)
+    c = Canvas(img, px)
+    c.polygon(catmull_rom(_HAIR_BACK, closed=True), HAIR)
+    neck = Image.new("L", (px, px), 0)
+    Canvas(neck, px).polygon(_NECK, 255)
+    img.paste(_vertical_ramp(px, SKIN_SHADE, SKIN, *NECK_SHADOW_Y), (0, 0), neck)
+    c.polygon(catmull_rom(_SHOULDERS), SHIRT)
+    c.line(catmull_rom(_SHOULDERS[3:8]), SHIRT_SHADE, 0.006)
+    for sx in (-1, 1):
+        c.ellipse((0.5 + sx * 0.268, 0.4975), 0.03, 0.0675, SKIN)
+        c.ellipse((0.5 + sx * 0.274, 0.495), 0.014, 0.035, SKIN_SHADE)
+    head = catmull_rom(head_rest(), closed=True)
+    below = np.flatnonzero(head[:, 1] >= STATIC_HEAD_Y + 0.01)  # overlap the per-frame part a little
+    upper = np.concatenate([head[below[-1] + 1:], head[:below[0]]])  # temple, crown, temple
+    c.polygon(upper, SKIN)
+    c.line(upper, with_alpha(SKIN_LINE, 0.35), 0.0015)
+    c.polygon(catmull_rom(_HAIR_FRONT, closed=True), HAIR)
+    c.line(catmull_rom(np.array([(0.36, 0.12), (0.47, 0.1), (0.58, 0.115)]), samples=6),
+           with_alpha(HAIR_SHINE, 0.8), 0.004)
+    return img
 
 
-@lru_cache(maxsize=512)
-def _soft_dot(diameter: int, level: int) -> Image.Image:
-    """A Gaussian opacity disc ``diameter`` px wide peaking at ``level`` (0..255)."""
-    r = np.linspace(-1, 1, diameter)
-    d2 = r[None, :] ** 2 + r[:, None] ** 2
-    return Image.fromarray((level * np.exp(-3.0 * d2) * (d2 < 1)).astype(np.uint8), "L")
+@lru_cache(maxsize=4)
+def _static_output(size: int) -> Image.Image:
+    return static_layer(size * SUPERSAMPLE).reduce(SUPERSAMPLE)
 
 
 def _lower_head(outline: np.ndarray, y: float) -> np.ndarray:
@@ -83,193 +110,131 @@ def _lower_head(outline: np.ndarray, y: float) -> np.ndarray:
     return np.concatenate([[crossing(first - 1, first)], outline[first:last + 1], [crossing(last, last + 1)]])
 
 
-@lru_cache(maxsize=4)
-def static_layer(px: int) -> Image.Image:
-    """What never moves, ``px`` square: background, hair, ears, neck, shoulders, upper head."""
-    ramp = np.linspace(0, 1, px)[:, None, None]
-    top, bottom = np.array(BACKGROUND_TOP), np.array(BACKGROUND_BOTTOM)
-    bg = (top + (bottom - top) * ramp) * np.ones((1, px, 1))
-    img = Image.fromarray(bg.astype(np.uint8), "RGB")
-    d = ImageDraw.Draw(img, "RGBA")
-    d.polygon(_flat(catmull_rom(_HAIR_BACK, closed=True), px), fill=HAIR)
-    neck = Image.new("L", (px, px), 0)
-    ImageDraw.Draw(neck).polygon(_flat(_NECK, px), fill=255)
-    shade = np.clip((np.linspace(0, 1, px) - 0.84) / 0.08, 0, 1)[:, None, None]  # darker under the jaw
-    colour = np.array(SKIN_SHADE) + (np.array(SKIN) - np.array(SKIN_SHADE)) * shade
-    img.paste(Image.fromarray((colour * np.ones((1, px, 1))).astype(np.uint8), "RGB"), (0, 0), neck)
-    d.polygon(_flat(catmull_rom(_SHOULDERS), px), fill=SHIRT)
-    d.line(_flat(catmull_rom(_SHOULDERS[3:8]), px), fill=SHIRT_SHADE, width=max(1, px // 150))
-    for sx in (-1, 1):
-        cx, top_y = 0.5 + sx * 0.268, 0.43
-        d.ellipse(((cx - 0.03) * px, top_y * px, (cx + 0.03) * px, (top_y + 0.135) * px), fill=SKIN)
-        d.ellipse(((cx - 0.014 + sx * 0.006) * px, (top_y + 0.03) * px, (cx + 0.014 + sx * 0.006) * px,
-                   (top_y + 0.1) * px), fill=SKIN_SHADE)
-    head = catmull_rom(head_rest(), closed=True)
-    below = np.flatnonzero(head[:, 1] >= STATIC_HEAD_Y + 0.01)  # overlap the per-frame part a little
-    upper = np.concatenate([head[below[-1] + 1:], head[:below[0]]])  # temple, crown, temple
-    d.polygon(_flat(upper, px), fill=SKIN)
-    d.line(_flat(upper, px), fill=_alpha(SKIN_LINE, 0.35), width=max(1, int(0.003 * px)), joint="curve")
-    d.polygon(_flat(catmull_rom(_HAIR_FRONT, closed=True), px), fill=HAIR)
-    shine = catmull_rom(np.array([(0.36, 0.12), (0.47, 0.1), (0.58, 0.115)]), samples=6)
-    d.line(_flat(shine, px), fill=_alpha(HAIR_SHINE, 0.8), width=max(1, int(0.008 * px)), joint="curve")
-    return img
-
-
-def _paste_soft(img: Image.Image, centre: tuple[float, float], radius: float, colour, strength: float, scale: float) -> None:
-    diameter = max(2, int(2 * radius * scale))
-    mask = _soft_dot(diameter, int(round(255 * float(np.clip(strength, 0, 1)))))
-    x0, y0 = int(centre[0] * scale - diameter / 2), int(centre[1] * scale - diameter / 2)
-    img.paste(colour, (x0, y0, x0 + diameter, y0 + diameter), mask)
-
-
-def _paste_clipped(img: Image.Image, outline: np.ndarray, scale: float, fill, draw_inside) -> None:
-    """Fill ``outline`` with ``fill`` and what ``draw_inside(draw, offset)`` adds, clipped to it."""
-    pts = np.asarray(outline) * scale
-    x0, y0 = np.floor(pts.min(axis=0)).astype(int) - 1
-    x1, y1 = np.ceil(pts.max(axis=0)).astype(int) + 1
-    if x1 - x0 < 2 or y1 - y0 < 2:
-        return
-    layer = Image.new("RGB", (x1 - x0, y1 - y0), fill)
-    draw_inside(ImageDraw.Draw(layer, "RGBA"), np.array([x0, y0]))
-    mask = Image.new("L", layer.size, 0)
-    ImageDraw.Draw(mask).polygon((pts - [x0, y0]).ravel().tolist(), fill=255)
-    img.paste(layer, (int(x0), int(y0)), mask)
-
-
-def _draw_eye(img: Image.Image, d: ImageDraw.ImageDraw, eye: EyeGeometry, s: float) -> None:
-    outline = np.concatenate([eye.upper, eye.lower[::-1]])
+def _draw_eye(c: Canvas, eye: EyeGeometry) -> None:
     if eye.openness > 0.04:
-        def inside(ld: ImageDraw.ImageDraw, off: np.ndarray) -> None:
-            cx, cy = eye.iris[0] * s - off[0], eye.iris[1] * s - off[1]
-            r, rp = eye.iris_radius * s, eye.pupil_radius * s
-            ld.ellipse((cx - r, cy - r, cx + r, cy + r), fill=IRIS, outline=IRIS_RIM, width=max(1, int(r / 6)))
-            ld.ellipse((cx - rp, cy - rp, cx + rp, cy + rp), fill=PUPIL)
-            hr = r * 0.22
-            ld.ellipse((cx + r * 0.25, cy - r * 0.55, cx + r * 0.25 + 2 * hr, cy - r * 0.55 + 2 * hr), fill=(255, 255, 255, 220))
-            shade = np.concatenate([eye.upper, (eye.upper + [0, 0.008])[::-1]]) * s - off
-            ld.polygon(shade.ravel().tolist(), fill=(90, 60, 50, 70))  # the lid's shadow on the eyeball
+        def inside(e: Canvas) -> None:
+            r = eye.iris_radius
+            e.ellipse(eye.iris, r, r, IRIS, outline=IRIS_RIM, outline_width=r / 6)
+            e.ellipse(eye.iris, eye.pupil_radius, eye.pupil_radius, PUPIL)
+            e.ellipse((eye.iris[0] + 0.47 * r, eye.iris[1] - 0.33 * r), 0.22 * r, 0.22 * r, CATCHLIGHT)
+            e.polygon(np.concatenate([eye.upper, (eye.upper + [0, 0.008])[::-1]]), LID_SHADOW)
 
-        _paste_clipped(img, outline, s, EYE_WHITE, inside)
-    d.line(_flat(eye.crease, s), fill=_alpha(SKIN_LINE, 0.35), width=max(1, int(0.0025 * s)), joint="curve")
-    d.line(_flat(eye.bag, s), fill=_alpha(SKIN_LINE, 0.45 * eye.bag_strength), width=max(1, int(0.0025 * s)), joint="curve")
-    d.line(_flat(eye.lower, s), fill=_alpha(SKIN_LINE, 0.55), width=max(1, int(0.002 * s)), joint="curve")
-    lash_width = 0.0045 + 0.0015 * (eye.openness < 0.15)
-    d.line(_flat(eye.upper, s), fill=LASH, width=max(1, int(lash_width * s)), joint="curve")
+        c.clipped(np.concatenate([eye.upper, eye.lower[::-1]]), EYE_WHITE, inside)
+    c.line(eye.crease, with_alpha(SKIN_LINE, 0.35), 0.0025)
+    c.line(eye.bag, with_alpha(SKIN_LINE, 0.45 * eye.bag_strength), 0.0025)
+    c.line(eye.lower, with_alpha(SKIN_LINE, 0.55), 0.002)
+    c.line(eye.upper, LASH, 0.0045 + 0.0015 * (eye.openness < 0.15))  # a closed lid reads as a bolder line
     tail = eye.upper[-1]
     direction = np.sign(tail[0] - eye.upper[0][0])
-    d.line(_flat(np.array([tail, tail + [direction * 0.01, -0.006]]), s), fill=LASH, width=max(1, int(0.003 * s)))
+    c.line(np.array([tail, tail + [direction * 0.01, -0.006]]), LASH, 0.003)
 
 
-def _draw_mouth(img: Image.Image, d: ImageDraw.ImageDraw, m: MouthGeometry, s: float) -> None:
+def _draw_mouth_inside(c: Canvas, m: MouthGeometry) -> None:
+    tx, ty, rx, ry = m.tongue
+    if not m.tongue_out:
+        c.ellipse((tx, ty), rx, ry, TONGUE)
+    c.polygon(m.lower_teeth, TEETH_SHADED)
+    c.polygon(m.upper_teeth, TEETH)
+    gap = with_alpha(TEETH_GAP, 0.7)
+    for teeth, splits in ((m.upper_teeth, UPPER_TEETH_SPLITS), (m.lower_teeth, LOWER_TEETH_SPLITS)):
+        n = len(teeth) // 2
+        edge, root = teeth[:n], teeth[n:][::-1]  # biting edge and gum line, same x order
+        for u in splits:
+            k = int(round(u * (n - 1)))
+            c.line(np.array([edge[k], root[k]]), gap, 0.0015)
+    c.line(m.upper_teeth[:len(m.upper_teeth) // 2], gap, 0.002)
+    for end in (m.aperture[0], m.aperture[len(m.seam) - 1]):  # shadow towards the mouth corners
+        c.ellipse(end, 0.03, 0.03, with_alpha(MOUTH_INSIDE, 0.75))
+    if m.tongue_out:
+        c.ellipse((tx, ty), rx, ry, TONGUE)
+
+
+def _draw_mouth(c: Canvas, m: MouthGeometry) -> None:
     if m.opening > 0.002:
-        def inside(ld: ImageDraw.ImageDraw, off: np.ndarray) -> None:
-            tx, ty, rx, ry = m.tongue
-            tongue = ((tx - rx) * s - off[0], (ty - ry) * s - off[1], (tx + rx) * s - off[0], (ty + ry) * s - off[1])
-            if not m.tongue_out:
-                ld.ellipse(tongue, fill=TONGUE)
-            ld.polygon((m.lower_teeth * s - off).ravel().tolist(), fill=TEETH_SHADED)
-            ld.polygon((m.upper_teeth * s - off).ravel().tolist(), fill=TEETH)
-            gap = _alpha(TEETH_GAP, 0.7)
-            for teeth, splits in ((m.upper_teeth, UPPER_TEETH_SPLITS), (m.lower_teeth, LOWER_TEETH_SPLITS)):
-                n = len(teeth) // 2
-                edge, root = teeth[:n], teeth[n:][::-1]  # biting edge and gum line, same x order
-                for u in splits:  # the gaps between teeth
-                    k = int(round(u * (n - 1)))
-                    ld.line(((edge[k] * s - off).tolist() + (root[k] * s - off).tolist()), fill=gap, width=max(1, int(0.0015 * s)))
-            ld.line((m.upper_teeth[:len(m.upper_teeth) // 2] * s - off).ravel().tolist(), fill=gap, width=max(1, int(0.002 * s)))
-            for end in (m.aperture[0], m.aperture[len(m.seam) - 1]):  # shadow towards the mouth corners
-                x, y = end * s - off
-                r = 0.03 * s
-                ld.ellipse((x - r, y - r, x + r, y + r), fill=_alpha(MOUTH_INSIDE, 0.75))
-            if m.tongue_out:
-                ld.ellipse(tongue, fill=TONGUE)
-
-        _paste_clipped(img, m.aperture, s, MOUTH_INSIDE, inside)
-    d.polygon(_flat(m.upper_lip, s), fill=LIP_UPPER)
-    d.polygon(_flat(m.lower_lip, s), fill=LIP_LOWER)
+        c.clipped(m.aperture, MOUTH_INSIDE, lambda inner: _draw_mouth_inside(inner, m))
+    c.polygon(m.upper_lip, LIP_UPPER)
+    c.polygon(m.lower_lip, LIP_LOWER)
     n = len(m.seam)
-    lower_mid = m.lower_lip[n // 2 + n]  # centre of the lower lip's outer edge
-    sheen = ((m.lower_lip[n // 2] + lower_mid) / 2 - [0, 0.002])
-    _paste_soft(img, tuple(sheen), 0.018 * (1 - 0.4 * m.rounding) + 0.01, HIGHLIGHT, 0.35, s)
-    line = _alpha(LIP_LINE, 0.55 + 0.4 * m.press)
-    width = max(1, int((0.0028 + 0.0012 * m.press) * s))
-    d.line(_flat(m.aperture[:n], s), fill=line, width=width, joint="curve")
-    d.line(_flat(m.aperture[n:], s), fill=line, width=width, joint="curve")
-    d.line(_flat(m.upper_lip[:n], s), fill=_alpha(LIP_LINE, 0.25), width=max(1, int(0.0015 * s)), joint="curve")
+    sheen = (m.lower_lip[n // 2] + m.lower_lip[n + n // 2]) / 2 - [0, 0.002]  # middle of the lower lip
+    c.soft(sheen, 0.018 * (1 - 0.4 * m.rounding) + 0.01, HIGHLIGHT, 0.35)
+    line = with_alpha(LIP_LINE, 0.55 + 0.4 * m.press)
+    c.line(m.aperture[:n], line, 0.0028 + 0.0012 * m.press)
+    c.line(m.aperture[n:], line, 0.0028 + 0.0012 * m.press)
+    c.line(m.upper_lip[:n], with_alpha(LIP_LINE, 0.25), 0.0015)
     for i, (corner, sx) in enumerate(zip(m.corners, (-1, 1))):
-        r = 0.0025 * s
-        cx, cy = corner * s
-        d.ellipse((cx - r, cy - r, cx + r, cy + r), fill=_alpha(LIP_LINE, 0.3))
+        c.ellipse(corner, 0.0025, 0.0025, with_alpha(LIP_LINE, 0.3))
         if m.dimple[i] > 0.05:
-            dim = np.array([corner + [sx * 0.012, -0.01], corner + [sx * 0.016, 0.0], corner + [sx * 0.013, 0.008]])
-            d.line(_flat(catmull_rom(dim, samples=4), s), fill=_alpha(SKIN_LINE, 0.4 * m.dimple[i]), width=max(1, int(0.0025 * s)), joint="curve")
-        if m.depress[i] > 0.05:
-            mar = np.array([corner + [sx * 0.004, 0.006], corner + [sx * 0.01, 0.03]])
-            d.line(_flat(mar, s), fill=_alpha(SKIN_LINE, 0.6 * m.depress[i]), width=max(1, int(0.0025 * s)))
+            dimple = np.array([corner + [sx * 0.012, -0.01], corner + [sx * 0.016, 0.0], corner + [sx * 0.013, 0.008]])
+            c.line(catmull_rom(dimple, samples=4), with_alpha(SKIN_LINE, 0.4 * m.dimple[i]), 0.0025)
+        if m.depress[i] > 0.05:  # marionette line under a turned-down corner
+            c.line(np.array([corner + [sx * 0.004, 0.006], corner + [sx * 0.01, 0.03]]),
+                   with_alpha(SKIN_LINE, 0.6 * m.depress[i]), 0.0025)
     if m.rounding > 0.35:  # purse lines around puckered lips
         top = m.upper_lip[:n]
         for k in (n // 2 - 8, n // 2 - 4, n // 2 + 4, n // 2 + 8):
-            p = top[k]
-            d.line(_flat(np.array([p - [0, 0.002], p - [0, 0.012]]), s), fill=_alpha(SKIN_LINE, 0.5 * (m.rounding - 0.35)), width=max(1, int(0.002 * s)))
-    crease = catmull_rom(m.chin_crease, samples=6)
-    d.line(_flat(crease, s), fill=_alpha(SKIN_LINE, 0.5 * m.chin_crease_strength), width=max(1, int(0.003 * s)), joint="curve")
+            c.line(np.array([top[k] - [0, 0.002], top[k] - [0, 0.012]]),
+                   with_alpha(SKIN_LINE, 0.5 * (m.rounding - 0.35)), 0.002)
+    c.line(catmull_rom(m.chin_crease, samples=6), with_alpha(SKIN_LINE, 0.5 * m.chin_crease_strength), 0.003)
 
 
-def _draw_lines(d: ImageDraw.ImageDraw, g: FaceGeometry, s: float) -> None:
-    """Forehead and frown wrinkles."""
-    width = max(1, int(0.0028 * s))
+def _draw_wrinkles(c: Canvas, g: FaceGeometry) -> None:
+    """Forehead lines (raised brows) and frown lines (lowered, knitted brows)."""
     if g.forehead_lines > 0.01:
         for k, y in enumerate((0.272, 0.3, 0.328)):
             half = 0.1 - 0.015 * k
-            arc = catmull_rom(np.array([(0.5 - half, y + 0.008), (0.5, y - 0.006 * g.forehead_lines), (0.5 + half, y + 0.008)]), samples=8)
-            d.line(_flat(arc, s), fill=_alpha(SKIN_LINE, 0.45 * g.forehead_lines), width=width, joint="curve")
+            arc = np.array([(0.5 - half, y + 0.008), (0.5, y - 0.006 * g.forehead_lines), (0.5 + half, y + 0.008)])
+            c.line(catmull_rom(arc, samples=8), with_alpha(SKIN_LINE, 0.45 * g.forehead_lines), 0.0028)
     if g.frown_lines > 0.01:
         for sx in (-1, 1):
             line = np.array([(0.5 + sx * 0.012, 0.385), (0.5 + sx * 0.009, 0.407), (0.5 + sx * 0.012, 0.428)])
-            d.line(_flat(catmull_rom(line, samples=4), s), fill=_alpha(SKIN_LINE, 0.6 * g.frown_lines), width=width, joint="curve")
+            c.line(catmull_rom(line, samples=4), with_alpha(SKIN_LINE, 0.6 * g.frown_lines), 0.0028)
 
 
-def _draw_nose(d: ImageDraw.ImageDraw, img: Image.Image, g: FaceGeometry, s: float) -> None:
+def _draw_nose(c: Canvas, g: FaceGeometry) -> None:
     nose = g.nose
-    width = max(1, int(0.003 * s))
     for sx in (-1, 1):
         bridge = np.array([(0.5 + sx * 0.03, 0.49), (0.5 + sx * 0.027, 0.525), (0.5 + sx * 0.026, 0.558)])
-        d.line(_flat(catmull_rom(bridge, samples=6), s), fill=_alpha(SKIN_SHADE, 0.5), width=width, joint="curve")
-    _paste_soft(img, (0.5, 0.573), 0.022, HIGHLIGHT, 0.5, s)
+        c.line(catmull_rom(bridge, samples=6), with_alpha(SKIN_SHADE, 0.5), 0.003)
+    c.soft((0.5, 0.573), 0.022, HIGHLIGHT, 0.5)
     for wing in nose.wings:
-        d.line(_flat(wing, s), fill=_alpha(SKIN_LINE, 0.6), width=width, joint="curve")
+        c.line(wing, with_alpha(SKIN_LINE, 0.6), 0.003)
     for x, y, rx, ry in nose.nostrils:
-        d.ellipse(((x - rx) * s, (y - ry) * s, (x + rx) * s, (y + ry) * s), fill=(96, 54, 48))
-    d.line(_flat(nose.base, s), fill=_alpha(SKIN_LINE, 0.3), width=width, joint="curve")
+        c.ellipse((x, y), rx, ry, NOSTRIL)
+    c.line(nose.base, with_alpha(SKIN_LINE, 0.3), 0.003)
     if nose.wrinkle > 0.02:
         for k, y in enumerate((0.49, 0.506, 0.522)):
             arc = np.array([(0.482 - 0.004 * k, y + 0.003), (0.5, y), (0.518 + 0.004 * k, y + 0.003)])
-            d.line(_flat(arc, s), fill=_alpha(SKIN_LINE, 0.6 * nose.wrinkle), width=width)
+            c.line(arc, with_alpha(SKIN_LINE, 0.6 * nose.wrinkle), 0.003)
     for sx in (-1, 1):  # philtrum ridges
-        ridge = np.array([(0.5 + sx * 0.007, 0.622), (0.5 + sx * 0.01, 0.66)])
-        d.line(_flat(ridge, s), fill=_alpha(SKIN_SHADE, 0.45), width=width)
+        c.line(np.array([(0.5 + sx * 0.007, 0.622), (0.5 + sx * 0.01, 0.66)]), with_alpha(SKIN_SHADE, 0.45), 0.003)
+
+
+def draw_face(c: Canvas, g: FaceGeometry) -> None:
+    """Everything that moves, onto a canvas that already holds the static layer."""
+    lower = _lower_head(g.head, STATIC_HEAD_Y)
+    c.polygon(lower, SKIN)
+    c.line(lower[1:-1], with_alpha(SKIN_LINE, 0.35), 0.0015)
+    for cheek in g.cheeks:
+        c.soft(cheek.centre, cheek.radius, BLUSH, 0.4 * cheek.blush)
+        if cheek.lift > 0.02:
+            c.soft((cheek.centre[0], cheek.centre[1] - 0.02), cheek.radius * 0.55, HIGHLIGHT, 0.45 * cheek.lift)
+    _draw_wrinkles(c, g)
+    for cheek in g.cheeks:
+        c.line(cheek.fold, with_alpha(SKIN_LINE, 0.7 * cheek.fold_strength), 0.0035)
+    for eye in g.eyes:
+        _draw_eye(c, eye)
+    for brow in g.brows:
+        c.polygon(brow, BROW)
+    _draw_nose(c, g)
+    _draw_mouth(c, g.mouth)
 
 
 def render_frame(values: np.ndarray, size: int = 512) -> Image.Image:
     """Draw the face for one frame of board values ``(174,)`` as an RGB ``size`` x ``size`` image."""
     g = face_geometry(values)
-    s = float(size * SUPERSAMPLE)
-    img = static_layer(size * SUPERSAMPLE).copy()
-    d = ImageDraw.Draw(img, "RGBA")
-    lower = _lower_head(g.head, STATIC_HEAD_Y)
-    d.polygon(_flat(lower, s), fill=SKIN)
-    d.line(_flat(lower[1:-1], s), fill=_alpha(SKIN_LINE, 0.35), width=max(1, int(0.003 * s)), joint="curve")
-    for ch in g.cheeks:
-        _paste_soft(img, ch.centre, ch.radius, BLUSH, 0.4 * ch.blush, s)
-        if ch.lift > 0.02:
-            _paste_soft(img, (ch.centre[0], ch.centre[1] - 0.02), ch.radius * 0.55, HIGHLIGHT, 0.45 * ch.lift, s)
-    _draw_lines(d, g, s)
-    for ch in g.cheeks:
-        d.line(_flat(ch.fold, s), fill=_alpha(SKIN_LINE, ch.fold_strength * 0.7), width=max(1, int(0.0035 * s)), joint="curve")
-    for eye in g.eyes:
-        _draw_eye(img, d, eye, s)
-    for brow in g.brows:
-        d.polygon(_flat(brow, s), fill=BROW)
-    _draw_nose(d, img, g, s)
-    _draw_mouth(img, d, g.mouth, s)
-    return img.reduce(SUPERSAMPLE)
+    box = tuple(int(round(v * size)) for v in DYNAMIC_BOX)
+    big = static_layer(size * SUPERSAMPLE).crop(tuple(v * SUPERSAMPLE for v in box))
+    draw_face(Canvas(big, size * SUPERSAMPLE, (box[0] / size, box[1] / size)), g)
+    out = _static_output(size).copy()
+    out.paste(big.reduce(SUPERSAMPLE), box[:2])
+    return out
