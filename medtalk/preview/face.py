@@ -208,7 +208,7 @@ def cheek(b: Board, side: str, sx: float, corner: np.ndarray) -> CheekGeometry:
         (0.5 + sx * (0.074 + 0.01 * pull), 0.64 - 0.008 * pull),
         (corner[0] + sx * 0.014, corner[1] + 0.012),
     ]), samples=8)
-    strength = 0.12 + 0.45 * pull + 0.3 * b(f"{side}_nose_nasolabialDeepen") + 0.2 * raise_ + 0.3 * sneer
+    strength = 0.1 + 0.45 * pull + 0.3 * b(f"{side}_nose_nasolabialDeepen") + 0.15 * raise_ + 0.15 * sneer
     return CheekGeometry(
         centre=(0.5 + sx * 0.158, 0.592 - 0.03 * raise_ - 0.012 * pull),
         radius=0.068 * (1 + 0.15 * raise_ + 0.3 * blow),

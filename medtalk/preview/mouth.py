@@ -143,9 +143,12 @@ def mouth_geometry(b: Board) -> MouthGeometry:
     upper_th = UPPER_THICK * fullness * blend("upper_scale") * (1 - 0.6 * avg("bite_upper"))
     upper_th = upper_th * (1 - np.abs(t) ** k_u) ** 0.8
     cupid = 0.25 * UPPER_THICK * np.exp(-((t / 0.13) ** 2)) * (1 - 0.6 * rounding)
-    upper_outer_y = upper_inner_y - upper_th + cupid
+    # the outer edges follow a smooth full-width profile, not the aperture's,
+    # so a small round opening does not dent the lips into lobes
+    wide = (1 - t * t) ** (0.9 - 0.3 * rounding)
+    upper_outer_y = np.minimum(seam_y - up_open * wide - upper_th + cupid, upper_inner_y)
     lower_th = LOWER_THICK * fullness * blend("lower_scale") * (1 - 0.55 * bite)
-    lower_outer_y = lower_inner_y + lower_th * (1 - np.abs(t) ** k_l) ** 0.7
+    lower_outer_y = np.maximum(seam_y + lo_open * wide + lower_th * (1 - np.abs(t) ** k_l) ** 0.7, lower_inner_y)
 
     def curve(y: np.ndarray) -> np.ndarray:
         return np.stack([x, y], axis=1)
