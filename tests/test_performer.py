@@ -58,11 +58,21 @@ def test_loaded_words_are_spoken_with_emphasis():
     ("We opened the box and found a wonderful gift inside for the whole family.", "happy"),
 ])
 def test_intensity_curve_rises_at_loaded_words(text, emotion):
-    perf = perform(text, emotion, seed=2)
     frames = lambda ws: np.concatenate([np.arange(round(w.start * FPS), round(w.end * FPS)) for w in ws])
-    loaded = [w for w in perf.utterance.words if word_loading(w.text)[0] == emotion]
-    plain = [w for w in perf.utterance.words if word_loading(w.text)[0] is None]
-    assert perf.intensity[frames(loaded)].mean() > perf.intensity[frames(plain)].mean() + 0.1
+    rises = []
+    for seed in range(3):
+        perf = perform(text, emotion, seed=seed)
+        loaded = [w for w in perf.utterance.words if word_loading(w.text)[0] == emotion]
+        plain = [w for w in perf.utterance.words if word_loading(w.text)[0] is None]
+        rises.append(perf.intensity[frames(loaded)].mean() - perf.intensity[frames(plain)].mean())
+    assert min(rises) > 0.05 and np.mean(rises) > 0.15
+
+
+def test_every_word_is_spoken_despite_espeak_emphasis_bug():
+    # seed 1 plans <prosody><emphasis> tags that make libespeak-ng 1.51 skip seven words
+    perf = perform("We opened the box and found a wonderful gift inside for the whole family.", "happy", seed=1)
+    spoken = [w.text for w in perf.utterance.words if w.end > w.start]
+    assert {"opened", "box", "found", "wonderful", "gift"} <= set(spoken)
 
 
 @pytest.fixture(scope="module")

@@ -45,11 +45,12 @@ TEMPLATES: dict[str, Template] = {
          "C_eye-translateY": -0.12, "brow_down": 0.05, "mouth_lipsRollD": -0.1},
     ),
     "angry": Template(  # AU4 brow lowerer + AU7 lid tightener + AU23/24 lip tightener/presser
-        {"brow_down": 0.7, "brow_lateral": 0.8, "eye_squintInner": 0.75, "mouth_pressU": 0.28,
-         "mouth_pressD": 0.3, "mouth_tightenU": 0.35, "mouth_tightenD": 0.35},
+        {"brow_down": 0.7, "brow_lateral": 0.8, "eye_squintInner": 0.75, "eye_blink": -0.3,
+         "mouth_pressU": 0.15, "mouth_pressD": 0.16, "mouth_tightenU": 0.2, "mouth_tightenD": 0.2},
         {"eye_faceScrunch": 0.45, "nose-translateY": 0.45, "nose_nasolabialDeepen": 0.35,
-         "jaw_clench": 0.2, "mouth_upperLipRaise": 0.1, "mouth_dimple": 0.35,
-         "nose-translateX": 0.2, "eye_cheekRaise": 0.25, "eye_blink": -0.12},
+         "jaw_clench": 0.2, "mouth_upperLipRaise": 0.1, "mouth_dimple": 0.35, "nose-translateX": 0.2,
+         "eye_cheekRaise": 0.25, "mouth_sharpCornerPull": 0.15, "mouth_cornerPull": 0.08,
+         "mouth_cornerDepress": 0.05, "ear_up": 0.05, "mouth_lipSticky": 0.1},
     ),
     "surprised": Template(  # AU1+2 brow raisers + AU5 upper lid raiser + AU26 jaw drop
         {"brow_raiseIn": 0.6, "brow_raiseOut": 0.7, "eye_blink": -0.45, "eye_eyelidU": -0.3,
@@ -58,7 +59,7 @@ TEMPLATES: dict[str, Template] = {
          "ear_up": 0.1, "eye_eyelidD": -0.1},
     ),
     "fear": Template(  # AU1+2+4 brows + AU5 lids + AU20 lip stretcher
-        {"brow_raiseIn": 0.6, "brow_lateral": 0.45, "eye_blink": -0.38, "eye_eyelidU": -0.2,
+        {"brow_raiseIn": 0.6, "brow_lateral": 0.45, "eye_blink": -0.45, "eye_eyelidU": -0.2,
          "mouth_stretch": 0.5, "mouth_corner-translateX": 0.2},
         {"brow_raiseOut": 0.25, "mouth_cornerDepress": 0.15, "neck_stretch": 0.3, "C_jaw": 0.05,
          "mouth_lowerLipDepress": 0.2, "nose-translateX": 0.1},
@@ -74,8 +75,9 @@ TEMPLATES: dict[str, Template] = {
 assert set(TEMPLATES) == set(EMOTIONS)
 
 SECONDARY_EXPONENT = 1.8  # secondary controls follow intensity ** this
-CONTROL_WOBBLE = 0.12  # relative slow variation of each control's share of the expression
-WOBBLE_TIMESCALE = 1.2  # s
+CONTROL_WOBBLE = 0.3  # relative slow variation of each control's share of the expression
+WOBBLE_TIMESCALE = 0.9  # s
+EMPHASIS_GAIN = 0.5  # extra expression on an emphasised syllable, relative to the primary pose
 
 # Articulation groups and each emotion's gain on them at full intensity (1 = unchanged).
 ARTICULATION_GROUPS: dict[str, tuple[str, ...]] = {
@@ -115,14 +117,19 @@ def _pose_with_overrides(spec: dict[str, float]) -> np.ndarray:
     return np.where(sided != 0, sided, out)
 
 
-def render_expression(emotion: str, intensity: np.ndarray, fps: float, rng: np.random.Generator) -> np.ndarray:
+def render_expression(emotion: str, intensity: np.ndarray, fps: float, rng: np.random.Generator,
+                      emphasis: np.ndarray | None = None) -> np.ndarray:
     """The expression over time, deviation from rest: ``(T, 174)`` float32 for ``intensity`` ``(T,)``.
 
-    Each active control wobbles slowly around its share (``CONTROL_WOBBLE``), so
-    the controls of one emotion do not move in perfect lockstep.
+    ``emphasis`` ``(T,)`` 0..1 marks stressed syllables, where the emotion
+    flares (an angry speaker frowns harder on the words they hit). Each active
+    control wobbles slowly around its share (``CONTROL_WOBBLE``), so the
+    controls of one emotion do not move in perfect lockstep.
     """
     primary, secondary = expression_pose(emotion)
     level = np.clip(intensity, 0.0, 1.0)[:, None]
+    if emphasis is not None:
+        level = np.clip(level * (1.0 + EMPHASIS_GAIN * emphasis[:, None]), 0.0, 1.0)
     out = primary[None, :] * level + secondary[None, :] * level ** SECONDARY_EXPONENT
     active = np.flatnonzero(primary + secondary)
     if active.size:

@@ -34,7 +34,7 @@ GAZE_LID_COUPLING = 0.6  # looking up opens the lids: eye_blink -= this * gaze_y
 # Brow beats on prominent syllables.
 BEAT_RISE, BEAT_FALL = 0.08, 0.28  # s
 BEAT_THRESHOLD = 0.7  # prominence z-score above which a vowel gets a beat
-BEAT_POSE = pose({"brow_raiseIn": 0.8, "brow_raiseOut": 1.0})  # scaled by the speaker's beat gain
+BEAT_POSE = pose({"brow_raiseIn": 0.8, "brow_raiseOut": 1.0, "ear_up": 0.15})  # times the speaker's beat gain
 
 # Breathing and small muscle noise.
 BREATH_PERIOD = (3.5, 5.5)  # s
@@ -43,13 +43,22 @@ TONUS_TIMESCALE = 0.8  # s
 TONUS_CONTROLS = ("brow_raiseIn", "brow_down", "brow_lateral", "eye_squintInner", "mouth_cornerPull",
                   "jaw_ChinRaiseD", "mouth_pressD")
 TONUS_AMPLITUDE = 0.012
-
+# Controls a capture shows drifting both ways by a hair (solver and muscle noise).
+JITTER_CONTROLS = ("eye_eyelidD", "eye_eyelidU", "mouth_lipsRollD", "mouth_pushPullU", "mouth_pushPullD",
+                   "C_mouth_lipShiftU", "C_mouth-translateX")
+JITTER_AMPLITUDE = 0.008
+JAW_SWAY = 0.05  # sideways jaw drift at a fully open jaw (board units)
+JAW_OPEN = 0.4  # jaw-translateY of a fully open jaw in speech
+LASH_PER_WIDEN = 0.15  # eyelashes_tweaker rises by this per unit of lid widening (capture fit)
 SEED_SHARE = 0.5  # how much of the speaker style the seed varies (the rest follows the voice)
 _TRAITS = 19  # independent random traits of a speaker
 
 _EYE = [columns("C_eye-translateX")[0], columns("C_eye-translateY")[0]]
 _BLINK = mask(("eye_blink",))
 _TONUS = mask(TONUS_CONTROLS)
+_JITTER = mask(JITTER_CONTROLS)
+_JAW_X = columns("C_jaw-translateX")[0]
+_LASHES = mask(("eyelashes_tweakerIn", "eyelashes_tweakerOut"))
 _LEFT, _RIGHT = side_columns("L"), side_columns("R")
 
 
@@ -171,22 +180,36 @@ class Idle:
     blink: np.ndarray
 
 
-def render_idle(style: SpeakerStyle, utterance: Utterance, n_frames: int, fps: float, rng: np.random.Generator) -> Idle:
-    """Everything the face does besides speaking and emoting, for one clip."""
+def render_idle(style: SpeakerStyle, beats: np.ndarray, jaw_open: np.ndarray, fps: float,
+                rng: np.random.Generator) -> Idle:
+    """Everything the face does besides speaking and emoting, for one clip.
+
+    ``beats`` ``(T,)`` is the prominence envelope (:func:`beat_curve`),
+    ``jaw_open`` ``(T,)`` the articulated jaw opening, which lets the jaw sway.
+    """
+    n_frames = len(beats)
     out = np.zeros((n_frames, NUM_CONTROLS))
     gaze = gaze_curve(n_frames, fps, style.gaze_range, rng)
     out[:, _EYE] = gaze
     out[:, _BLINK] -= GAZE_LID_COUPLING * gaze[:, 1:2]
-    out += style.beat_gain * beat_curve(prominence(utterance), n_frames, fps)[:, None] * BEAT_POSE
+    out += style.beat_gain * beats[:, None] * BEAT_POSE
     period = rng.uniform(*BREATH_PERIOD)
     breath = np.sin(2 * np.pi * (np.arange(n_frames) / fps / period + rng.uniform()))
     out += breath[:, None] * BREATH_POSE
     out[:, _TONUS] += TONUS_AMPLITUDE * np.abs(smooth_noise(n_frames, fps, TONUS_TIMESCALE, rng, _TONUS.size))
+    out[:, _JITTER] += JITTER_AMPLITUDE * smooth_noise(n_frames, fps, TONUS_TIMESCALE, rng, _JITTER.size)
+    sway = smooth_noise(n_frames, fps, TONUS_TIMESCALE, rng)[:, 0]
+    out[:, _JAW_X] += JAW_SWAY * sway * np.clip(jaw_open / JAW_OPEN, 0.0, 1.0)
     return Idle(out.astype(np.float32), blink_curve(n_frames, fps, style.blink_interval, rng).astype(np.float32))
 
 
 def apply_blinks(values: np.ndarray, blink: np.ndarray) -> np.ndarray:
-    """Close both eyes by ``blink`` (T,) over whatever the lids were doing; returns a copy of ``(T, 174)``."""
+    """Close both eyes by ``blink`` (T,) over whatever the lids were doing; returns a copy of ``(T, 174)``.
+
+    The eyelashes follow the upper lid: they lift when the eyes widen.
+    """
     out = values.copy()
     out[:, _BLINK] += (1.0 - out[:, _BLINK]) * blink[:, None]
+    widen = np.maximum(-out[:, _BLINK].mean(axis=1, keepdims=True), 0.0)
+    out[:, _LASHES] += LASH_PER_WIDEN * widen
     return out

@@ -21,9 +21,10 @@ from medtalk.synth.speech import PITCH_RANGE, PITCH_RANGE_RANGE, RATE_RANGE, VOL
 from medtalk.synth.timeline import Word
 
 NEUTRAL = "neutral"
-BASELINE = (0.4, 0.7)  # clip baseline intensity of a non-neutral emotion, uniform range
+BASELINE = (0.35, 0.6)  # clip baseline intensity of a non-neutral emotion, uniform range
 NEUTRAL_LEVEL = (0.0, 0.04)  # a neutral face still carries a trace of expression
-WORD_WALK = 0.05  # std of the per-word random walk of the level
+WORD_WALK = 0.08  # innovation std of the per-word level's mean-reverting walk
+WORD_MEMORY = 0.7  # AR(1) coefficient of that walk: stationary std = WORD_WALK / sqrt(1 - WORD_MEMORY**2)
 BOOST = (0.7, 1.0)  # share of the headroom (1 - level) a fully loaded word takes, uniform range
 OTHER_EMOTION_BOOST = 0.3  # words loaded with another emotion excite a little too
 
@@ -31,8 +32,9 @@ OTHER_EMOTION_BOOST = 0.3  # words loaded with another emotion excite a little t
 ANTICIPATION = 0.15  # s; the face shows the emotion slightly before the word is heard
 ATTACK = 0.12  # s, time constant of a rise
 RELEASE = 0.6  # s, time constant of a fall
-DRIFT = 0.12  # relative amplitude of the slow drift around the planned level
-DRIFT_TIMESCALE = 1.5  # s
+DRIFT = 0.15  # std of the slow drift, relative to the clip's resting level
+DRIFT_TIMESCALE = 1.2  # s
+ONSET = (0.3, 1.0)  # the clip starts at this fraction of its resting level, uniform range
 
 # Per-word prosody at an elevation of 1 above the clip's typical level (percent).
 PROSODY_PER_ELEVATION: dict[str, Prosody] = {
@@ -63,14 +65,17 @@ _VOICE_BOUNDS = {"rate": RATE_RANGE, "pitch": PITCH_RANGE, "pitch_range": PITCH_
 def plan_word_intensity(words: Sequence[str], emotion: str, rng: np.random.Generator) -> np.ndarray:
     """Intensity of ``emotion`` on each word, 0..1: ``(len(words),)`` float64.
 
-    A baseline for the clip plus a slow random walk; words loaded with the
-    emotion rise towards 1 by their lexicon loading. Neutral stays near zero.
+    A baseline for the clip plus a mean-reverting random walk; words loaded
+    with the emotion rise towards 1 by their lexicon loading. Neutral stays near zero.
     """
     n = len(words)
     if emotion == NEUTRAL:
         return rng.uniform(*NEUTRAL_LEVEL, size=n)
-    walk = np.cumsum(rng.normal(0.0, WORD_WALK, size=n))
-    levels = np.clip(rng.uniform(*BASELINE) + walk - walk.mean(), 0.05, 0.9)
+    walk = np.zeros(n)
+    steps = rng.normal(0.0, WORD_WALK, size=n)
+    for i in range(n):
+        walk[i] = (WORD_MEMORY * walk[i - 1] if i else 0.0) + steps[i]
+    levels = np.clip(rng.uniform(*BASELINE) + walk, 0.05, 0.9)
     for i, word in enumerate(words):
         loaded, loading = word_loading(word)
         if loaded is None:
@@ -110,9 +115,9 @@ def frame_curve(words: Sequence[Word], word_levels: np.ndarray, n_frames: int, f
     """Per-frame intensity 0..1: ``(n_frames,)`` float64.
 
     The target is each word's level over its (slightly advanced) time span and
-    the clip's median level in pauses; a rise follows it with time constant
-    :data:`ATTACK`, a fall with :data:`RELEASE`; a slow drift proportional to
-    the level keeps it alive.
+    the clip's median level in pauses; starting from a fraction of that level
+    (:data:`ONSET`), a rise follows it with time constant :data:`ATTACK`, a
+    fall with :data:`RELEASE`; a slow drift proportional to the resting level keeps it alive.
     """
     levels = np.asarray(word_levels, dtype=np.float64)
     resting = float(np.median(levels)) if levels.size else 0.0
@@ -123,9 +128,9 @@ def frame_curve(words: Sequence[Word], word_levels: np.ndarray, n_frames: int, f
         target[span] = np.maximum(target[span], level) if level > resting else level
     up, down = 1.0 - np.exp(-1.0 / (ATTACK * fps)), 1.0 - np.exp(-1.0 / (RELEASE * fps))
     curve = np.empty(n_frames)
-    state = resting
+    state = resting * rng.uniform(*ONSET)  # the emotion often builds up over the first words
     for t in range(n_frames):  # asymmetric one-pole smoother: rises fast, relaxes slowly
         state += (target[t] - state) * (up if target[t] > state else down)
         curve[t] = state
-    curve *= 1.0 + DRIFT * smooth_noise(n_frames, fps, DRIFT_TIMESCALE, rng)[:, 0]
+    curve += DRIFT * resting * smooth_noise(n_frames, fps, DRIFT_TIMESCALE, rng)[:, 0]
     return np.clip(curve, 0.0, 1.0)

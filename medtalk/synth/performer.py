@@ -6,7 +6,7 @@ emotion's voice and prosody (espeak-ng), and renders a 60 fps rig:
     rig = REST_POSE + speaker rest offsets
           + articulation (visemes) * emotion articulation gain * speaker scale
           + expression (emotion template * intensity curve)
-          + idle (gaze, brow beats, breathing)
+          + idle (gaze, brow beats, breathing, jaw sway)
     then blinks close the lids, bilabials seal the lips, values are clipped.
 
 ``perform_aligned`` renders one synthesis under all seven emotions: same
@@ -23,17 +23,18 @@ import numpy as np
 
 from medtalk.emotions import EMOTIONS, parse_emotion
 from medtalk.errors import MedtalkError
-from medtalk.rig import DEFAULT_FPS, REST_POSE, RigSequence, clip_to_range
+from medtalk.rig import DEFAULT_FPS, REST_POSE, RigSequence, clip_to_range, index
 from medtalk.synth import visemes
 from medtalk.synth.expressions import articulation_gain, render_expression
-from medtalk.synth.idle import SpeakerStyle, apply_blinks, render_idle, speaker_style
+from medtalk.synth.idle import SpeakerStyle, apply_blinks, beat_curve, prominence, render_idle, speaker_style
 from medtalk.synth.intensity import frame_curve, plan_word_intensity, voice_settings, word_prosody
-from medtalk.synth.speech import synthesize
+from medtalk.synth.speech import Prosody, synthesize
 from medtalk.synth.timeline import Utterance
 
 FPS = DEFAULT_FPS
 # Independent random streams, so that e.g. the blinks do not change with the emotion.
 _PLAN, _ARTICULATION, _CURVE, _EXPRESSION, _IDLE = range(5)
+_JAW = index("CTRL_C_jaw-translateY")
 
 
 @dataclass
@@ -76,6 +77,26 @@ def _rng(seed: int, text: str, stream: int, emotion: str | None = None) -> np.ra
     return np.random.default_rng(key)
 
 
+def _lost_words(utterance: Utterance) -> bool:
+    """True if two neighbouring words with letters got no phones at all: text espeak-ng skipped."""
+    silent = [w.end <= w.start and any(ch.isalpha() for ch in w.text) for w in utterance.words]
+    return any(a and b for a, b in zip(silent, silent[1:]))
+
+
+def _speak(words: list[str], voice: str, settings: dict[str, int], prosody: list[Prosody | None]) -> Utterance:
+    """``synthesize`` with per-word prosody, falling back to prosody without ``<emphasis>``.
+
+    libespeak-ng 1.51 occasionally drops a whole stretch of text when an
+    ``<emphasis>`` sits inside a ``<prosody>`` next to another ``<prosody>``;
+    the audio then lacks words the metadata claims, so such takes are redone.
+    """
+    utterance = synthesize(words, voice, word_prosody=prosody, **settings)
+    if _lost_words(utterance) and any(p is not None and p.emphasis for p in prosody):
+        plain = [None if p is None else Prosody(p.pitch, p.rate, p.volume) for p in prosody]
+        utterance = synthesize(words, voice, word_prosody=plain, **settings)
+    return utterance
+
+
 def render(utterance: Utterance, emotion: str, word_levels: np.ndarray, style: SpeakerStyle,
            seed: int, text: str) -> tuple[RigSequence, np.ndarray]:
     """The rig of ``utterance`` performed with ``emotion``: ``(RigSequence, intensity (T,))``.
@@ -86,10 +107,12 @@ def render(utterance: Utterance, emotion: str, word_levels: np.ndarray, style: S
     n_frames = max(1, round(utterance.duration * FPS))
     segments = visemes.segment(utterance.phones, utterance.duration)
     intensity = frame_curve(utterance.words, word_levels, n_frames, FPS, _rng(seed, text, _CURVE, emotion))
+    beats = beat_curve(prominence(utterance), n_frames, FPS)
     mouth = visemes.articulate(segments, n_frames, FPS, _rng(seed, text, _ARTICULATION))
     mouth *= articulation_gain(emotion, intensity) * (style.articulation * style.side_gain)
-    face = render_expression(emotion, intensity, FPS, _rng(seed, text, _EXPRESSION, emotion)) * style.side_gain
-    idle = render_idle(style, utterance, n_frames, FPS, _rng(seed, text, _IDLE))
+    face = render_expression(emotion, intensity, FPS, _rng(seed, text, _EXPRESSION, emotion), beats)
+    face *= style.side_gain
+    idle = render_idle(style, beats, mouth[:, _JAW], FPS, _rng(seed, text, _IDLE))
     values = REST_POSE + style.rest + mouth + face + idle.offsets
     values = apply_blinks(values, idle.blink)
     values = visemes.apply_closure(values, visemes.closure_curve(segments, n_frames, FPS))
@@ -106,7 +129,7 @@ def perform(text: str, emotion: str, *, voice: str = "en-us", seed: int = 0) -> 
     style = speaker_style(voice, seed)
     levels = plan_word_intensity(words, emotion, _rng(seed, text, _PLAN, emotion))
     settings = voice_settings(emotion, float(np.median(levels)), base=style.voice)
-    utterance = synthesize(words, voice, word_prosody=word_prosody(levels, emotion), **settings)
+    utterance = _speak(words, voice, settings, word_prosody(levels, emotion))
     rig, intensity = render(utterance, emotion, levels, style, seed, text)
     return Performance(utterance, rig, intensity, text, emotion, voice)
 

@@ -30,13 +30,15 @@ POSES: dict[str, dict[str, float]] = {
     "sil": {},
     "bilabial": {  # p b m: sealed lips, jaw nearly shut; the capture also rolls and bites
         "C_jaw": 0.02, "mouth_lipsTogetherD": 0.76, "mouth_lipsTogetherU": 0.42,
-        "mouth_pressU": 0.16, "mouth_pressD": 0.18, "mouth_lipBiteD": 0.3, "mouth_lipsRollU": 0.22,
-        "C_jaw_fwdBack": 0.12, "mouth_thicknessU": 0.12, "mouth_thicknessD": 0.08,
+        "mouth_pressU": 0.16, "mouth_pressD": 0.18, "mouth_lipBiteD": 0.3, "mouth_lipBiteU": 0.2,
+        "mouth_lipsRollU": 0.22, "C_jaw_fwdBack": 0.12, "mouth_thicknessU": 0.12, "mouth_thicknessD": 0.08,
+        "C_mouth_stickyD": 0.2, "C_mouth_stickyU": 0.12, "mouth_lipSticky": 0.15, "mouth_stickyInnerU": 0.15,
+        "jaw_ChinRaiseU": 0.04, "jaw_ChinRaiseD": 0.04, "mouth_lipsBlow": 0.03,
     },
     "labiodental": {  # f v: lower lip tucked under the upper teeth
         "C_jaw": 0.05, "mouth_lipBiteD": 0.58, "mouth_lipsTowardsTeethD": 0.45,
         "mouth_upperLipRaise": 0.16, "mouth_lipsTogetherD": 0.1, "C_jaw_fwdBack": 0.1,
-        "mouth_funnelU": 0.06,
+        "mouth_funnelU": 0.06, "jaw_chinCompress": 0.25,
     },
     "dental": {  # T D: tongue tip between the teeth
         "C_jaw": 0.1, "mouth_lowerLipDepress": 0.22, "mouth_upperLipRaise": 0.06,
@@ -44,7 +46,7 @@ POSES: dict[str, dict[str, float]] = {
     },
     "alveolar": {  # t d n l: tongue tip on the ridge, lips free
         "C_jaw": 0.09, "mouth_lowerLipDepress": 0.18, "C_tongue": 0.22, "C_tongue_tip": 0.26,
-        "C_tongue_press": 0.45, "mouth_stickyInnerD": 0.1,
+        "C_tongue_press": 0.45, "mouth_stickyInnerD": 0.1, "C_mouth_stickyD": 0.08,
     },
     "sibilant": {  # s z: teeth close, lips slightly spread
         "C_jaw": 0.04, "mouth_stretch": 0.14, "mouth_lowerLipDepress": 0.24,
@@ -77,21 +79,22 @@ POSES: dict[str, dict[str, float]] = {
         "mouth_lowerLipDepress": 0.15, "C_tongue": 0.22,
     },
     "open": {  # a A: V
-        "C_jaw": 0.36, "mouth_lowerLipDepress": 0.56, "mouth_upperLipRaise": 0.08,
-        "mouth_dimple": 0.22, "C_mouth-translateY": -0.22, "mouth_stretch": 0.05,
-        "mouth_stickyOuterD": 0.1, "C_tongue": -0.05,
+        "C_jaw": 0.42, "mouth_lowerLipDepress": 0.72, "mouth_upperLipRaise": 0.1,
+        "mouth_dimple": 0.25, "C_mouth-translateY": -0.25, "mouth_stretch": 0.05,
+        "mouth_stickyOuterD": 0.1, "C_tongue": -0.05, "neck_digastricUpDown": 0.02, "neck_stretch": 0.03,
+        "neck_mastoidContract": 0.015,
     },
     "mid": {  # E e 3:
-        "C_jaw": 0.22, "mouth_lowerLipDepress": 0.42, "mouth_stretch": 0.14,
-        "mouth_corner-translateX": 0.1, "mouth_dimple": 0.12, "mouth_upperLipRaise": 0.06,
-        "C_mouth-translateY": -0.12,
+        "C_jaw": 0.27, "mouth_lowerLipDepress": 0.55, "mouth_stretch": 0.14,
+        "mouth_corner-translateX": 0.08, "mouth_dimple": 0.15, "mouth_upperLipRaise": 0.07,
+        "C_mouth-translateY": -0.15, "neck_digastricUpDown": 0.012, "neck_stretch": 0.015,
     },
     "spread": {  # i: I: jaw nearly closed, corners wide
-        "C_jaw": 0.09, "mouth_stretch": 0.3, "mouth_corner-translateX": 0.26,
-        "mouth_lowerLipDepress": 0.26, "mouth_cornerPull": 0.08, "mouth_upperLipRaise": 0.08,
+        "C_jaw": 0.09, "mouth_stretch": 0.3, "mouth_corner-translateX": 0.16,
+        "mouth_lowerLipDepress": 0.3, "mouth_cornerPull": 0.08, "mouth_upperLipRaise": 0.08,
         "C_tongue": 0.16,
     },
-    "schwa": {"C_jaw": 0.14, "mouth_lowerLipDepress": 0.2, "C_mouth-translateY": -0.06},
+    "schwa": {"C_jaw": 0.15, "mouth_lowerLipDepress": 0.25, "C_mouth-translateY": -0.08},
     "round_close": {  # u: U: tight pucker, lips sucked in a little (suckBlow < 0)
         "C_jaw": 0.1, "mouth_purseU": 0.92, "mouth_purseD": 0.9, "mouth_towardsU": 0.74,
         "mouth_towardsD": 0.72, "mouth_funnelU": 0.36, "mouth_funnelD": 0.26,
@@ -99,7 +102,7 @@ POSES: dict[str, dict[str, float]] = {
         "mouth_corner-translateX": -0.22, "C_mouth-translateY": -0.34, "C_tongue_press": 0.35,
     },
     "round_open": {  # O: 0 oU: open funnel
-        "C_jaw": 0.27, "mouth_funnelU": 0.46, "mouth_funnelD": 0.34, "mouth_purseU": 0.46,
+        "C_jaw": 0.3, "mouth_funnelU": 0.46, "mouth_funnelD": 0.34, "mouth_purseU": 0.46,
         "mouth_purseD": 0.44, "mouth_towardsU": 0.42, "mouth_towardsD": 0.4,
         "mouth_lowerLipDepress": 0.22, "mouth_suckBlow": -0.2, "mouth_corner-translateX": -0.1,
         "C_mouth-translateY": -0.3, "mouth_stickyOuterD": 0.3,
@@ -111,12 +114,15 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "closure": ("mouth_lipsTogetherU", "mouth_lipsTogetherD", "mouth_pressU", "mouth_pressD",
                 "mouth_lipBiteU", "mouth_lipBiteD", "mouth_lipsRollU", "mouth_lipsRollD",
                 "mouth_lipsTowardsTeethU", "mouth_lipsTowardsTeethD", "mouth_thicknessU",
-                "mouth_thicknessD", "C_jaw_fwdBack"),
+                "mouth_thicknessD", "C_jaw_fwdBack", "C_mouth_stickyD", "C_mouth_stickyU",
+                "mouth_lipSticky", "mouth_stickyInnerU", "jaw_ChinRaiseU", "jaw_ChinRaiseD",
+                "mouth_lipsBlow", "jaw_chinCompress"),
     "rounding": ("mouth_purseU", "mouth_purseD", "mouth_towardsU", "mouth_towardsD",
                  "mouth_funnelU", "mouth_funnelD", "mouth_suckBlow", "mouth_stickyOuterU",
                  "mouth_stickyOuterD", "mouth_corner-translateX", "C_mouth-translateY"),
     "opening": ("C_jaw", "mouth_lowerLipDepress", "mouth_upperLipRaise", "mouth_stretch",
-                "mouth_dimple", "mouth_cornerPull", "jaw_clench", "mouth_stickyInnerD"),
+                "mouth_dimple", "mouth_cornerPull", "jaw_clench", "mouth_stickyInnerD",
+                "neck_digastricUpDown", "neck_stretch", "neck_mastoidContract"),
     "tongue": ("C_tongue", "C_tongue_tip", "C_tongue_press", "C_tongue_inOut", "C_tongue_roll"),
 }
 GROUP_NAMES = tuple(GROUPS)
@@ -167,13 +173,13 @@ _SYMBOLS: dict[str, tuple[str, ...]] = {
     **{s: ("velar",) for s in ("k", "g", "N", "x", "X", "G", "q")},
     **{s: ("glottal",) for s in ("h", "?", "@-")},
     **{s: ("rhotic",) for s in ("r", "r-", "R", "*", "r/")},
-    "w": ("labiovelar",), "W": ("labiovelar",), "j": ("palatal",), "C": ("palatal",),
+    "w": ("labiovelar",), "j": ("palatal",), "C": ("palatal",), "B": ("bilabial",),
     **{s: ("open",) for s in ("a", "a#", "A:", "A", "V", "aa", "a:", "&")},
     **{s: ("mid",) for s in ("E", "e", "3:", "E:", "e:", "E2", "e#")},
     **{s: ("spread",) for s in ("i", "i:", "I", "I2", "I#", "y#")},
     **{s: ("schwa",) for s in ("@", "3", "@2", "@5", "@L", "@r", "a2", "@#")},
     **{s: ("round_close",) for s in ("u:", "U", "u", "y", "y:", "Y", "u#")},
-    **{s: ("round_open",) for s in ("O:", "0", "O", "o", "o:", "2", "9", "O2")},
+    **{s: ("round_open",) for s in ("O:", "0", "O", "o", "o:", "2", "9", "O2", "W", "8")},
     "aI": ("open", "spread"), "aU": ("open", "round_close"), "eI": ("mid", "spread"),
     "oU": ("round_open", "round_close"), "OI": ("round_open", "spread"), "e@": ("mid", "schwa"),
     "i@": ("spread", "schwa"), "U@": ("round_close", "schwa"), "A@": ("open", "schwa"),
@@ -185,12 +191,14 @@ _FIRST_LETTER: dict[str, str] = {
     **dict.fromkeys("TD", "dental"), **dict.fromkeys("tdnlL", "alveolar"),
     **dict.fromkeys("sz", "sibilant"), **dict.fromkeys("SZcJ", "postalveolar"),
     **dict.fromkeys("kgNxXGq", "velar"), **dict.fromkeys("h?", "glottal"),
-    **dict.fromkeys("rR*", "rhotic"), **dict.fromkeys("wW", "labiovelar"),
+    **dict.fromkeys("rR*", "rhotic"), **dict.fromkeys("w", "labiovelar"),
     **dict.fromkeys("jC", "palatal"), **dict.fromkeys("aAV&", "open"),
     **dict.fromkeys("eE", "mid"), **dict.fromkeys("iIy", "spread"),
     **dict.fromkeys("@3", "schwa"), **dict.fromkeys("uUY", "round_close"),
-    **dict.fromkeys("oO029", "round_open"),
+    **dict.fromkeys("oO0289W", "round_open"),
 }
+_VOWEL_LETTERS = frozenset("aAVeEiIyY@3&uUoO0289W")
+MAX_GLIDE = 3  # an unknown vowel sequence (``uai``, ``OY``) glides through at most this many poses
 VOWELS = frozenset({"open", "mid", "spread", "schwa", "round_close", "round_open"})
 _STRESS_MARKS = {"'": 2, ",": 1, "%": 0, "=": 0}
 
@@ -226,9 +234,11 @@ def classify(symbol: str) -> tuple[str, ...]:
     stripped = base.rstrip(":#;~-!/") or base
     if stripped in _SYMBOLS:
         return _SYMBOLS[stripped]
+    if len(stripped) > 1 and set(stripped) <= _VOWEL_LETTERS:  # another language's diphthong
+        return tuple(_FIRST_LETTER[ch] for ch in stripped[:MAX_GLIDE])
     # Unknown letters are most likely vowels of another language; marks such as espeak's
     # palatalisation ``;`` are not articulations of their own.
-    return (_FIRST_LETTER.get(base[0], "schwa" if base[0].isalpha() else "glottal"),)
+    return (_FIRST_LETTER.get(base[0], "schwa" if base[0].isalnum() else "glottal"),)
 
 
 @dataclass(frozen=True)
