@@ -1,0 +1,214 @@
+"""Offline English speech recognition and forced alignment with pocketsphinx.
+
+Used when the user gives no transcript (the paper used Whisper): pocketsphinx
+5 ships its US-English acoustic model, language model and CMU dictionary, so
+nothing is downloaded. Its accuracy on clean read speech is modest (about
+three words in four on ``jfk.flac``); a given transcript is always better.
+
+``align`` places a known transcript on the audio (word and phone times), for
+transcript-driven baselines and for lining text tokens up with frames.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+
+import numpy as np
+import scipy.signal
+
+from medtalk.audio import SAMPLE_RATE
+from medtalk.errors import MedtalkError
+from medtalk.synth.timeline import Phone, Word
+
+# Audio quieter than this peak level holds no speech: skip the decoder, whose
+# language model would otherwise hallucinate words into silence or hiss.
+SILENCE_PEAK = 10 ** (-50 / 20)  # -50 dBFS
+MIN_SPEECH_S = 0.1  # shorter input cannot hold a word
+# Long recordings are decoded in pieces of at most this length, cut at the
+# quietest 10 ms within the last CUT_SEARCH_S seconds of each piece, so the
+# decoder's memory stays bounded and cuts fall in pauses.
+MAX_SEGMENT_S = 30.0
+CUT_SEARCH_S = 5.0
+CUT_FRAME_S = 0.01
+_FILLER = re.compile(r"^(<.*>|\[.*\]|\+\+.*\+\+|\(NULL\))$")  # <s>, <sil>, [NOISE], ++garbage++
+_ALTERNATE = re.compile(r"\(\d+\)$")  # pronunciation variants: "for(2)"
+
+
+@functools.cache
+def _recogniser():
+    """The bundled en-us acoustic model, trigram language model and dictionary."""
+    from pocketsphinx import Decoder
+
+    return Decoder(samprate=SAMPLE_RATE, loglevel="FATAL")
+
+
+def _aligner():
+    """The same acoustic model and dictionary without a language model, for alignment.
+
+    A fresh decoder per alignment: pocketsphinx 5.0 crashes (segfault) when a
+    decoder that ran a phone-level pass aligns again.
+    """
+    from pocketsphinx import Decoder
+
+    return Decoder(samprate=SAMPLE_RATE, lm=None, loglevel="FATAL")
+
+
+def _resampled(wave: np.ndarray, sample_rate: int) -> np.ndarray:
+    """Mono float samples at ``sample_rate`` -> ``(N',)`` float32 at 16 kHz."""
+    wave = np.asarray(wave)
+    if wave.ndim != 1:
+        raise MedtalkError(f"expected mono audio samples (N,), got an array of shape {wave.shape}")
+    if sample_rate <= 0:
+        raise MedtalkError(f"sample rate must be positive, got {sample_rate}")
+    wave = np.nan_to_num(wave.astype(np.float32, copy=False), nan=0.0, posinf=0.0, neginf=0.0)
+    if sample_rate != SAMPLE_RATE:
+        gcd = math.gcd(SAMPLE_RATE, int(sample_rate))
+        wave = scipy.signal.resample_poly(wave, SAMPLE_RATE // gcd, int(sample_rate) // gcd).astype(np.float32)
+    return wave
+
+
+def _pcm(wave: np.ndarray) -> bytes:
+    """16-bit little-endian PCM (truncated, the common idiom), what pocketsphinx decodes."""
+    return (np.clip(wave, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
+
+
+def _has_speech(wave: np.ndarray) -> bool:
+    return len(wave) >= MIN_SPEECH_S * SAMPLE_RATE and float(np.abs(wave).max()) >= SILENCE_PEAK
+
+
+def _segments(wave: np.ndarray) -> list[np.ndarray]:
+    """Split ``(N,)`` into pieces of at most MAX_SEGMENT_S, cut at quiet frames."""
+    limit = int(MAX_SEGMENT_S * SAMPLE_RATE)
+    search = int(CUT_SEARCH_S * SAMPLE_RATE)
+    frame = int(CUT_FRAME_S * SAMPLE_RATE)
+    pieces, start = [], 0
+    while len(wave) - start > limit:
+        window = wave[start + limit - search : start + limit]
+        energy = (window[: len(window) // frame * frame].reshape(-1, frame) ** 2).mean(axis=1)
+        cut = start + limit - search + int(energy.argmin()) * frame + frame // 2
+        pieces.append(wave[start:cut])
+        start = cut
+    pieces.append(wave[start:])
+    return pieces
+
+
+def transcribe(wave: np.ndarray, sample_rate: int = SAMPLE_RATE) -> str:
+    """Recognise English speech: ``(N,)`` samples -> lower-case words, ``""`` for silence."""
+    wave = _resampled(wave, sample_rate)
+    if not _has_speech(wave):
+        return ""
+    decoder = _recogniser()
+    words: list[str] = []
+    for piece in _segments(wave):
+        if not _has_speech(piece):
+            continue
+        decoder.start_utt()
+        decoder.process_raw(_pcm(piece), full_utt=True)
+        decoder.end_utt()
+        hyp = decoder.hyp()
+        if hyp is not None:
+            words += [w for w in hyp.hypstr.split() if not _FILLER.match(w)]
+    return " ".join(words)
+
+
+def _dictionary_form(word: str) -> str:
+    """How a transcript word is spelled in the CMU dictionary: ``"Country,"`` -> ``country``."""
+    return re.sub(r"[^a-z']", "", word.lower()).strip("'")
+
+
+def _spread(texts: list[str], start: float, end: float, first_index: int) -> list[Word]:
+    """Words sharing ``[start, end]`` in proportion to their letters (for unaligned words)."""
+    weights = np.array([max(len(t), 1) for t in texts], dtype=float)
+    edges = start + (end - start) * np.concatenate([[0.0], np.cumsum(weights) / weights.sum()])
+    return [Word(t, first_index + i, float(edges[i]), float(edges[i + 1])) for i, t in enumerate(texts)]
+
+
+def _run(decoder, pcm: bytes) -> None:
+    decoder.start_utt()
+    decoder.process_raw(pcm, full_utt=True)
+    decoder.end_utt()
+
+
+def _forced(decoder, wave: np.ndarray, words: list[str]) -> list[tuple[float, float, list[Phone]]] | None:
+    """pocketsphinx alignment of dictionary words: ``(start, end, phones)`` per word, or None.
+
+    The first pass gives word times; a second pass (``set_alignment``) adds
+    phone times, and when it fails (it sometimes cannot close the utterance)
+    the words keep their first-pass times without phones.
+    """
+    frame_s = 1.0 / float(decoder.config["frate"])
+    pcm = _pcm(wave)
+    try:
+        decoder.set_align_text(" ".join(words))
+        _run(decoder, pcm)
+    except RuntimeError:
+        return None
+    # copy out plain values: pocketsphinx objects dangle once the search changes
+    segments = [(s.word, s.start_frame, s.end_frame) for s in decoder.seg() or () if not _FILLER.match(s.word)]
+    if [_ALTERNATE.sub("", word) for word, _, _ in segments] != words:
+        return None
+    found = [(start * frame_s, (end + 1) * frame_s, []) for _, start, end in segments]
+    try:
+        decoder.set_alignment()
+        _run(decoder, pcm)
+    except RuntimeError:
+        return found
+    # an entry is only valid while the iteration stands on it: read its phones there
+    per_word = [
+        [Phone(p.name, p.start * frame_s, (p.start + p.duration) * frame_s) for p in entry if p.name != "SIL"]
+        for entry in decoder.get_alignment()
+        if not _FILLER.match(entry.name)
+    ]
+    for (_, _, phones), word_phones in zip(found, per_word):
+        phones += word_phones
+    return found
+
+
+def align(wave: np.ndarray, transcript: str, sample_rate: int = SAMPLE_RATE) -> tuple[list[Word], list[Phone]]:
+    """Forced alignment of ``transcript`` to ``(N,)`` samples: word and phone times in seconds.
+
+    Words are the whitespace-separated words of the transcript (``Word.text``
+    keeps punctuation, ``Word.index`` its position, as ``TextEncoder.token_words``).
+    Phones are CMU/ARPAbet symbols (``AE``, ``M``), not espeak-ng's. Words
+    missing from the pronouncing dictionary (names, numerals) get no phones and
+    share the time between their aligned neighbours; if nothing can be aligned
+    (silence, no known word, the aligner gives up) the words share the whole
+    duration in proportion to their length.
+    """
+    wave = _resampled(wave, sample_rate)
+    texts = transcript.split()
+    if not texts:
+        return [], []
+    duration = len(wave) / SAMPLE_RATE
+    decoder = _aligner()
+    spelled = [_dictionary_form(t) for t in texts]
+    known = [i for i, s in enumerate(spelled) if s and decoder.lookup_word(s) is not None]
+    aligned = _forced(decoder, wave, [spelled[i] for i in known]) if known and _has_speech(wave) else None
+    if aligned is None:
+        return _spread(texts, 0.0, duration, 0), []
+
+    words: list[Word] = []
+    phones: list[Phone] = []
+    anchors = dict(zip(known, aligned))
+    pending: list[int] = []  # unaligned words waiting for the next aligned one
+    for i, text in enumerate([*texts, None]):
+        if i < len(texts) and i not in anchors:
+            pending.append(i)
+            continue
+        gap_start = words[-1].end if words else 0.0
+        gap_end = anchors[i][0] if i < len(texts) else duration
+        if pending:
+            words += _spread([texts[j] for j in pending], gap_start, max(gap_start, gap_end), pending[0])
+            pending = []
+        if i < len(texts):
+            start, end, word_phones = anchors[i]
+            words.append(Word(text, i, start, end))
+            phones += word_phones
+    return words, phones
+
+
+def align_words(wave: np.ndarray, transcript: str, sample_rate: int = SAMPLE_RATE) -> list[Word]:
+    """The word times of ``align``: one ``Word`` per whitespace-separated transcript word."""
+    return align(wave, transcript, sample_rate)[0]
