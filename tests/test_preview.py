@@ -251,3 +251,14 @@ def test_real_capture_renders_with_an_open_mouth_at_its_peak(reference: Path):
     widest = render_frame(rig.values[int(np.argmax(jaw))], SIZE)
     closed = render_frame(rig.values[int(np.argmin(jaw))], SIZE)
     assert len(pixels(widest, MOUTH_INSIDE)) > len(pixels(closed, MOUTH_INSIDE)) + 50
+
+
+def test_catmull_rom_passes_through_its_control_points():
+    from medtalk.preview.splines import catmull_rom
+
+    points = np.array([[0.0, 0.0], [1.0, 2.0], [3.0, 1.0], [4.0, 4.0]])
+    open_curve = catmull_rom(points, samples=5)
+    assert len(open_curve) == 3 * 5 + 1
+    np.testing.assert_allclose(open_curve[::5], points)
+    closed = catmull_rom(points, closed=True, samples=5)
+    np.testing.assert_allclose(closed[::5], points)

@@ -19,7 +19,7 @@ Colour = tuple[int, ...]
 
 def with_alpha(colour: Colour, strength: float) -> Colour:
     """``colour`` at opacity ``strength`` (0..1) for blending."""
-    return (*colour[:3], int(round(255 * float(np.clip(strength, 0, 1)))))
+    return (*colour[:3], int(round(255 * min(max(float(strength), 0.0), 1.0))))
 
 
 @lru_cache(maxsize=512)

@@ -6,9 +6,19 @@ Points are ``(N, 2)`` arrays in face units (the face canvas is 1 unit wide,
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 SAMPLES_PER_SEGMENT = 8  # enough for smooth outlines at 1024 px (2x supersampled 512)
+
+
+@lru_cache(maxsize=16)
+def _weights(samples: int) -> np.ndarray:
+    """``(samples, 4)`` blend weights of the four control points per segment sample."""
+    t = np.linspace(0.0, 1.0, samples, endpoint=False)[:, None]
+    basis = 0.5 * np.array([[0, 2, 0, 0], [-1, 0, 1, 0], [2, -5, 4, -1], [-1, 3, -3, 1]], dtype=np.float64)
+    return np.hstack([np.ones_like(t), t, t * t, t * t * t]) @ basis
 
 
 def catmull_rom(points: np.ndarray, closed: bool = False, samples: int = SAMPLES_PER_SEGMENT) -> np.ndarray:
@@ -22,16 +32,9 @@ def catmull_rom(points: np.ndarray, closed: bool = False, samples: int = SAMPLES
         ext = np.concatenate([p[-1:], p, p[:2]])
     else:
         ext = np.concatenate([2 * p[:1] - p[1:2], p, 2 * p[-1:] - p[-2:-1]])
-    p0, p1, p2, p3 = ext[:-3], ext[1:-2], ext[2:-1], ext[3:]
-    t = np.linspace(0.0, 1.0, samples, endpoint=False)[None, :, None]
-    t2, t3 = t * t, t * t * t
-    seg = 0.5 * (
-        2 * p1[:, None]
-        + (p2 - p0)[:, None] * t
-        + (2 * p0 - 5 * p1 + 4 * p2 - p3)[:, None] * t2
-        + (3 * p1 - p0 - 3 * p2 + p3)[:, None] * t3
-    )
-    curve = seg.reshape(-1, 2)
+    segments = len(ext) - 3
+    windows = np.stack([ext[i:i + segments] for i in range(4)], axis=1)  # (segments, 4, 2)
+    curve = (_weights(samples) @ windows).reshape(-1, 2)
     return curve if closed else np.concatenate([curve, p[-1:]])
 
 
