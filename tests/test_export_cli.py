@@ -10,6 +10,7 @@ import pytest
 from export_samples import random_rig
 
 from medtalk.cli import main
+from medtalk.export.arkit import CSV_COLUMNS
 from medtalk.export.livelink import decode
 
 
@@ -113,3 +114,15 @@ def test_livelink_streams_to_a_local_receiver(rig_file, capsys):
     out = capsys.readouterr().out
     assert "streaming 12 frames" in out and "sent 12 frames, dropped 0" in out
     assert np.isfinite([v for p in packets for v in p.values]).all()
+
+
+def test_the_real_take_exports_to_every_target(reference, tmp_path):
+    take = reference / "real" / "emoface_angry_gd04_001_021.txt"
+    out = tmp_path / "out"
+    assert main(["export", str(take), "--to", "all", "-o", str(out), "--name", "take", "-q"]) == 0
+    arkit = np.loadtxt(out / "take_arkit.csv", delimiter=",", skiprows=1, usecols=range(2, 63))
+    assert arkit.shape == (202, 61) and arkit[:, :52].min() >= 0 and arkit[:, :52].max() <= 1
+    jaw_open = arkit[:, CSV_COLUMNS.index("JawOpen")]
+    assert 0.3 < jaw_open.max() < 0.5  # the take opens the jaw to about 0.44
+    for script in out.glob("*.py"):
+        compile(script.read_text(), str(script), "exec")

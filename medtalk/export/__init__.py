@@ -10,6 +10,7 @@ targets in ``registry``.
 """
 
 from medtalk.export.job import ExportOptions
+from medtalk.export.livelink import LiveLinkSender, parse_target, stream
 from medtalk.export.registry import TARGET_NAMES, export_rig
 
-__all__ = ["ExportOptions", "TARGET_NAMES", "export_rig"]
+__all__ = ["ExportOptions", "LiveLinkSender", "TARGET_NAMES", "export_rig", "parse_target", "stream"]
