@@ -16,7 +16,8 @@ from medtalk.preview.text import LABEL_INK, LABEL_MUTED, font
 from medtalk.rig import indices
 
 WINDOW_SECONDS = 4.0  # span of animation visible in the strip
-LABEL_FRACTION = 0.27  # share of the strip width used by the curve names
+LABEL_FRACTION = 0.3  # share of the strip width used by the curve names and values
+MIN_NAME_PX = 8  # smallest legible curve-name font
 CHUNK_PX = 2048  # output pixels plotted per chunk of the long image
 PAPER, GRID, PLAYHEAD = (250, 250, 252), (226, 229, 235), (220, 60, 60)
 
@@ -45,6 +46,7 @@ class CurveStrip:
         self.plot_width = width - self.label_width
         self.lane = height / len(KEY_CURVES)
         self.px_per_frame = self.plot_width / (WINDOW_SECONDS * fps)
+        self.font = self._fitting_font()
         self.track = self._plot_track()
         self.labels = self._labels()
 
@@ -77,14 +79,28 @@ class CurveStrip:
             track.paste(chunk.reduce(ss), (x0, 0))
         return track
 
+    def _fitting_font(self):
+        """The largest font (up to 42% of a lane) fitting a swatch, the longest name and a value.
+
+        Below ``MIN_NAME_PX`` the names are dropped and only the values shown.
+        """
+        d = ImageDraw.Draw(Image.new("RGB", (1, 1)))
+        longest = max((name for name, _, _, _ in KEY_CURVES), key=len)
+        px = int(self.lane * 0.42)
+        while px > MIN_NAME_PX and d.textlength(f"{longest} +0.00", font=font(px)) > self.label_width - 24:
+            px -= 1
+        self.show_names = d.textlength(f"{longest} +0.00", font=font(px)) <= self.label_width - 24
+        return font(px)
+
     def _labels(self) -> Image.Image:
         img = Image.new("RGB", (self.label_width, self.height), PAPER)
         d = ImageDraw.Draw(img)
-        fnt = font(int(self.lane * 0.42))
+        fnt = self.font
         for k, (name, _, _, colour) in enumerate(KEY_CURVES):
             y = (k + 0.5) * self.lane
             d.rectangle((4, y - 3, 10, y + 3), fill=colour)
-            d.text((14, y), name, font=fnt, fill=LABEL_MUTED, anchor="lm")
+            if self.show_names:
+                d.text((14, y), name, font=fnt, fill=LABEL_MUTED, anchor="lm")
         return img
 
     def frame(self, t: int) -> Image.Image:
@@ -96,7 +112,7 @@ class CurveStrip:
         d = ImageDraw.Draw(img)
         mid = self.label_width + self.plot_width // 2
         d.line((mid, 0, mid, self.height), fill=PLAYHEAD, width=1)
-        fnt = font(int(self.lane * 0.42))
+        fnt = self.font
         t = min(t, self.curves.shape[1] - 1)
         for k in range(len(KEY_CURVES)):
             d.text((self.label_width - 4, (k + 0.5) * self.lane), f"{self.curves[k, t]:+.2f}",
