@@ -213,8 +213,8 @@ def stream(
     frames = to_arkit(rig.values)
     sound = _Sound(Path(audio) if audio is not None else None)
     stats = StreamStats()
-    bar = tqdm(total=None if loop else len(frames), unit="frame", disable=not progress)
     with LiveLinkSender(host, port, subject, rig.fps) as sender:
+        bar = tqdm(total=None if loop else len(frames), unit="frame", disable=not progress)
         try:
             start = clock()
             i, lap = 0, -1
