@@ -144,11 +144,11 @@ def prominence(utterance: Utterance) -> list[tuple[float, float]]:
     vowels = [p for p in utterance.phones if classify(p.symbol)[0] in VOWELS]
     if not vowels:
         return []
-    audio, sr = utterance.audio, utterance.sample_rate
-    energy = np.array([
-        np.log(np.mean(np.square(audio[int(p.start * sr): max(int(p.end * sr), int(p.start * sr) + 1)])) + 1e-8)
-        for p in vowels
-    ])
+    sr = utterance.sample_rate
+    power = np.concatenate([[0.0], np.cumsum(np.square(utterance.audio, dtype=np.float64))])
+    lo = np.array([int(p.start * sr) for p in vowels]).clip(0, len(power) - 2)
+    hi = np.maximum(np.array([int(p.end * sr) for p in vowels]).clip(0, len(power) - 1), lo + 1)
+    energy = np.log((power[hi] - power[lo]) / (hi - lo) + 1e-8)  # log mean power of each vowel
     length = np.log([max(p.end - p.start, 1e-3) for p in vowels])
     score = _zscore(energy) + _zscore(length)
     marked = np.array([split_symbol(p.symbol)[1] == 2 for p in vowels])

@@ -127,10 +127,11 @@ def frame_curve(words: Sequence[Word], word_levels: np.ndarray, n_frames: int, f
         span = (times >= word.start - ANTICIPATION) & (times < word.end - ANTICIPATION)
         target[span] = np.maximum(target[span], level) if level > resting else level
     up, down = 1.0 - np.exp(-1.0 / (ATTACK * fps)), 1.0 - np.exp(-1.0 / (RELEASE * fps))
-    curve = np.empty(n_frames)
+    values = []
     state = resting * rng.uniform(*ONSET)  # the emotion often builds up over the first words
-    for t in range(n_frames):  # asymmetric one-pole smoother: rises fast, relaxes slowly
-        state += (target[t] - state) * (up if target[t] > state else down)
-        curve[t] = state
+    for goal in target.tolist():  # asymmetric one-pole smoother: rises fast, relaxes slowly
+        state += (goal - state) * (up if goal > state else down)
+        values.append(state)
+    curve = np.array(values)
     curve += DRIFT * resting * smooth_noise(n_frames, fps, DRIFT_TIMESCALE, rng)[:, 0]
     return np.clip(curve, 0.0, 1.0)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -153,7 +154,7 @@ WIDTH_BASE = 0.025  # s
 MIN_VISUAL_DURATION = 0.06  # s; espeak's stops last ~30 ms but a visible lip gesture lasts longer
 ANTICIPATION = 1.3  # reach before the centre / reach after
 ROUNDING_ANTICIPATION = 1.8  # the same for the rounding group of rounded classes
-DOMINANCE_SHAPE = 1.5  # exponent c of exp(-(|tau| / w) ** c)
+DOMINANCE_SHAPE = 1.5  # exponent c of exp(-(|tau| / w) ** c); _falloff computes x ** 1.5 as x * sqrt(x)
 REST_DOMINANCE = 1e-3  # keeps the blend defined far from every segment
 MAX_SILENCE_SEGMENT = 0.12  # s; longer pauses are split so rest holds across all of them
 
@@ -204,7 +205,11 @@ _STRESS_MARKS = {"'": 2, ",": 1, "%": 0, "=": 0}
 
 ARTICULATION_COLUMNS = mask(tuple(n for names in GROUPS.values() for n in names))
 _GROUP_COLUMNS = [mask(GROUPS[g]) for g in GROUP_NAMES]
-_POSE_MATRIX = {name: pose(spec) for name, spec in POSES.items()}
+_CLASS_NAMES = tuple(POSES)
+_POSE_TABLE = np.stack([pose(POSES[c]) for c in _CLASS_NAMES]).astype(np.float64)  # (K, 174)
+_DOMINANCE_TABLE = np.array([DOMINANCE[c] for c in _CLASS_NAMES])  # (K, G)
+_ROUNDED_TABLE = np.array([c in ROUNDED for c in _CLASS_NAMES])  # (K,)
+_ROUNDING = GROUP_NAMES.index("rounding")
 
 # The closure pass: bilabials end with these controls at least / at most these values.
 CLOSURE_FLOOR = pose({"mouth_lipsTogetherD": 0.72, "mouth_lipsTogetherU": 0.38, "mouth_pressD": 0.12,
@@ -215,6 +220,7 @@ _CEILING_COLUMNS = np.flatnonzero(CLOSURE_CEILING)
 CLOSURE_HOLD = 0.7  # fraction of a bilabial's duration held fully closed around its centre
 
 
+@lru_cache(maxsize=4096)
 def split_symbol(symbol: str) -> tuple[str, int | None]:
     """espeak mnemonic without stress marks, and its stress (2, 1, 0; None if unmarked)."""
     stress = None
@@ -224,6 +230,7 @@ def split_symbol(symbol: str) -> tuple[str, int | None]:
     return "".join(ch for ch in symbol if ch not in _STRESS_MARKS).strip(), stress
 
 
+@lru_cache(maxsize=4096)
 def classify(symbol: str) -> tuple[str, ...]:
     """Viseme classes of one phoneme: one, or two/three for diphthongs; ``("sil",)`` for pauses."""
     base, _ = split_symbol(symbol)
@@ -286,16 +293,24 @@ def segment(phones: Sequence[Phone], duration: float, lead: float = LEAD) -> Seg
                     np.array(gains, dtype=np.float64))
 
 
+def _falloff(tau: np.ndarray, before: np.ndarray, after: np.ndarray) -> np.ndarray:
+    """``exp(-(|tau| / w) ** 1.5)`` with ``w`` = ``before`` for tau > 0, else ``after``: ``(T, S)``."""
+    x = np.abs(tau) / np.where(tau > 0, before, after)
+    return np.exp(-x * np.sqrt(x))  # x ** DOMINANCE_SHAPE, without the cost of a general power
+
+
 def _dominance(seg: Segments, times: np.ndarray) -> np.ndarray:
     """Dominance of every segment over every group at every time: ``(G, T, S)``."""
-    magnitude = np.array([DOMINANCE[c] for c in seg.classes]).T  # (G, S)
+    ids = np.array([_CLASS_NAMES.index(c) for c in seg.classes])
     reach = WIDTH_PER_DURATION * np.maximum(seg.duration, MIN_VISUAL_DURATION) + WIDTH_BASE  # (S,)
-    rounded = np.array([c in ROUNDED for c in seg.classes])
-    before = np.tile(reach * ANTICIPATION, (len(GROUP_NAMES), 1))  # (G, S)
-    before[GROUP_NAMES.index("rounding"), rounded] = reach[rounded] * ROUNDING_ANTICIPATION
     tau = seg.centre[None, :] - times[:, None]  # (T, S): > 0 before the centre
-    width = np.where(tau[None] > 0, before[:, None, :], reach[None, None, :])  # (G, T, S)
-    return magnitude[:, None, :] * np.exp(-((np.abs(tau)[None] / width) ** DOMINANCE_SHAPE))
+    shape = _falloff(tau, reach * ANTICIPATION, reach)
+    rounded = _ROUNDED_TABLE[ids]
+    rounding = shape.copy()
+    rounding[:, rounded] = _falloff(tau[:, rounded], reach[rounded] * ROUNDING_ANTICIPATION, reach[rounded])
+    dom = _DOMINANCE_TABLE[ids].T[:, None, :] * shape[None]  # (G, T, S)
+    dom[_ROUNDING] = _DOMINANCE_TABLE[ids, _ROUNDING] * rounding
+    return dom
 
 
 def articulate(seg: Segments, n_frames: int, fps: float, rng: np.random.Generator | None = None) -> np.ndarray:
@@ -305,7 +320,7 @@ def articulate(seg: Segments, n_frames: int, fps: float, rng: np.random.Generato
     variation of each segment's amplitude (deterministic for a seeded generator).
     """
     times = np.arange(n_frames) / fps
-    targets = np.stack([_POSE_MATRIX[c] for c in seg.classes]).astype(np.float64)  # (S, 174)
+    targets = _POSE_TABLE[[_CLASS_NAMES.index(c) for c in seg.classes]]  # (S, 174)
     amplitude = seg.gain.copy()
     if rng is not None:
         amplitude *= 1.0 + TARGET_JITTER * rng.standard_normal(len(seg.classes))
