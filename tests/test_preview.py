@@ -218,7 +218,8 @@ def test_cli_writes_a_video_and_a_sheet(tmp_path: Path):
     assert Image.open(tmp_path / "s.png").size[0] == 96
 
 
-@pytest.mark.parametrize("problem", ["missing rig", "missing audio", "not audio", "exists", "no output", "odd size"])
+@pytest.mark.parametrize("problem", ["missing rig", "missing audio", "not audio", "exists", "no output", "odd size",
+                                     "bad video format", "bad time"])
 def test_cli_errors_exit_2_and_write_nothing(tmp_path: Path, capsys, problem: str):
     rig = str(talking_rig(5).write(tmp_path / "r.npz"))
     out = tmp_path / "v.mp4"
@@ -237,6 +238,11 @@ def test_cli_errors_exit_2_and_write_nothing(tmp_path: Path, capsys, problem: st
         args = ["preview", rig]
     elif problem == "odd size":
         args[args.index("64")] = "65"
+    elif problem == "bad video format":
+        out = tmp_path / "v.gif"
+        args[3] = str(out)
+    elif problem == "bad time":
+        args += ["--time", "10"]
     assert main(args) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("medtalk: error:") and "\n" not in err

@@ -30,9 +30,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from medtalk.errors import MedtalkError
-    from medtalk.files import check_writable
     from medtalk.preview import pick_frame, render_sheet, render_video, rig_label
-    from medtalk.preview.video import check_audio, check_size
+    from medtalk.preview.sheet import check_sheet_output
+    from medtalk.preview.video import check_audio, check_size, check_video_output
     from medtalk.rig import RigSequence
 
     if args.output is None and args.sheet is None:
@@ -45,9 +45,10 @@ def run(args: argparse.Namespace) -> int:
     check_size(args.size)
     rigs = [RigSequence.read(path, args.fps) for path in args.rigs]
     labels = [rig_label(path, rig) for path, rig in zip(args.rigs, rigs)]
-    for out in (args.output, args.sheet):
-        if out is not None:
-            check_writable(out, args.force)
+    if args.output is not None:
+        check_video_output(args.output, args.force)
+    if args.sheet is not None:
+        check_sheet_output(args.sheet, args.force)
     if args.audio is not None:
         check_audio(args.audio)
     frames = [pick_frame(rig, args.time) for rig in rigs] if args.sheet is not None else []

@@ -58,16 +58,22 @@ def sheet_columns(n: int) -> int:
     return math.ceil(n / rows)
 
 
+def check_sheet_output(out: Path, force: bool = False) -> str:
+    """Fail in one line unless ``out`` is a writable image path; return its Pillow format."""
+    fmt = Image.registered_extensions().get(Path(out).suffix.lower())
+    if fmt is None:
+        raise MedtalkError(f"{out}: unknown image format {Path(out).suffix or '(none)'}; use .png")
+    check_writable(Path(out), force)
+    return fmt
+
+
 def render_sheet(panels: Sequence[tuple[str, np.ndarray]], out: Path, size: int = 384, force: bool = False) -> Path:
     """Write a PNG (or any Pillow format by extension) of ``(label, values (174,))`` panels."""
     out = Path(out)
     if not panels:
         raise MedtalkError("nothing to render: no panels given")
-    fmt = Image.registered_extensions().get(out.suffix.lower())
-    if fmt is None:
-        raise MedtalkError(f"{out}: unknown image format {out.suffix or '(none)'}; use .png")
     check_size(size)
-    check_writable(out, force)
+    fmt = check_sheet_output(out, force)
     cols = sheet_columns(len(panels))
     rows = math.ceil(len(panels) / cols)
     band = int(round(size * LABEL_FRACTION * LABEL_SCALE))

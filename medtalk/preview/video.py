@@ -52,6 +52,13 @@ def check_audio(path: Path) -> None:
         raise MedtalkError(f"{path}: not readable as audio ({lines[-1] if lines else 'ffmpeg failed'})")
 
 
+def check_video_output(out: Path, force: bool = False) -> None:
+    """Fail in one line unless ``out`` is a writable video path of a known container."""
+    if Path(out).suffix.lower() not in VIDEO_EXTENSIONS:
+        raise MedtalkError(f"{out}: video output must end in one of {', '.join(VIDEO_EXTENSIONS)}")
+    check_writable(Path(out), force)
+
+
 def _even(x: float) -> int:
     return 2 * max(1, int(round(x / 2)))
 
@@ -121,10 +128,8 @@ def render_video(
         raise MedtalkError("nothing to render: no rig given")
     if labels is not None and len(labels) != len(rigs):
         raise MedtalkError(f"{len(labels)} labels for {len(rigs)} rigs")
-    if out.suffix.lower() not in VIDEO_EXTENSIONS:
-        raise MedtalkError(f"{out}: video output must end in one of {', '.join(VIDEO_EXTENSIONS)}")
     check_size(size)
-    check_writable(out, force)
+    check_video_output(out, force)
     if audio is not None:
         check_audio(Path(audio))
     panels = Panels(rigs, labels, size, curves)
