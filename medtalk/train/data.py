@@ -184,7 +184,26 @@ def as_float(samples: np.ndarray) -> np.ndarray:
     return samples.astype(np.float32) / 32768.0
 
 
-def _compute(info: ClipInfo, text_encoder) -> dict[str, np.ndarray]:
+def _stamp(*paths: Path) -> np.ndarray:
+    """Size and modification time of the source files: a cache entry is stale when they change."""
+    return np.array([v for p in paths for v in (p.stat().st_size, p.stat().st_mtime_ns)], dtype=np.int64)
+
+
+def _read_cache(path: Path, stamp: np.ndarray) -> dict[str, np.ndarray] | None:
+    if not path.is_file():
+        return None
+    with np.load(path) as f:
+        fresh = int(f["version"]) == CACHE_VERSION and np.array_equal(f["stamp"], stamp)
+        return {k: f[k] for k in f.files} if fresh else None
+
+
+def _write_cache(path: Path, arrays: dict[str, np.ndarray], stamp: np.ndarray) -> None:
+    tmp = path.with_suffix(".tmp.npz")
+    np.savez(tmp, version=np.array(CACHE_VERSION), stamp=stamp, **arrays)
+    tmp.replace(path)  # a cache file is complete or absent
+
+
+def _compute(info: ClipInfo) -> dict[str, np.ndarray]:
     from medtalk.features import prosody
 
     samples = read_samples(info.wav)
@@ -192,28 +211,23 @@ def _compute(info: ClipInfo, text_encoder) -> dict[str, np.ndarray]:
     if rig.fps != DEFAULT_FPS:
         rig = rig.resample(DEFAULT_FPS)
     arrays = {
-        "version": np.array(CACHE_VERSION),
         "samples": samples,
         "rig": rig.values.astype(np.float16),
         "prosody": prosody(as_float(samples)),
     }
-    if info.text and text_encoder is not None:
-        arrays["tokens"] = text_encoder.tokens(info.text).astype(np.float16)
+    if info.text:
+        from medtalk.text import default_text_encoder  # loads MiniLM once, only if something is uncached
+
+        arrays["tokens"] = default_text_encoder().tokens(info.text).astype(np.float16)
     return arrays
 
 
-def _load_clip(info: ClipInfo, cache: Path, text_encoder) -> Clip:
-    path = cache / f"{info.id}.npz"
-    arrays = None
-    if path.is_file():
-        with np.load(path) as f:
-            if int(f["version"]) == CACHE_VERSION:
-                arrays = {k: f[k] for k in f.files}
+def _load_clip(info: ClipInfo, cache: Path) -> Clip:
+    path, stamp = cache / f"{info.id}.npz", _stamp(info.wav, info.rig)
+    arrays = _read_cache(path, stamp)
     if arrays is None:
-        arrays = _compute(info, text_encoder)
-        tmp = path.with_suffix(".tmp.npz")
-        np.savez(tmp, **arrays)
-        tmp.replace(path)  # a cache file is complete or absent
+        arrays = _compute(info)
+        _write_cache(path, arrays, stamp)
     tokens = arrays.get("tokens")
     return Clip(
         info=info,
@@ -225,16 +239,14 @@ def _load_clip(info: ClipInfo, cache: Path, text_encoder) -> Clip:
 
 
 def _load_aligned(sentence: str, paths: dict[str, Path], cache: Path) -> dict[str, np.ndarray]:
-    path = cache / "aligned" / f"{sentence}.npz"
-    if path.is_file():
-        with np.load(path) as f:
-            return {e: f[e].astype(np.float32) for e in f.files}
-    rigs = {e: RigSequence.read(p).values for e, p in paths.items()}
-    path.parent.mkdir(exist_ok=True)
-    tmp = path.with_suffix(".tmp.npz")
-    np.savez(tmp, **{e: r.astype(np.float16) for e, r in rigs.items()})
-    tmp.replace(path)
-    return rigs
+    path, stamp = cache / "aligned" / f"{sentence}.npz", _stamp(*paths.values())
+    rigs = _read_cache(path, stamp)
+    if rigs is None:
+        rigs = {e: RigSequence.read(p).values.astype(np.float16) for e, p in paths.items()}
+        path.parent.mkdir(exist_ok=True)
+        _write_cache(path, rigs, stamp)
+    # always what the cache holds (float16), so a resumed run sees the very same numbers
+    return {e: rigs[e].astype(np.float32) for e in paths}
 
 
 def load_dataset(root: Path, cache: Path, progress: bool = True) -> Dataset:
@@ -245,14 +257,9 @@ def load_dataset(root: Path, cache: Path, progress: bool = True) -> Dataset:
     """
     infos, aligned_paths = scan(Path(root))
     cache.mkdir(parents=True, exist_ok=True)
-    text_encoder = None
-    if any(i.text for i in infos):
-        from medtalk.text import default_text_encoder
-
-        text_encoder = default_text_encoder()
     clips: dict[str, list[Clip]] = {s: [] for s in SPLITS}
     for info in tqdm(infos, desc="caching clips", unit="clip", disable=not progress, leave=False):
-        clips[info.split].append(_load_clip(info, cache, text_encoder))
+        clips[info.split].append(_load_clip(info, cache))
     if not clips["train"]:
         raise MedtalkError(f"{root}: no training clips (check splits.json)")
     held_out = {i.sentence_id for i in infos if i.split != "train" and i.sentence_id is not None}

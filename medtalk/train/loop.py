@@ -121,7 +121,8 @@ def train(opts: TrainOptions) -> Path:
         {"model": config.to_dict(), "options": {k: str(v) for k, v in asdict(opts).items()},
          "stages": [asdict(s) for s in stages]}, indent=2))
 
-    torch.manual_seed(opts.seed)
+    data = load_dataset(opts.data, opts.run / "cache", progress=opts.progress)
+    torch.manual_seed(opts.seed)  # after loading: the text model may draw random numbers as it loads
     model = MEDTalk(config)
     if opts.init and not state:
         model.load_state_dict(load_model(opts.init)[0].state_dict())
@@ -134,7 +135,6 @@ def train(opts: TrainOptions) -> Path:
         torch.set_rng_state(state["torch_rng"])
         history, position = state["history"], (state["stage_index"], state["epoch"])
 
-    data = load_dataset(opts.data, opts.run / "cache", progress=opts.progress)
     for index, stage in enumerate(stages):
         if index < position[0]:
             continue
@@ -180,7 +180,7 @@ def _train_epoch(model, stage: Stage, source, optimizer, rng: np.random.Generato
         optimizer.step()
         for k, v in {**terms, "total": total.item()}.items():
             sums[k] = sums.get(k, 0.0) + v
-        bar.set_postfix(loss=f"{float(total):.4g}")
+        bar.set_postfix(loss=f"{total.item():.4g}")
     return {f"train_{k}": v / max(steps, 1) for k, v in sums.items()}
 
 

@@ -1,0 +1,123 @@
+"""Training: the tiny preset through every stage, resuming, run-folder safety, data layouts."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from model_fixtures import JAW, tiny_emoface, tiny_run  # noqa: F401  (session fixtures)
+
+from medtalk.errors import MedtalkError
+from medtalk.model import preset
+from medtalk.rig import RigSequence
+from medtalk.train import loop
+from medtalk.train.batches import AudioCrops, RigPairs
+from medtalk.train.checkpoint import load_model
+from medtalk.train.data import load_dataset, scan
+from medtalk.train.stages import STAGES, select_stages
+
+
+@pytest.mark.slow
+def test_tiny_preset_trains_through_all_stages(tiny_run: Path) -> None:
+    rows = list(csv.DictReader((tiny_run / "losses.csv").open()))
+    assert [s.name for s in STAGES] == list(dict.fromkeys(r["stage"] for r in rows))
+    assert (tiny_run / "losses.png").stat().st_size > 1000
+    content = [float(r["train_total"]) for r in rows if r["stage"] == "2-content"]
+    assert content[-1] < content[0]  # the content mapping learns
+    model, info = load_model(tiny_run / "model.pt")
+    assert info["metrics"]["test"]["clips"] == 7 and np.isfinite(info["metrics"]["test"]["MLE"])
+    assert info["data"]["clips"] == {"train": 28, "val": 7, "test": 7}
+    assert model.config == preset("tiny")
+
+
+def _stop_after(calls: int, real):
+    count = {"n": 0}
+
+    def epoch(*args, **kwargs):
+        if count["n"] == calls:
+            raise KeyboardInterrupt
+        count["n"] += 1
+        return real(*args, **kwargs)
+
+    return epoch
+
+
+def test_resume_after_interruption_gives_the_same_weights(tiny_emoface: Path, tmp_path: Path, monkeypatch) -> None:
+    opts = dict(data=tiny_emoface, preset="tiny", stages="1,2", epochs_scale=0.1, progress=False, threads=1)
+    straight = loop.train(loop.TrainOptions(run=tmp_path / "a", **opts))
+    monkeypatch.setattr(loop, "_train_epoch", _stop_after(2, loop._train_epoch))
+    with pytest.raises(KeyboardInterrupt):
+        loop.train(loop.TrainOptions(run=tmp_path / "b", **opts))
+    monkeypatch.undo()
+    assert not (tmp_path / "b" / "model.pt").exists()
+    with pytest.raises(MedtalkError, match="--resume"):
+        loop.train(loop.TrainOptions(run=tmp_path / "b", **opts))
+    resumed = loop.train(loop.TrainOptions(run=tmp_path / "b", resume=True, **opts))
+    a, b = load_model(straight)[0].state_dict(), load_model(resumed)[0].state_dict()
+    assert all(torch.equal(a[k], b[k]) for k in a)
+    rows = list(csv.DictReader((tmp_path / "b" / "losses.csv").open()))
+    assert len(rows) == 4  # one per epoch, none repeated
+
+
+def test_audio_crops_keep_audio_and_rig_aligned(tiny_emoface: Path, tmp_path: Path) -> None:
+    data = load_dataset(tiny_emoface, tmp_path / "cache", progress=False)
+    crops = AudioCrops(data.clips["train"], preset("tiny"), crop_seconds=2.0, augment=0.0)
+    batch = crops.batch(np.arange(8), np.random.default_rng(0))
+    assert batch["rig"].shape[0] == 8 and batch["rig"].shape[1] <= 120
+    for i in range(8):
+        frames = int(batch["mask"][i].sum())
+        loudness = batch["mel"][i, : int(batch["audio_mask"][i].sum())].mean(dim=-1).numpy()
+        at_rig = np.interp(np.arange(frames) / 60, np.arange(len(loudness)) / 100, loudness)
+        jaw = batch["rig"][i, :frames, JAW].numpy()
+        assert np.corrcoef(at_rig, jaw)[0, 1] > 0.6  # the buzz is loud exactly when the jaw opens
+
+
+def test_rig_pairs_use_aligned_sentences(tiny_emoface: Path, tmp_path: Path) -> None:
+    data = load_dataset(tiny_emoface, tmp_path / "cache", progress=False)
+    assert set(data.aligned) == {"s000", "s001", "s002", "s003"}  # val/test sentences held out
+    pairs = RigPairs(data.aligned, data.clips["train"], crop_frames=60)
+    batch = pairs.batch(np.arange(len(pairs)), np.random.default_rng(0))
+    aligned = batch["has_content_pair"]
+    assert aligned[: 4 * 7].all() and not aligned[4 * 7 :].any()
+    # same sentence: the jaw (content) agrees, the emotion marker differs
+    same = batch["pair_mask"][0]
+    assert torch.allclose(batch["rig"][0, same, JAW], batch["content_pair"][0, same, JAW], atol=1e-3)
+
+
+def test_capture_layout_without_meta(tiny_emoface: Path, tmp_path: Path) -> None:
+    root = tmp_path / "capture"
+    (root / "WAV").mkdir(parents=True)
+    (root / "VALID_CTR").mkdir()
+    for clip in sorted((tiny_emoface / "WAV").glob("*.wav"))[:10]:
+        sentence, emotion = clip.stem.split("_")
+        shutil.copy(clip, root / "WAV" / f"{emotion}_{sentence}.wav")
+        shutil.copy(tiny_emoface / "VALID_CTR" / f"{clip.stem}.txt", root / "VALID_CTR" / f"{emotion}_{sentence}.txt")
+    infos, aligned = scan(root)
+    assert len(infos) == 10 and not aligned
+    assert {i.split for i in infos} == {"train", "val", "test"}
+    assert all(i.text is None and i.emotion == i.id.split("_")[0] for i in infos)
+    data = load_dataset(root, tmp_path / "cache", progress=False)
+    assert all(c.tokens is None for split in data.clips.values() for c in split)
+    (root / "VALID_CTR" / "mystery.txt").write_text((root / "VALID_CTR" / f"{infos[0].id}.txt").read_text())
+    shutil.copy(infos[0].wav, root / "WAV" / "mystery.wav")
+    with pytest.raises(MedtalkError, match="mystery: no emotion"):
+        scan(root)
+
+
+def test_bad_layouts_and_options_fail_in_one_line(tmp_path: Path) -> None:
+    with pytest.raises(MedtalkError, match="EmoFace"):
+        scan(tmp_path)
+    with pytest.raises(MedtalkError, match="no stage"):
+        select_stages("4")
+    with pytest.raises(MedtalkError, match="epochs-scale"):
+        select_stages(None, 0)
+    assert [s.epochs for s in select_stages("2", 0.01)] == [1]
+
+
+def test_rig_fixture_is_valid(tiny_emoface: Path) -> None:
+    rig = RigSequence.read(next((tiny_emoface / "VALID_CTR").glob("*.txt")))
+    assert rig.values[:, JAW].max() > 0.1
