@@ -1,8 +1,8 @@
 """Idle life and speaker identity: blinks, gaze, brow beats, breathing, personal rest pose.
 
-None of this depends on the emotion, so the seven renderings of one sentence
-(:func:`medtalk.synth.performer.perform_aligned`) share it and differ only in
-what the emotion changes.
+Nothing here is drawn per emotion, so the seven renderings of one sentence
+(:func:`medtalk.synth.performer.perform_aligned`) share the same blinks, gaze,
+beats and breathing and differ only in what the emotion changes.
 """
 
 from __future__ import annotations

@@ -203,7 +203,6 @@ MAX_GLIDE = 3  # an unknown vowel sequence (``uai``, ``OY``) glides through at m
 VOWELS = frozenset({"open", "mid", "spread", "schwa", "round_close", "round_open"})
 _STRESS_MARKS = {"'": 2, ",": 1, "%": 0, "=": 0}
 
-ARTICULATION_COLUMNS = mask(tuple(n for names in GROUPS.values() for n in names))
 _GROUP_COLUMNS = [mask(GROUPS[g]) for g in GROUP_NAMES]
 _CLASS_NAMES = tuple(POSES)
 _POSE_TABLE = np.stack([pose(POSES[c]) for c in _CLASS_NAMES]).astype(np.float64)  # (K, 174)
@@ -316,7 +315,7 @@ def _dominance(seg: Segments, times: np.ndarray) -> np.ndarray:
 def articulate(seg: Segments, n_frames: int, fps: float, rng: np.random.Generator | None = None) -> np.ndarray:
     """Blended articulation, deviation from rest: ``(n_frames, 174)`` float32.
 
-    Only :data:`ARTICULATION_COLUMNS` are non-zero. ``rng`` adds token-to-token
+    Only the controls of :data:`GROUPS` are non-zero. ``rng`` adds token-to-token
     variation of each segment's amplitude (deterministic for a seeded generator).
     """
     times = np.arange(n_frames) / fps
