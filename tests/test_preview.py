@@ -14,7 +14,9 @@ from medtalk.audio import write_wav
 from medtalk.cli import main
 from medtalk.errors import MedtalkError
 from medtalk.preview import pick_frame, render_frame, render_sheet, render_video, rig_label
-from medtalk.preview.draw import BROW, EYE_WHITE, IRIS, LIP_LOWER, LIP_UPPER, MOUTH_INSIDE, PUPIL, TEETH, TEETH_SHADED
+from medtalk.preview.draw import (
+    BROW, EYE_WHITE, IRIS, LIP_LOWER, LIP_UPPER, MOUTH_INSIDE, PUPIL, SKIN, TEETH, TEETH_SHADED,
+)
 from medtalk.preview.poses import EMOTIONS, VISEMES, pose
 from medtalk.rig import REST_POSE, RigSequence, index
 
@@ -138,6 +140,24 @@ def test_hand_built_poses_are_all_distinguishable(poses: dict[str, np.ndarray]):
         for b in names[i + 1:]:
             changed = (np.abs(images[a] - images[b]).sum(axis=2) > 40).sum()
             assert changed > 100, f"{a} and {b} look the same"
+
+
+def test_any_board_values_in_range_render():
+    from medtalk.rig import RANGE_HI, RANGE_LO
+
+    rng = np.random.default_rng(0)
+    frames = [RANGE_LO, RANGE_HI, *rng.uniform(RANGE_LO, RANGE_HI, size=(8, len(RANGE_LO)))]
+    for values in frames:
+        assert render_frame(values.astype(np.float32), 96).size == (96, 96)
+
+
+def test_blowing_widens_the_face():
+    def face_width(values: np.ndarray) -> int:
+        row = np.asarray(face(values), dtype=np.int16)[int(0.64 * SIZE)]
+        skin = np.linalg.norm(row - np.array(SKIN), axis=1) < 20
+        return int(np.flatnonzero(skin).ptp())
+
+    assert face_width(pose(mouth_suckBlow=1.0)) > face_width(pose()) + 6
 
 
 def test_render_frame_rejects_a_wrong_shape():

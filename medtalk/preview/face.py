@@ -107,10 +107,13 @@ def head_outline(b: Board) -> np.ndarray:
     pts[:, 1] += drop * below
     pts[:, 0] -= (pts[:, 0] - 0.5) * 0.06 * (drop / 0.085) * below  # cheeks stretch as the jaw opens
     pts[:, 0] -= 0.02 * b("C_jaw.tx") * below
-    cheek = np.exp(-(((pts[:, 1] - 0.64) / 0.06) ** 2))  # blowing puffs the cheeks out
+    outline = catmull_rom(pts, closed=True)
+    # blowing puffs the cheeks out, sucking hollows them; applied to the dense
+    # outline so the bulge stays round between the control points
+    cheek = np.exp(-(((outline[:, 1] - 0.64) / 0.06) ** 2))
     blow = b.mean("L_mouth_suckBlow", "R_mouth_suckBlow")
-    pts[:, 0] += np.sign(pts[:, 0] - 0.5) * cheek * (0.022 * max(blow, 0) - 0.008 * max(-blow, 0))
-    return catmull_rom(pts, closed=True)
+    outline[:, 0] += np.sign(outline[:, 0] - 0.5) * cheek * (0.022 * max(blow, 0) - 0.008 * max(-blow, 0))
+    return outline
 
 
 def brow(b: Board, side: str, sx: float) -> np.ndarray:
