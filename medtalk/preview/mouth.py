@@ -58,8 +58,8 @@ def jaw_drop(b: Board) -> float:
     return JAW_DROP * (max(b("C_jaw"), 0.0) + 0.5 * b("C_jaw_openExtreme"))
 
 
-def _side(b: Board, side: str, sx: float) -> dict[str, float]:
-    """Per-side mouth parameters for board side ``side`` (screen direction ``sx``)."""
+def _side(b: Board, side: str) -> dict[str, float]:
+    """Mouth parameters of board side ``side`` (``L`` or ``R``)."""
     m = f"{side}_mouth_"
     pull, sharp = b(m + "cornerPull"), b(m + "sharpCornerPull")
     depress, stretch, dimple = b(m + "cornerDepress"), b(m + "stretch"), b(m + "dimple")
@@ -75,7 +75,7 @@ def _side(b: Board, side: str, sx: float) -> dict[str, float]:
             - 0.028 * depress - 0.02 * b.neg(m + "corner") - 0.005 * stretch)
     return {
         "width": max(width, 0.022), "lift": lift, "rounding": rounding, "press": press,
-        "pull": pull, "depress": depress, "dimple": dimple, "sx": sx,
+        "depress": depress, "dimple": dimple,
         "together": b.mean(m + "lipsTogetherU", m + "lipsTogetherD"),
         "tighten": b.mean(m + "tightenU", m + "tightenD"),
         "sticky": b.mean(m + "lipSticky", m + "stickyOuterU", m + "stickyOuterD"),
@@ -98,7 +98,7 @@ def _thickness(b: Board, m: str, lip: str) -> float:
 
 def mouth_geometry(b: Board) -> MouthGeometry:
     """Lips, aperture, teeth and tongue for one frame."""
-    right, left = (_side(b, side, sx) for side, sx in reversed(SIDES))
+    right, left = (_side(b, side) for side, _ in reversed(SIDES))
     t = np.linspace(-1.0, 1.0, SAMPLES)
     w = (t + 1) / 2  # 0 at the screen-left corner (R side), 1 at the screen-right (L side)
 
@@ -113,10 +113,11 @@ def mouth_geometry(b: Board) -> MouthGeometry:
     cy = MOUTH_Y - 0.025 * b("C_mouth")
     rounding, press = avg("rounding"), avg("press")
 
-    # how far each lip edge moves away from the seam, before the lips close
+    # how far each lip edge moves away from the seam, before the lips close;
+    # the lip raisers/depressors blend across the mouth (a one-sided sneer)
     bite = avg("bite")
-    up_open = 0.02 * avg("upper_raise") + 0.08 * drop + 0.01 * bite + 0.006 * avg("rounding")
-    lo_open = 0.78 * drop + 0.026 * avg("lower_depress") + 0.004 * avg("rounding")
+    up_open = 0.02 * blend("upper_raise") + 0.08 * drop + 0.01 * bite + 0.006 * rounding
+    lo_open = 0.78 * drop + 0.026 * blend("lower_depress") + 0.004 * rounding
     closure = np.clip(1.5 * avg("together") + press + 0.5 * avg("tighten"), 0, 1) * (1 - bite)
     seam_c = cy + 0.45 * drop * closure  # closed lips meet lower when the jaw hangs open
     up_open *= 1 - closure
