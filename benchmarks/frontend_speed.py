@@ -1,0 +1,92 @@
+"""How fast the audio and text front-ends run on this CPU.
+
+Run: .venv/bin/python benchmarks/frontend_speed.py [--seconds 60] [--repeats 3]
+Prints the best-of-repeats wall time of the frame features and of one
+augmentation draw on ``--seconds`` of speech (jfk.flac looped when the
+reference folder is present, else espeak-ng speech), the MiniLM load and
+per-sentence times, and pocketsphinx's real-time factor on jfk.flac.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from medtalk.audio import SAMPLE_RATE, load_audio
+
+JFK = Path(__file__).resolve().parents[2] / "shared" / "reference" / "real" / "jfk.flac"
+SENTENCE = "And so my fellow Americans, ask not what your country can do for you."
+
+
+def best_of(repeats: int, action: Callable[[], object]) -> float:
+    """Shortest wall time of ``repeats`` runs (the machine is shared: the minimum is the cost)."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def speech(seconds: float) -> np.ndarray:
+    """``seconds`` of real speech if available, else synthetic: ``(N,)`` float32 at 16 kHz."""
+    if JFK.is_file():
+        clip = load_audio(JFK)
+    else:
+        from medtalk.synth.speech import synthesize
+
+        clip = synthesize(SENTENCE.split()).audio
+    return np.resize(clip, int(seconds * SAMPLE_RATE))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    from medtalk.augment import augment_power
+    from medtalk.features import log_mel, power_spectrogram, prosody
+
+    wave = speech(args.seconds)
+    print(f"features on {args.seconds:g} s of speech (best of {args.repeats}):")
+    power = power_spectrogram(wave)
+    t_power = best_of(args.repeats, lambda: power_spectrogram(wave))
+    t_mel = best_of(args.repeats, lambda: log_mel(power=power))
+    t_prosody = best_of(args.repeats, lambda: prosody(wave, power=power))
+    print(f"  power_spectrogram      {t_power:6.3f} s")
+    print(f"  log_mel (from power)   {t_mel:6.3f} s")
+    print(f"  prosody (from power)   {t_prosody:6.3f} s")
+    print(f"  all three              {t_power + t_mel + t_prosody:6.3f} s  ({args.seconds / (t_power + t_mel + t_prosody):.0f}x real time)")
+    rng = np.random.default_rng(0)
+    draws = 10  # each draw applies a different random subset: average, not best
+    t_aug = best_of(1, lambda: [augment_power(power, rng) for _ in range(draws)]) / draws
+    print(f"  augment_power          {t_aug:6.3f} s per draw (mean of {draws})")
+
+    start = time.perf_counter()
+    from medtalk.text import TextEncoder
+
+    encoder = TextEncoder()
+    print(f"MiniLM: load {time.perf_counter() - start:.2f} s (incl. importing transformers)")
+    encoder.sentence(SENTENCE)
+    print(f"  sentence  {1000 * best_of(args.repeats, lambda: encoder.sentence(SENTENCE)):6.1f} ms")
+    print(f"  tokens    {1000 * best_of(args.repeats, lambda: encoder.tokens(SENTENCE)):6.1f} ms")
+
+    if not JFK.is_file():
+        print("ASR: skipped (no ../shared/reference/real/jfk.flac)")
+        return
+    from medtalk.asr import align_words, transcribe
+
+    clip = load_audio(JFK)
+    duration = len(clip) / SAMPLE_RATE
+    t_asr = best_of(1, lambda: transcribe(clip))
+    t_align = best_of(1, lambda: align_words(clip, SENTENCE + " Ask what you can do for your country."))
+    print(f"ASR on jfk.flac ({duration:.1f} s): transcribe {t_asr:.2f} s (RTF {t_asr / duration:.2f}), "
+          f"align {t_align:.2f} s (RTF {t_align / duration:.2f})")
+
+
+if __name__ == "__main__":
+    main()
