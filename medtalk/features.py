@@ -54,6 +54,7 @@ YIN_WINDOW = 400  # samples (at 16 kHz) integrated by the YIN difference functio
 SILENCE_POWER = 1e-10  # mean square below which a frame has no pitch (-100 dBFS)
 YIN_THRESHOLD = 0.2  # cumulative-mean-normalised difference below which a lag is periodic
 VOICED_THRESHOLD = 0.7  # voicing probability above which a frame counts as voiced
+VOICING_FLOOR_DB = -30.0  # frames this far below a loud frame of the utterance are unvoiced
 F0_MEDIAN_FRAMES = 5  # median filter on the voiced pitch track, removes octave jumps
 # Frame energy is referenced to the utterance's 95th percentile (a loud speech
 # frame) in dB, but never to less than this absolute level in dB full scale,
@@ -270,18 +271,20 @@ def prosody(wave: np.ndarray, *, power: np.ndarray | None = None) -> np.ndarray:
         raise ValueError(f"power has {len(power)} frames, the wave needs {num_feature_frames(len(wave))}")
     power = power + np.float32(POWER_FLOOR)
 
-    f0, voicing = _yin(wave)
-    voiced = voicing > VOICED_THRESHOLD
-    log_f0 = np.zeros(len(f0))
-    if voiced.any():
-        track = scipy.ndimage.median_filter(np.log2(f0), size=F0_MEDIAN_FRAMES, mode="nearest")
-        log_f0[voiced] = track[voiced] - np.median(track[voiced])
-
     # Parseval: sum of the windowed power spectrum / (N_FFT * sum(window^2)) is
     # the mean square of the frame; referenced so a full-scale sine is ~0 dB.
     frame_db = 10.0 * np.log10(power.sum(axis=-1) * 2.0 / (N_FFT * float((_WINDOW**2).sum())))
     reference = max(float(np.percentile(frame_db, ENERGY_PERCENTILE)), ENERGY_REFERENCE_FLOOR_DB)
     energy = np.clip((frame_db - reference) / ENERGY_SCALE_DB, *ENERGY_CLIP)
+
+    f0, voicing = _yin(wave)
+    # hum and room tone in pauses can be periodic; they are not the voice
+    voicing[frame_db < reference + VOICING_FLOOR_DB] = 0.0
+    voiced = voicing > VOICED_THRESHOLD
+    log_f0 = np.zeros(len(f0))
+    if voiced.any():
+        track = scipy.ndimage.median_filter(np.log2(f0), size=F0_MEDIAN_FRAMES, mode="nearest")
+        log_f0[voiced] = track[voiced] - np.median(track[voiced])
 
     tilt = (_band_db(power, 50.0, ALPHA_SPLIT_HZ) - _band_db(power, ALPHA_SPLIT_HZ, ALPHA_TOP_HZ)) / ENERGY_SCALE_DB
     mel = log_mel(power=power)

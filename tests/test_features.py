@@ -142,3 +142,10 @@ def test_real_speech(reference) -> None:
     assert 0.2 < voiced.mean() < 0.8
     assert 0.1 < pros[voiced, COLUMN["log_f0"]].std() < 0.6  # natural intonation, in octaves
     assert log_mel(wave).shape == (num_feature_frames(len(wave)), N_MELS)
+
+
+def test_quiet_hum_in_a_pause_is_unvoiced() -> None:
+    speech = voice(np.full(SAMPLE_RATE // 2, 150.0))
+    hum = tone(60.0, 0.5, amplitude=0.003)  # mains hum 40 dB under the voice
+    voicing = prosody(np.concatenate([speech, hum]))[:, COLUMN["voicing"]]
+    assert (voicing[10:40] > 0.8).all() and (voicing[60:95] == 0).all()
