@@ -27,6 +27,9 @@ STATIC_HEAD_Y = JAW_START_Y - 0.06
 # (x0, y0, x1, y1) face units that any frame can change: forehead lines to the
 # lowest chin, cheek to cheek with the cheeks blown out.
 DYNAMIC_BOX = (0.17, 0.24, 0.83, 1.0)
+# The image shows the face-unit square from VIEW_ORIGIN, VIEW_SPAN units wide:
+# a little tighter than the whole canvas, so the features read at sheet sizes.
+VIEW_ORIGIN, VIEW_SPAN = (0.05, 0.05), 0.9
 
 BACKGROUND_TOP, BACKGROUND_BOTTOM = (226, 232, 238), (190, 202, 216)
 SKIN, SKIN_SHADE, SKIN_LINE = (238, 200, 174), (214, 168, 142), (150, 96, 78)
@@ -62,8 +65,9 @@ NECK_SHADOW_Y = (0.84, 0.92)  # the neck darkens above this band, under the jaw
 
 
 def _vertical_ramp(px: int, top: tuple[int, ...], bottom: tuple[int, ...], y0: float, y1: float) -> Image.Image:
-    """A ``px`` square image fading from ``top`` (above ``y0``) to ``bottom`` (below ``y1``)."""
-    ramp = np.clip((np.linspace(0, 1, px) - y0) / (y1 - y0), 0, 1)[:, None, None]
+    """A ``px`` square image fading from ``top`` (above face height ``y0``) to ``bottom`` (below ``y1``)."""
+    y = VIEW_ORIGIN[1] + np.linspace(0, VIEW_SPAN, px)
+    ramp = np.clip((y - y0) / (y1 - y0), 0, 1)[:, None, None]
     colour = np.array(top) + (np.array(bottom) - np.array(top)) * ramp
     return Image.fromarray((colour * np.ones((1, px, 1))).astype(np.uint8), "RGB")
 
@@ -72,10 +76,10 @@ def _vertical_ramp(px: int, top: tuple[int, ...], bottom: tuple[int, ...], y0: f
 def static_layer(px: int) -> Image.Image:
     """What never moves, ``px`` square: background, hair, ears, neck, shoulders, upper head."""
     img = _vertical_ramp(px, BACKGROUND_TOP, BACKGROUND_BOTTOM, 0.0, 1.0)
-    c = Canvas(img, px)
+    c = Canvas(img, px / VIEW_SPAN, VIEW_ORIGIN)
     c.polygon(catmull_rom(_HAIR_BACK, closed=True), HAIR)
     neck = Image.new("L", (px, px), 0)
-    Canvas(neck, px).polygon(_NECK, 255)
+    Canvas(neck, px / VIEW_SPAN, VIEW_ORIGIN).polygon(_NECK, 255)
     img.paste(_vertical_ramp(px, SKIN_SHADE, SKIN, *NECK_SHADOW_Y), (0, 0), neck)
     c.polygon(catmull_rom(_SHOULDERS), SHIRT)
     c.line(catmull_rom(_SHOULDERS[3:8]), SHIRT_SHADE, 0.006)
@@ -179,15 +183,16 @@ def _draw_mouth(c: Canvas, m: MouthGeometry) -> None:
 
 def _draw_wrinkles(c: Canvas, g: FaceGeometry) -> None:
     """Forehead lines (raised brows) and frown lines (lowered, knitted brows)."""
-    if g.forehead_lines > 0.01:
-        for k, y in enumerate((0.272, 0.3, 0.328)):
-            half = 0.1 - 0.015 * k
-            arc = np.array([(0.5 - half, y + 0.008), (0.5, y - 0.006 * g.forehead_lines), (0.5 + half, y + 0.008)])
-            c.line(catmull_rom(arc, samples=8), with_alpha(SKIN_LINE, 0.45 * g.forehead_lines), 0.0028)
-    if g.frown_lines > 0.01:
-        for sx in (-1, 1):
+    for sx, lines, frown in zip((-1, 1), g.forehead_lines, g.frown_lines):  # each half follows its brow
+        if lines > 0.01:
+            for k, y in enumerate((0.272, 0.3, 0.328)):
+                half = 0.1 - 0.015 * k
+                arc = np.array([(0.5, y - 0.006 * lines), (0.5 + sx * half / 2, y - 0.003 * lines + 0.002),
+                                (0.5 + sx * half, y + 0.008)])
+                c.line(catmull_rom(arc, samples=6), with_alpha(SKIN_LINE, 0.45 * lines), 0.0028)
+        if frown > 0.01:
             line = np.array([(0.5 + sx * 0.012, 0.385), (0.5 + sx * 0.009, 0.407), (0.5 + sx * 0.012, 0.428)])
-            c.line(catmull_rom(line, samples=4), with_alpha(SKIN_LINE, 0.6 * g.frown_lines), 0.0028)
+            c.line(catmull_rom(line, samples=4), with_alpha(SKIN_LINE, 0.6 * frown), 0.0028)
 
 
 def _draw_nose(c: Canvas, g: FaceGeometry) -> None:
@@ -232,9 +237,11 @@ def draw_face(c: Canvas, g: FaceGeometry) -> None:
 def render_frame(values: np.ndarray, size: int = 512) -> Image.Image:
     """Draw the face for one frame of board values ``(174,)`` as an RGB ``size`` x ``size`` image."""
     g = face_geometry(values)
-    box = tuple(int(round(v * size)) for v in DYNAMIC_BOX)
+    origin = np.array(VIEW_ORIGIN * 2)
+    box = tuple(int(np.clip(round(v), 0, size)) for v in (np.array(DYNAMIC_BOX) - origin) / VIEW_SPAN * size)
     big = static_layer(size * SUPERSAMPLE).crop(tuple(v * SUPERSAMPLE for v in box))
-    draw_face(Canvas(big, size * SUPERSAMPLE, (box[0] / size, box[1] / size)), g)
+    corner = origin[:2] + np.array(box[:2]) / size * VIEW_SPAN
+    draw_face(Canvas(big, size * SUPERSAMPLE / VIEW_SPAN, tuple(corner)), g)
     out = _static_output(size).copy()
     out.paste(big.reduce(SUPERSAMPLE), box[:2])
     return out

@@ -84,8 +84,8 @@ class FaceGeometry:
 
     head: np.ndarray  # closed outline (N, 2)
     brows: tuple[np.ndarray, np.ndarray]  # closed outlines, screen-left and screen-right
-    forehead_lines: float  # 0..1
-    frown_lines: float
+    forehead_lines: tuple[float, float]  # 0..1, screen-left and screen-right half of the forehead
+    frown_lines: tuple[float, float]
     eyes: tuple[EyeGeometry, EyeGeometry]
     nose: NoseGeometry
     cheeks: tuple[CheekGeometry, CheekGeometry]
@@ -222,18 +222,22 @@ def cheek(b: Board, side: str, sx: float, corner: np.ndarray) -> CheekGeometry:
     )
 
 
+def _clip01(x: float) -> float:
+    return min(max(float(x), 0.0), 1.0)
+
+
 def face_geometry(values: np.ndarray) -> FaceGeometry:
     """All drawable geometry for one frame of board values ``(174,)``."""
     b = Board(values)
     mouth = mouth_geometry(b)
     ordered = tuple(reversed(SIDES))  # screen-left (R) first
-    raise_ = max(b.mean("L_brow_raiseIn", "R_brow_raiseIn"), b.mean("L_brow_raiseOut", "R_brow_raiseOut"))
-    frown = max(b.mean("L_brow_down", "R_brow_down"), 0.8 * b.mean("L_brow_lateral", "R_brow_lateral"))
     return FaceGeometry(
         head=head_outline(b),
         brows=tuple(brow(b, side, sx) for side, sx in ordered),
-        forehead_lines=float(np.clip(1.2 * raise_ - 0.15, 0, 1)),
-        frown_lines=float(np.clip(1.1 * frown - 0.1, 0, 1)),
+        forehead_lines=tuple(_clip01(1.2 * max(b(f"{side}_brow_raiseIn"), b(f"{side}_brow_raiseOut")) - 0.15)
+                             for side, _ in ordered),
+        frown_lines=tuple(_clip01(1.1 * max(b(f"{side}_brow_down"), 0.8 * b(f"{side}_brow_lateral")) - 0.1)
+                          for side, _ in ordered),
         eyes=tuple(eye(b, side, sx) for side, sx in ordered),
         nose=nose(b),
         cheeks=tuple(cheek(b, side, sx, mouth.corners[i]) for i, (side, sx) in enumerate(ordered)),
