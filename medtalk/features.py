@@ -35,6 +35,10 @@ POWER_FLOOR = 1e-10
 # log_mel keeps 80 dB of dynamic range below the loudest bin of the utterance
 # (as Whisper does) so that digital silence cannot dominate the statistics.
 DYNAMIC_RANGE_DB = 80.0
+# Frames within this many dB of a loud frame (the 95th percentile of frame
+# power) set the log_mel statistics; quieter ones (pauses, room tone) do not.
+ACTIVE_PERCENTILE = 95.0
+ACTIVE_RANGE_DB = 35.0
 # Per-band reference level of log_mel (natural log of mel power). A band whose
 # utterance mean falls below this is treated as silent rather than amplified:
 # espeak-ng speech averages ln(power) ~ -12..-7 per band and a close-miked
@@ -66,6 +70,8 @@ ENERGY_CLIP = (-3.0, 1.0)  # normalised energy range
 ALPHA_SPLIT_HZ = 1000.0  # spectral tilt: energy below vs. 1-5 kHz (eGeMAPS alpha ratio)
 ALPHA_TOP_HZ = 5000.0
 DELTA_WIDTH = 2  # frames each side in the regression deltas (HTK style)
+# Bump when the values of any feature change, so caches of features expire.
+FEATURES_VERSION = 2
 
 PROSODY_NAMES = (
     "log_f0",  # log2(F0) minus the utterance's voiced median, octaves; 0 when unvoiced
@@ -161,11 +167,13 @@ def log_mel(wave: np.ndarray | None = None, *, power: np.ndarray | None = None) 
     a fixed channel colouring (microphone, room EQ) change little:
 
     1. ``x = ln(mel power)``, floored at the loudest value minus 80 dB;
-    2. subtract each band's mean over the utterance (cepstral mean
+    2. subtract each band's mean over the *active* frames (cepstral mean
        normalisation: a gain or EQ is an additive per-band constant in the log
-       domain), the mean being floored at ``MEL_REFERENCE_FLOOR`` so that
-       silence stays low instead of being lifted to "average";
-    3. divide by the utterance's overall std (a scalar, floored at
+       domain); active frames are within ``ACTIVE_RANGE_DB`` of a loud frame,
+       so the amount of silence around the speech does not shift the result.
+       The mean is floored at ``MEL_REFERENCE_FLOOR`` so that silence stays
+       low instead of being lifted to "average";
+    3. divide by the RMS over active frames (a scalar, floored at
        ``MEL_STD_FLOOR``, keeps the spectral shape) and clip to +-``MEL_CLIP``.
     """
     if (wave is None) == (power is None):
@@ -174,11 +182,19 @@ def log_mel(wave: np.ndarray | None = None, *, power: np.ndarray | None = None) 
         power = power_spectrogram(wave)
     if power.ndim != 2 or power.shape[1] != N_FREQS:
         raise ValueError(f"power spectrogram must be (T, {N_FREQS}), got {power.shape}")
-    x = np.log(np.maximum(power @ MEL_FILTERS, POWER_FLOOR))
-    x = np.maximum(x, x.max() - DYNAMIC_RANGE_DB * np.log(10.0) / 10.0)
-    x -= np.maximum(x.mean(axis=0), MEL_REFERENCE_FLOOR)
-    x /= max(float(x.std()), MEL_STD_FLOOR)
+    mel = power @ MEL_FILTERS
+    x = np.log(np.maximum(mel, POWER_FLOOR))
+    x = np.maximum(x, x.max() - _db_to_nats(DYNAMIC_RANGE_DB))
+    level = np.log(mel.sum(axis=-1) + POWER_FLOOR)
+    active = level >= np.percentile(level, ACTIVE_PERCENTILE) - _db_to_nats(ACTIVE_RANGE_DB)
+    x -= np.maximum(x[active].mean(axis=0), MEL_REFERENCE_FLOOR)
+    x /= max(float(np.sqrt(np.mean(x[active] ** 2))), MEL_STD_FLOOR)
     return np.clip(x, -MEL_CLIP, MEL_CLIP).astype(np.float32)
+
+
+def _db_to_nats(db: float) -> float:
+    """A power ratio in dB as a difference of natural logs."""
+    return db * np.log(10.0) / 10.0
 
 
 def _yin(wave: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -149,3 +149,13 @@ def test_quiet_hum_in_a_pause_is_unvoiced() -> None:
     hum = tone(60.0, 0.5, amplitude=0.003)  # mains hum 40 dB under the voice
     voicing = prosody(np.concatenate([speech, hum]))[:, COLUMN["voicing"]]
     assert (voicing[10:40] > 0.8).all() and (voicing[60:95] == 0).all()
+
+
+def test_log_mel_of_speech_ignores_how_much_silence_surrounds_it() -> None:
+    rng = np.random.default_rng(2)
+    syllables = np.repeat(rng.uniform(0.2, 1.0, 10), 1600)
+    speech = (voice(np.linspace(120.0, 180.0, SAMPLE_RATE)) * syllables + 0.001 * rng.standard_normal(SAMPLE_RATE)).astype(np.float32)
+    pause = (0.001 * rng.standard_normal(3 * SAMPLE_RATE)).astype(np.float32)
+    alone = log_mel(speech)[5:-5]
+    padded = log_mel(np.concatenate([pause, speech, pause]))[305:-305]
+    assert np.abs(padded - alone).mean() < 0.1 * np.abs(alone).mean()  # plain CMVN: 2.5
