@@ -60,7 +60,8 @@ def main() -> None:
     print(f"  power_spectrogram      {t_power:6.3f} s")
     print(f"  log_mel (from power)   {t_mel:6.3f} s")
     print(f"  prosody (from power)   {t_prosody:6.3f} s")
-    print(f"  all three              {t_power + t_mel + t_prosody:6.3f} s  ({args.seconds / (t_power + t_mel + t_prosody):.0f}x real time)")
+    total = t_power + t_mel + t_prosody
+    print(f"  all three              {total:6.3f} s  ({args.seconds / total:.0f}x real time)")
     rng = np.random.default_rng(0)
     draws = 10  # each draw applies a different random subset: average, not best
     t_aug = best_of(1, lambda: [augment_power(power, rng) for _ in range(draws)]) / draws

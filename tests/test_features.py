@@ -154,7 +154,8 @@ def test_quiet_hum_in_a_pause_is_unvoiced() -> None:
 def test_log_mel_of_speech_ignores_how_much_silence_surrounds_it() -> None:
     rng = np.random.default_rng(2)
     syllables = np.repeat(rng.uniform(0.2, 1.0, 10), 1600)
-    speech = (voice(np.linspace(120.0, 180.0, SAMPLE_RATE)) * syllables + 0.001 * rng.standard_normal(SAMPLE_RATE)).astype(np.float32)
+    hiss = 0.001 * rng.standard_normal(SAMPLE_RATE)
+    speech = (voice(np.linspace(120.0, 180.0, SAMPLE_RATE)) * syllables + hiss).astype(np.float32)
     pause = (0.001 * rng.standard_normal(3 * SAMPLE_RATE)).astype(np.float32)
     alone = log_mel(speech)[5:-5]
     padded = log_mel(np.concatenate([pause, speech, pause]))[305:-305]

@@ -54,7 +54,9 @@ def test_long_text_is_windowed(encoder: TextEncoder) -> None:
 
 
 def test_sentence_embedding_is_unit_norm_and_semantic(encoder: TextEncoder) -> None:
-    furious, angry, train = encoder.sentences(["she is furious with him", "he is very angry", "the train leaves at noon"])
+    furious, angry, train = encoder.sentences(
+        ["she is furious with him", "he is very angry", "the train leaves at noon"]
+    )
     assert np.linalg.norm(furious) == pytest.approx(1.0, abs=1e-5)
     assert furious @ angry > 0.4 > 0.1 > furious @ train
     np.testing.assert_allclose(encoder.sentence("he is very angry"), angry, atol=1e-5)

@@ -78,7 +78,8 @@ class Wav2Vec2Features(nn.Module):
             raise ValueError(f"expected (B, N) samples, got {tuple(wave.shape)}")
         wave = wave.float()
         if self.normalize:
-            wave = (wave - wave.mean(dim=1, keepdim=True)) / torch.sqrt(wave.var(dim=1, keepdim=True, unbiased=False) + NORM_EPS)
+            centred = wave - wave.mean(dim=1, keepdim=True)
+            wave = centred / torch.sqrt(centred.pow(2).mean(dim=1, keepdim=True) + NORM_EPS)
         if wave.shape[1] < self.min_samples:
             wave = nn.functional.pad(wave, (0, self.min_samples - wave.shape[1]))
         if self.layer == -1:
