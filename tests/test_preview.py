@@ -288,3 +288,12 @@ def test_catmull_rom_passes_through_its_control_points():
     np.testing.assert_allclose(open_curve[::5], points)
     closed = catmull_rom(points, closed=True, samples=5)
     np.testing.assert_allclose(closed[::5], points)
+
+
+def test_real_capture_video_with_its_48k_speech(reference: Path, tmp_path: Path):
+    clip = reference / "real" / "emoface_angry_gd04_001_021"
+    rig = RigSequence.read(clip.with_suffix(".txt"))
+    out = render_video(rig, tmp_path / "real.mp4", audio=clip.with_suffix(".wav"), size=96, progress=False)
+    streams = ffprobe(out)
+    assert int(streams["video"]["nb_frames"]) == rig.num_frames == 202
+    assert float(streams["audio"]["duration"]) == pytest.approx(rig.duration, abs=0.05)
