@@ -22,7 +22,7 @@ from functools import lru_cache
 import numpy as np
 
 from medtalk.preview.board import SIDES, Board
-from medtalk.preview.mouth import MouthGeometry, jaw_drop, mouth_geometry
+from medtalk.preview.mouth import JAW_DROP, MouthGeometry, jaw_drop, mouth_geometry
 from medtalk.preview.splines import catmull_rom, mirror_x, tapered_stroke
 
 EYE_Y = 0.468  # height of the line between the eye corners
@@ -105,7 +105,7 @@ def head_outline(b: Board) -> np.ndarray:
     below = np.clip((pts[:, 1] - JAW_START_Y) / (_CHIN[0, 1] - JAW_START_Y), 0, 1)
     drop = jaw_drop(b)
     pts[:, 1] += drop * below
-    pts[:, 0] -= (pts[:, 0] - 0.5) * 0.06 * (drop / 0.085) * below  # cheeks stretch as the jaw opens
+    pts[:, 0] -= (pts[:, 0] - 0.5) * 0.06 * (drop / JAW_DROP) * below  # the jaw narrows as it opens
     pts[:, 0] -= 0.02 * b("C_jaw.tx") * below
     outline = catmull_rom(pts, closed=True)
     # blowing puffs the cheeks out, sucking hollows them; applied to the dense
