@@ -15,7 +15,7 @@ from medtalk.files import atomic_output
 SAMPLE_RATE = 16000  # Hz, what every model and feature here expects
 
 
-def _ffmpeg() -> str:
+def ffmpeg_exe() -> str:
     exe = shutil.which("ffmpeg")
     if exe is None:
         raise MedtalkError("ffmpeg is not installed (run `make setup` or `apt-get install ffmpeg`)")
@@ -28,7 +28,7 @@ def load_audio(path: Path | str, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
     if not path.is_file():
         raise MedtalkError(f"{path}: no such file")
     cmd = [
-        _ffmpeg(), "-nostdin", "-v", "error", "-i", str(path),
+        ffmpeg_exe(), "-nostdin", "-v", "error", "-i", str(path),
         "-map", "0:a:0", "-f", "f32le", "-ac", "1", "-ar", str(sample_rate), "-",
     ]
     proc = subprocess.run(cmd, capture_output=True)

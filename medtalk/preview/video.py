@@ -17,7 +17,7 @@ from pathlib import Path
 from PIL import Image
 from tqdm import tqdm
 
-from medtalk.audio import _ffmpeg
+from medtalk.audio import ffmpeg_exe
 from medtalk.errors import MedtalkError
 from medtalk.files import atomic_output, check_writable
 from medtalk.preview.curves import CurveStrip
@@ -44,7 +44,7 @@ def check_audio(path: Path) -> None:
     path = Path(path)
     if not path.is_file():
         raise MedtalkError(f"{path}: no such file")
-    cmd = [_ffmpeg(), "-nostdin", "-v", "error", "-i", str(path), "-map", "0:a:0",
+    cmd = [ffmpeg_exe(), "-nostdin", "-v", "error", "-i", str(path), "-map", "0:a:0",
            "-t", str(PROBE_SECONDS), "-f", "null", "-"]
     proc = subprocess.run(cmd, capture_output=True)
     if proc.returncode != 0:
@@ -93,7 +93,7 @@ class Panels:
 def _ffmpeg_command(panels: Panels, audio: Path | None, out: Path) -> list[str]:
     rate = Fraction(panels.fps).limit_denominator(1001)
     cmd = [
-        _ffmpeg(), "-nostdin", "-y", "-v", "error",
+        ffmpeg_exe(), "-nostdin", "-y", "-v", "error",
         "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{panels.width}x{panels.height}",
         "-framerate", f"{rate.numerator}/{rate.denominator}", "-i", "-",
     ]
