@@ -209,7 +209,7 @@ def _yin(wave: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     min_lag = int(rate // F0_MAX)
     max_lag = int(np.ceil(rate / F0_MIN))
     # the circular correlation of the window with the frame cannot wrap: n_fft >= window + max_lag
-    n_fft = int(2 ** np.ceil(np.log2(window + max_lag)))
+    n_fft = scipy.fft.next_fast_len(window + max_lag, real=True)
     hop = HOP_LENGTH // YIN_DECIMATION
     padded = np.zeros(len(wave) // HOP_LENGTH * hop + n_fft, dtype=np.float32)
     left = (window + max_lag) // 2
