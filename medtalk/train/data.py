@@ -24,6 +24,7 @@ import json
 import wave
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -110,8 +111,14 @@ def scan(root: Path) -> tuple[list[ClipInfo], dict[str, dict[str, Path]]]:
     aligned: dict[str, dict[str, Path]] = {}
     for path in sorted((root / "ALIGNED_CTR").glob("*/*.txt")):
         emotion = parse_emotion(path.stem)
-        aligned.setdefault(path.parent.name, {})[emotion] = path
+        aligned.setdefault(sentence_key(path.parent.name), {})[emotion] = path
     return infos, aligned
+
+
+def sentence_key(sentence: str | int) -> str:
+    """One spelling per sentence: META may say ``7`` where ALIGNED_CTR says ``00007``."""
+    text = str(sentence)
+    return str(int(text)) if text.isdigit() else text
 
 
 def _read_splits(path: Path) -> dict[str, str]:
@@ -144,7 +151,7 @@ def _clip_info(root: Path, stem: str, wav_path: Path, rig_path: Path, splits: di
         emotion=parse_emotion(emotion),
         split=splits.get(stem) or meta.get("split") or "",
         text=meta.get("text") or None,
-        sentence_id=meta.get("sentence_id"),
+        sentence_id=None if meta.get("sentence_id") is None else sentence_key(meta["sentence_id"]),
         fps=float(meta.get("fps") or DEFAULT_FPS),
     )
 
@@ -216,10 +223,15 @@ def _compute(info: ClipInfo) -> dict[str, np.ndarray]:
         "prosody": prosody(as_float(samples)),
     }
     if info.text:
-        from medtalk.text import default_text_encoder  # loads MiniLM once, only if something is uncached
-
-        arrays["tokens"] = default_text_encoder().tokens(info.text).astype(np.float16)
+        arrays["tokens"] = _tokens(info.text)
     return arrays
+
+
+@lru_cache(maxsize=64)  # the seven emotion clips of a sentence share its text
+def _tokens(text: str) -> np.ndarray:
+    from medtalk.text import default_text_encoder  # loads MiniLM once, only if something is uncached
+
+    return default_text_encoder().tokens(text).astype(np.float16)
 
 
 def _load_clip(info: ClipInfo, cache: Path) -> Clip:

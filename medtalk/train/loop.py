@@ -167,7 +167,7 @@ def train(opts: TrainOptions) -> Path:
 
 
 def _train_epoch(model, stage: Stage, source, optimizer, rng: np.random.Generator, desc: str, progress: bool) -> dict:
-    order = rng.permutation(len(source))
+    order = rng.permutation(len(source))[: max(1, round(len(source) * stage.epoch_fraction))]
     steps = math.ceil(len(order) / stage.batch_size)
     sums: dict[str, float] = {}
     bar = tqdm(range(steps), desc=desc, unit="batch", disable=not progress, leave=False)
