@@ -145,3 +145,14 @@ def test_bad_input_is_one_line_error():
             synthesize(SENTENCE, **kwargs)
     with pytest.raises(MedtalkError, match="empty"):
         synthesize(["", "  "])
+
+
+def test_reproducible_whatever_was_spoken_before():
+    first = synthesize(SENTENCE, "en-us+f2")
+    resolve_voice("de")
+    resolve_voice("en-gb-x-rp+m3")
+    synthesize("Hello there my friend".split(), "en-gb-x-rp+m5", rate=300, pitch=10, gap_ms=50,
+               word_prosody=[Prosody(pitch=40, emphasis=True)] * 4)
+    again = synthesize(SENTENCE, "en-us+f2")
+    assert again.audio.tobytes() == first.audio.tobytes()
+    assert again.phones == first.phones and again.words == first.words

@@ -11,19 +11,23 @@ before them, so pauses are the gaps in :attr:`Utterance.phones`.
 
 The text is always sent as SSML (escaped), so that per-word ``<prosody>`` and
 ``<emphasis>`` never change how offsets are counted. The library keeps global
-state and is not thread-safe: it is initialised lazily once per process and
-every call holds :data:`_LOCK`.
+state and is not thread-safe: it is initialised lazily once per process,
+every call holds :data:`_LOCK`, and every call runs in a forked child so that
+no call changes the state the next one starts from (see :meth:`_Engine.isolated`).
 """
 
 from __future__ import annotations
 
 import ctypes
+import os
+import pickle
 import threading
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 import numpy as np
@@ -150,11 +154,55 @@ class _Engine:
         return 0  # continue synthesis
 
     def set_voice(self, name: str) -> bool:
-        return self.lib.espeak_SetVoiceByName(name.encode()) == _EE_OK
+        """Whether espeak-ng accepts ``name`` (checked in a child: this process's state stays pristine)."""
+        return self.isolated(self._set_voice_here, name)
 
     def speak(self, ssml: str, voice: str, params: dict[int, int]) -> tuple[np.ndarray, list]:
         """Synthesise ``ssml``: ``(N,)`` int16 at 22.05 kHz and the WORD/PHONEME events in order."""
-        if not self.set_voice(voice):
+        return self.isolated(self._speak_here, ssml, voice, params)
+
+    def isolated(self, call: Callable[..., Any], *args: Any) -> Any:
+        """Run ``call(*args)`` in a forked child and return its (picklable) result.
+
+        libespeak-ng keeps static state from one call to the next (pitch
+        flutter and glottal phase, gain control, ``rand()``, the last voice's
+        settings), so the same text would sound slightly different depending on
+        what was spoken before. This process initialises espeak and never
+        touches it again; each child starts from that pristine state, does one
+        thing and exits, which makes every synthesis reproducible byte for byte.
+        """
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            status = 0
+            try:
+                os.close(read_end)
+                try:
+                    result: tuple = ("ok", call(*args))
+                except MedtalkError as err:
+                    result = ("error", str(err))
+                with os.fdopen(write_end, "wb") as pipe:
+                    pickle.dump(result, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            except BaseException:
+                status = 1
+            finally:
+                os._exit(status)  # no atexit handlers, no flushing of the parent's buffers
+        os.close(write_end)
+        with os.fdopen(read_end, "rb") as pipe:
+            payload = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        if status != 0 or not payload:
+            raise MedtalkError(f"espeak-ng failed (child process exit status {status})")
+        kind, value = pickle.loads(payload)
+        if kind == "error":
+            raise MedtalkError(value)
+        return value
+
+    def _set_voice_here(self, name: str) -> bool:
+        return self.lib.espeak_SetVoiceByName(name.encode()) == _EE_OK
+
+    def _speak_here(self, ssml: str, voice: str, params: dict[int, int]) -> tuple[np.ndarray, list]:
+        if not self._set_voice_here(voice):
             raise MedtalkError(f"unknown voice {voice!r}")
         for param, value in params.items():
             self.lib.espeak_SetParameter(param, value, 0)
@@ -185,25 +233,42 @@ def list_voices() -> list[str]:
 
 def list_variants() -> list[str]:
     """Voice variants that can follow a ``+`` (``m3``, ``f2``, ``klatt``, ...), sorted."""
+    return sorted(_variants())
+
+
+@lru_cache(maxsize=1)
+def _variants() -> frozenset[str]:
     with _LOCK:
         folder = _engine().data_path / "voices" / "!v"
-    return sorted(p.name for p in folder.iterdir() if p.is_file())
+    return frozenset(p.name for p in folder.iterdir() if p.is_file())
 
 
 @lru_cache(maxsize=1)
 def _voice_table() -> dict[str, str]:
     """Language code -> voice file identifier (``fr-fr`` -> ``roa/fr``)."""
-    table: dict[str, str] = {}
     with _LOCK:
-        voices = _engine().lib.espeak_ListVoices(None)
-        i = 0
-        while voices[i]:
-            voice = voices[i].contents
-            # skip the priority byte; the first language is the voice's own
-            language = ctypes.string_at(voice.languages + 1).decode()
-            table.setdefault(language, voice.identifier.decode())
-            i += 1
+        engine = _engine()
+        return engine.isolated(_list_voices_here, engine.lib)
+
+
+def _list_voices_here(lib: ctypes.CDLL) -> dict[str, str]:
+    table: dict[str, str] = {}
+    voices = lib.espeak_ListVoices(None)
+    i = 0
+    while voices[i]:
+        voice = voices[i].contents
+        # skip the priority byte; the first language is the voice's own
+        language = ctypes.string_at(voice.languages + 1).decode()
+        table.setdefault(language, voice.identifier.decode())
+        i += 1
     return table
+
+
+@lru_cache(maxsize=64)
+def _accepts(name: str) -> bool:
+    """Whether espeak-ng's ``SetVoiceByName`` accepts ``name`` (a voice without variant)."""
+    with _LOCK:
+        return _engine().set_voice(name)
 
 
 @lru_cache(maxsize=256)
@@ -218,11 +283,9 @@ def resolve_voice(spec: str) -> str:
     base, plus, variant = spec.strip().partition("+")
     if not base or base.startswith("mb/") or "+" in variant or (plus and not variant):
         raise MedtalkError(f"unknown voice {spec!r} (see `espeak-ng --voices`; MBROLA voices are not supported)")
-    if variant and variant not in list_variants():
+    if variant and variant not in _variants():  # espeak-ng silently ignores unknown variants
         raise MedtalkError(f"unknown voice variant {variant!r} in {spec!r} (variants: m1-m8, f1-f5, klatt, ...)")
-    with _LOCK:
-        accepted = _engine().set_voice(base)
-    if not accepted:
+    if not _accepts(base):
         identifier = _voice_table().get(base.lower())
         if identifier is None:
             raise MedtalkError(f"unknown voice {spec!r} (see `espeak-ng --voices`)")
