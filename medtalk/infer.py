@@ -22,7 +22,6 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from scipy.signal import savgol_filter
 
 from medtalk.audio import SAMPLE_RATE, load_audio
 from medtalk.emotions import EMOTIONS, parse_emotion
@@ -141,11 +140,34 @@ def _window_tokens(
     return pad(slices)
 
 
+def _savgol_matrix(window: int, order: int) -> np.ndarray:
+    """Least-squares polynomial fit over ``window`` frames as a ``(window, window)`` hat matrix.
+
+    Row ``i`` gives the smoothed value at position ``i`` of the window: the
+    centre row is the Savitzky-Golay kernel, the outer rows fit the edges
+    (scipy's ``mode="interp"``). Done in numpy because importing
+    ``scipy.signal`` alone costs over a second of start-up.
+    """
+    x = np.arange(window) - window // 2
+    vander = np.vander(x, order + 1, increasing=True).astype(np.float64)
+    return vander @ np.linalg.pinv(vander)
+
+
+_SAVGOL = _savgol_matrix(SAVGOL_WINDOW, SAVGOL_ORDER)
+
+
 def smooth(values: np.ndarray) -> np.ndarray:
     """Savitzky-Golay over time (window 5, order 2), then clip to ranges: ``(T, 174)``."""
+    values = np.nan_to_num(values.astype(np.float64))
     if len(values) >= SAVGOL_WINDOW:
-        values = savgol_filter(values, SAVGOL_WINDOW, SAVGOL_ORDER, axis=0)
-    return clip_to_range(np.nan_to_num(values)).astype(np.float32)
+        half = SAVGOL_WINDOW // 2
+        windows = np.lib.stride_tricks.sliding_window_view(values, SAVGOL_WINDOW, axis=0)  # (T-4, C, 5)
+        out = values.copy()
+        out[half:-half] = windows @ _SAVGOL[half]
+        out[:half] = _SAVGOL[:half] @ values[:SAVGOL_WINDOW]
+        out[-half:] = _SAVGOL[-half:] @ values[-SAVGOL_WINDOW:]
+        values = out
+    return clip_to_range(values).astype(np.float32)
 
 
 def animate(
