@@ -39,5 +39,20 @@ demo: setup
 test: setup
 	$(BIN)/python -m pytest -q
 
+# The shipped model: synthetic dataset (resumable) -> stages 1-3 (resumable) ->
+# medtalk/assets/default.pt. See docs/MODEL.md for the figures and timings.
+MODEL_DATA := data/synth
+MODEL_RUN := runs/default
+MODEL_SENTENCES := 1000
+MODEL_LANGUAGES := en,cmn,de,fr,es
+
+model: setup
+	@start=$$(date +%s); \
+	$(BIN)/medtalk synth dataset $(MODEL_DATA) --sentences $(MODEL_SENTENCES) --seed 0 \
+	  --languages $(MODEL_LANGUAGES) --jobs 2 && \
+	$(BIN)/medtalk train $(MODEL_DATA) -o $(MODEL_RUN) --resume && \
+	mkdir -p medtalk/assets && cp $(MODEL_RUN)/model.pt medtalk/assets/default.pt && \
+	echo "model: wrote medtalk/assets/default.pt in $$(( ($$(date +%s) - start) / 60 )) min"
+
 clean:
 	rm -rf out .pytest_cache

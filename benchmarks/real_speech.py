@@ -1,0 +1,157 @@
+"""Lip-sync of a model on REAL speech (evaluation only: nothing here is trained on).
+
+Run: .venv/bin/python benchmarks/real_speech.py [--model PATH]
+Prints
+1. jaw-open correlation with the actor on the EmoFace capture (Mandarin, 60 fps
+   ground truth), next to the floor an energy envelope reaches;
+2. jfk.flac, with words and phones placed by forced alignment (pocketsphinx):
+   the lips close on the m of "my" and "Americans" (jaw-open and lip aperture
+   at the /m/ against the vowel after it, lipsTogether) and round on "do",
+   "you", "so" (rounding at the vowel against the clip's speech frames);
+3. on every real clip, the mouth in pauses (jaw-open and overall mouth
+   activity in silent stretches of at least 0.25 s) against during speech.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+
+from medtalk.audio import SAMPLE_RATE, load_audio
+from medtalk.emotions import emotion_from_filename
+from medtalk.features import FEATURE_RATE, power_spectrogram
+from medtalk.rig import REST_POSE, S_LIP, RigSequence, index, indices
+
+REAL = Path(__file__).resolve().parents[2] / "shared" / "reference" / "real"
+EMOFACE = REAL / "emoface_angry_gd04_001_021"
+JFK = REAL / "jfk.flac"
+JFK_TEXT = ("And so my fellow Americans, ask not what your country can do for you, "
+            "ask what you can do for your country.")
+FPS = 60
+JAW = index("CTRL_C_jaw-translateY")
+LOWER_LIP = indices("lowerLipDepress")
+TOGETHER = indices("lipsTogether")
+ROUNDING = indices("purse", "funnel", "towardsU", "towardsD")
+PAUSE_DB = -25.0  # frames this far below a loud frame (95th percentile) are silent (jfk.flac has crowd noise at -30)
+MIN_PAUSE_S = 0.25
+EDGE_S = 0.1  # ignore this much of each pause's ends (the mouth is allowed to get there)
+
+
+def frame_db(wave: np.ndarray, frames: int) -> np.ndarray:
+    """Frame energy in dB relative to a loud frame, at the rig rate: ``(frames,)``."""
+    db = 10 * np.log10(power_spectrogram(wave).sum(axis=1) + 1e-10)
+    db -= np.percentile(db, 95)
+    return np.interp(np.arange(frames) / FPS, np.arange(len(db)) / FEATURE_RATE, db)
+
+
+def aperture(values: np.ndarray) -> np.ndarray:
+    """How open the lips are: jaw-open plus the mean lower-lip depression, ``(T,)``."""
+    return values[:, JAW] + values[:, LOWER_LIP].mean(axis=1)
+
+
+def emoface_jaw(model) -> None:
+    import medtalk
+
+    wave = load_audio(EMOFACE.with_suffix(".wav"))
+    truth = RigSequence.read(EMOFACE.with_suffix(".txt")).values
+    pred = medtalk.animate(wave, "angry", model=model).values
+    n = min(len(truth), len(pred))
+    corr = np.corrcoef(pred[:n, JAW], truth[:n, JAW])[0, 1]
+    floor = np.corrcoef(frame_db(wave, n), truth[:n, JAW])[0, 1]
+    lips = np.mean([np.corrcoef(pred[:n, j], truth[:n, j])[0, 1] for j in S_LIP if truth[:n, j].std() > 0.02
+                    and pred[:n, j].std() > 1e-4])
+    print(f"1. EmoFace capture ({n} frames, Mandarin, angry): jaw-open correlation {corr:.3f} "
+          f"(energy envelope {floor:.3f}); mean correlation over moving lip controls {lips:.3f}; "
+          f"jaw range pred {pred[:n, JAW].min():.2f}..{pred[:n, JAW].max():.2f} "
+          f"vs actor {truth[:n, JAW].min():.2f}..{truth[:n, JAW].max():.2f}")
+
+
+def _at(values: np.ndarray, start: float, end: float, column: np.ndarray | int) -> float:
+    """Mean over the middle of ``[start, end)`` s of a column or of the mean of several."""
+    a, b = round(start * FPS), max(round(end * FPS), round(start * FPS) + 1)
+    block = values[a:b, column]
+    return float(block.mean())
+
+
+def jfk_articulation(model) -> None:
+    import medtalk
+    from medtalk.asr import align
+
+    wave = load_audio(JFK)
+    words, phones = align(wave, JFK_TEXT)
+    values = medtalk.animate(wave, "neutral", transcript=JFK_TEXT, model=model).values
+    open_ = aperture(values)
+    speech = frame_db(wave, len(values)) > PAUSE_DB
+    print("2. jfk.flac (forced alignment):")
+    for word_text in ("my", "americans"):
+        word = next(w for w in words if w.text.lower().strip(",.") == word_text)
+        inside = [p for p in phones if word.start <= p.start < word.end]
+        for k, phone in enumerate(inside[:-1]):
+            if phone.symbol == "M":
+                vowel = inside[k + 1]
+                m_open = float(open_[round(phone.start * FPS): round(phone.end * FPS) + 1].min())
+                v_open = float(open_[round(vowel.start * FPS): round(vowel.end * FPS) + 1].max())
+                together = _at(values, phone.start, phone.end, TOGETHER)
+                print(f"   /m/ of {word.text!r:13} at {phone.start:.2f}s: lip aperture {m_open:.3f} vs {v_open:.3f} "
+                      f"on /{vowel.symbol.lower()}/ ({'closes' if m_open < 0.5 * v_open else 'DOES NOT close'}), "
+                      f"lipsTogether {together:.2f}")
+    rounding = values[:, ROUNDING].mean(axis=1)
+    threshold = np.percentile(rounding[speech], 75)
+    for word_text in ("so", "do", "you"):
+        for word in (w for w in words if w.text.lower().strip(",.") == word_text):
+            vowel = next(p for p in phones if word.start <= p.start < word.end and p.symbol in ("OW", "UW"))
+            level = float(rounding[round(vowel.start * FPS): round(vowel.end * FPS) + 1].max())
+            print(f"   /{vowel.symbol.lower()}/ of {word.text!r:7} at {vowel.start:.2f}s: rounding {level:.3f} "
+                  f"(75th percentile of speech {threshold:.3f}: {'rounds' if level > threshold else 'DOES NOT round'})")
+
+
+def pause_rest(model) -> None:
+    import medtalk
+
+    print(f"3. mouth in pauses (>= {MIN_PAUSE_S} s below {PAUSE_DB:g} dB) vs in speech:")
+    for path in sorted(REAL.glob("*.wav")) + [JFK]:
+        wave = load_audio(path)
+        emotion = emotion_from_filename(path.stem.removeprefix("emoface_")) or "neutral"
+        values = medtalk.animate(wave, emotion, model=model).values
+        quiet = frame_db(wave, len(values)) < PAUSE_DB
+        pause = np.zeros_like(quiet)
+        start = None
+        for t, q in enumerate(np.append(quiet, False)):
+            if q and start is None:
+                start = t
+            elif not q and start is not None:
+                edge = round(EDGE_S * FPS)
+                if t - start >= MIN_PAUSE_S * FPS:
+                    pause[start + edge if start > 0 else 0 : t - edge if t < len(quiet) else t] = True
+                start = None
+        activity = np.abs(values[:, S_LIP] - REST_POSE[S_LIP]).mean(axis=1)
+        speaking = ~quiet
+        if not pause.any():
+            print(f"   {path.name:36} no pause")
+            continue
+        print(f"   {path.name:36} pauses {pause.sum() / FPS:4.1f} s: jaw {values[pause, JAW].mean():.3f} "
+              f"(speech {values[speaking, JAW].mean():.3f}), mouth activity {activity[pause].mean():.3f} "
+              f"(speech {activity[speaking].mean():.3f})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, help="model file (default: the shipped model)")
+    args = parser.parse_args()
+    if not REAL.is_dir():
+        raise SystemExit(f"{REAL} is missing: these figures need the reference clips")
+    import torch
+
+    import medtalk
+
+    torch.set_num_threads(2)
+    model = medtalk.load_model(args.model)
+    emoface_jaw(model)
+    jfk_articulation(model)
+    pause_rest(model)
+
+
+if __name__ == "__main__":
+    main()
