@@ -1,0 +1,136 @@
+"""How the emotion label and the transcript steer a model.
+
+Run: .venv/bin/python benchmarks/emotion_control.py [--model PATH] [--data data/synth] [--clips 60]
+Prints
+1. FACS check on real speech (jfk.flac and the EmoFace clip): per label, the
+   mean change against ``neutral`` of the upper-face and mouth-corner controls
+   that define each expression, and whether the label's signature holds;
+2. label invariance of the lips: mean L1 of the articulation controls
+   (``S_LIP`` without the expressive mouth controls of ``S_EMO``) between the
+   same audio under two labels, against between two different sentences;
+3. intensity on emotionally loaded words (synthetic test clips of English
+   sentences that contain lexicon words, with their word timing): the
+   predicted intensity inside loaded words over inside the other words, with
+   and without the transcript, next to the ground truth's ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+
+from medtalk.audio import SAMPLE_RATE, load_audio
+from medtalk.emotions import EMOTIONS
+from medtalk.rig import S_EMO, S_LIP, index
+
+REAL = Path(__file__).resolve().parents[2] / "shared" / "reference" / "real"
+CLIPS = (REAL / "jfk.flac", REAL / "emoface_angry_gd04_001_021.wav")
+FPS = 60
+ARTICULATION = np.setdiff1d(S_LIP, S_EMO)
+
+
+def _both(name: str) -> list[int]:
+    return [index(f"CTRL_{side}_{name}-translateY") for side in "LR"]
+
+
+# (name shown, columns, sign): the expression signature of each label (SPEC section 3)
+SIGNATURES: dict[str, list[tuple[str, list[int], float]]] = {
+    "happy": [("cheekRaise", _both("eye_cheekRaise"), 1), ("cornerPull", _both("mouth_cornerPull"), 1)],
+    "sad": [("browRaiseIn", _both("brow_raiseIn"), 1), ("cornerDepress", _both("mouth_cornerDepress"), 1)],
+    "angry": [("browDown", _both("brow_down"), 1), ("squintInner", _both("eye_squintInner"), 1)],
+    "surprised": [("browRaiseOut", _both("brow_raiseOut"), 1), ("eyelidU up", _both("eye_eyelidU"), -1)],
+    "fear": [("browRaiseIn", _both("brow_raiseIn"), 1), ("stretch", _both("mouth_stretch"), 1)],
+    "disgust": [("noseWrinkle", _both("nose_wrinkleUpper") + [index("CTRL_L_nose-translateY"),
+                                                              index("CTRL_R_nose-translateY")], 1),
+                ("upperLipRaise", _both("mouth_upperLipRaise"), 1)],
+}
+
+
+def facs_and_invariance(model) -> None:
+    import medtalk
+
+    print("1. FACS signature per label on real speech (mean change vs neutral):")
+    rigs = {}
+    for clip in CLIPS:
+        wave = load_audio(clip)
+        rigs[clip.name] = {e: medtalk.animate(wave, e, model=model).values for e in EMOTIONS}
+    for emotion, signature in SIGNATURES.items():
+        parts = []
+        for name, columns, sign in signature:
+            change = np.mean([sign * (r[emotion][:, columns] - r["neutral"][:, columns]).mean() for r in rigs.values()])
+            parts.append(f"{name} {change:+.3f} {'ok' if change > 0.02 else 'WEAK'}")
+        print(f"   {emotion:10} " + ", ".join(parts))
+    print("2. articulation L1 (lip controls without the expressive ones):")
+    for clip, by_label in rigs.items():
+        pairs = [np.abs(by_label[a][:, ARTICULATION] - by_label[b][:, ARTICULATION]).mean()
+                 for a, b in combinations(EMOTIONS, 2)]
+        print(f"   {clip:36} between labels: mean {np.mean(pairs):.4f}, max {np.max(pairs):.4f}")
+    a, b = (r["neutral"] for r in rigs.values())
+    n = min(len(a), len(b))
+    print(f"   between the two different sentences (neutral, first {n / FPS:.1f} s): "
+          f"{np.abs(a[:n, ARTICULATION] - b[:n, ARTICULATION]).mean():.4f}")
+
+
+def loaded_word_intensity(model, data: Path, count: int) -> None:
+    from medtalk.emotions import parse_emotion
+    from medtalk.infer import predict
+    from medtalk.synth.lexicon import word_loading
+    from medtalk.text import default_text_encoder
+    from medtalk.train.data import as_float, read_samples
+
+    metas = []
+    for path in sorted((data / "META").glob("*.json")):
+        meta = json.loads(path.read_text())
+        if meta.get("split") == "test" and meta.get("language") == "en" and meta["emotion"] != "neutral":
+            loaded = [word_loading(w["text"])[0] is not None for w in meta["words"]]
+            if any(loaded) and not all(loaded):
+                metas.append((meta, loaded))
+    metas = metas[:count]
+    if not metas:
+        print("3. no English test clips with emotionally loaded words found in", data)
+        return
+    ratios: dict[str, list[float]] = {"truth": [], "with transcript": [], "without transcript": []}
+    encoder = default_text_encoder()
+    for meta, loaded in metas:
+        wave = as_float(read_samples(data / "WAV" / f"{meta['id']}.wav"))
+        label = EMOTIONS.index(parse_emotion(meta["emotion"]))
+        curves = {
+            "truth": np.asarray(meta["intensity"], dtype=np.float32),
+            "with transcript": predict(model, wave, label, encoder.tokens(meta["text"]))[1],
+            "without transcript": predict(model, wave, label, None)[1],
+        }
+        for name, curve in curves.items():
+            inside = [curve[round(w["start"] * FPS): round(w["end"] * FPS) + 1].mean()
+                      for w, is_loaded in zip(meta["words"], loaded) if is_loaded]
+            outside = [curve[round(w["start"] * FPS): round(w["end"] * FPS) + 1].mean()
+                       for w, is_loaded in zip(meta["words"], loaded) if not is_loaded]
+            ratios[name].append(float(np.mean(inside) / max(np.mean(outside), 1e-6)))
+    print(f"3. intensity inside loaded words / inside other words ({len(metas)} English test clips):")
+    for name, values in ratios.items():
+        print(f"   {name:20} mean ratio {np.mean(values):.3f}, higher on loaded words in "
+              f"{np.mean(np.array(values) > 1):.0%} of clips")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, help="model file (default: the shipped model)")
+    parser.add_argument("--data", type=Path, default=Path("data/synth"), help="synthetic dataset (test split)")
+    parser.add_argument("--clips", type=int, default=60, help="test clips for the loaded-word figure")
+    args = parser.parse_args()
+    import torch
+
+    import medtalk
+
+    torch.set_num_threads(2)
+    model = medtalk.load_model(args.model)
+    if REAL.is_dir():
+        facs_and_invariance(model)
+    loaded_word_intensity(model, args.data, args.clips)
+
+
+if __name__ == "__main__":
+    main()
