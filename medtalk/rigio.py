@@ -139,11 +139,46 @@ def read_rig(path: Path, fps: float | None = None) -> RigSequence:
         raise MedtalkError(msg if msg.startswith(str(path)) else f"{path}: {msg}") from None
 
 
+DECIMALS = 6  # the EmoFace precision
+
+
+def _format_fixed(values: np.ndarray) -> str:
+    """``values`` (T, C) float32 as ``%.6f`` rows, byte for byte, without printf per value.
+
+    Writing rigs dominated dataset generation with ``np.savetxt``; this builds
+    the digits as a byte array instead (about 3x faster). It is exact because a
+    float32 times 10**6 is exactly representable as a float64, so ``rint`` rounds
+    it half-to-even just as printf rounds the exact decimal value.
+    """
+    scaled = np.rint(np.abs(values.astype(np.float64)) * 10**DECIMALS).astype(np.int64)
+    whole, frac = np.divmod(scaled, 10**DECIMALS)
+    digits = len(str(int(whole.max())))
+    width = 1 + digits + 1 + DECIMALS + 1  # sign, integer digits, point, decimals, separator
+    out = np.zeros((*values.shape, width), dtype=np.uint8)  # zero bytes are dropped at the end
+    out[..., 0] = np.signbit(values) * ord("-")  # printf writes -0.000000 for negative zero too
+    rest = whole
+    for pos in range(digits, 0, -1):
+        rest, digit = np.divmod(rest, 10)
+        keep = True if pos == digits else (rest > 0) | (digit > 0)  # no leading zeros
+        out[..., pos] = np.where(keep, digit + ord("0"), 0)
+    out[..., digits + 1] = ord(".")
+    rest = frac
+    for pos in range(width - 2, digits + 1, -1):
+        rest, digit = np.divmod(rest, 10)
+        out[..., pos] = digit + ord("0")
+    out[..., -1] = ord(",")
+    out[:, -1, -1] = ord("\n")
+    flat = out.reshape(-1)
+    return flat[flat != 0].tobytes().decode("ascii")
+
+
 def format_rows(values: np.ndarray, times: np.ndarray | None = None) -> str:
     """Rows of comma-separated values with 6 decimals (the EmoFace precision)."""
+    if times is None and values.ndim == 2 and values.dtype == np.float32 and values.size and np.isfinite(values).all():
+        return _format_fixed(values)
     buf = io.StringIO()
     data = values if times is None else np.column_stack([times, values])
-    np.savetxt(buf, data, fmt="%.6f", delimiter=",")
+    np.savetxt(buf, data, fmt=f"%.{DECIMALS}f", delimiter=",")
     return buf.getvalue()
 
 
