@@ -3,9 +3,10 @@
 Generates a small and a large dataset (each sentence = 7 emotion clips + 7
 content-aligned rigs) into temporary folders, each size in a fresh Python
 process so that the peak RSS of its workers (getrusage RUSAGE_CHILDREN) belongs
-to that size alone. Prints clips/s, the projected time for 7,000 clips, and
-peak RSS of the parent and of the workers; flat memory means the two sizes show
-about the same peaks.
+to that size alone. Prints clips/s, CPU time per clip, the projected time for
+7,000 clips (from wall time, and from CPU time as if the cores were idle: the
+machine is shared), and peak RSS of the parent and of the workers; flat memory
+means the two sizes show about the same peaks.
 
     .venv/bin/python benchmarks/dataset_rate.py                 # 25 and 100 sentences, 2 jobs
     .venv/bin/python benchmarks/dataset_rate.py --sentences 200 --jobs 2
@@ -38,10 +39,12 @@ def measure(sentences: int, jobs: int, languages: str) -> dict:
                          jobs=jobs, progress=False)
         seconds = time.perf_counter() - start
     kib = 1024  # ru_maxrss is in KiB on Linux
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
         "sentences": sentences,
         "clips": sentences * len(EMOTIONS),
         "seconds": seconds,
+        "cpu_seconds": own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime,
         "parent_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / kib,
         "workers_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / kib,
     }
@@ -62,7 +65,8 @@ def main() -> None:
     sizes = [args.small or max(1, args.sentences // 4), args.sentences]
     print(f"medtalk synth dataset: --jobs {args.jobs}, languages {args.languages}, "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start")
-    print(f"{'sentences':>9} {'clips':>6} {'seconds':>8} {'clips/s':>8} {'parent MiB':>10} {'worker MiB':>10}")
+    print(f"{'sentences':>9} {'clips':>6} {'seconds':>8} {'clips/s':>8} {'CPU ms/clip':>11} "
+          f"{'parent MiB':>10} {'worker MiB':>10}")
     results = []
     for n in sizes:
         cmd = [sys.executable, __file__, "--one", str(n), "--jobs", str(args.jobs), "--languages", args.languages]
@@ -70,6 +74,7 @@ def main() -> None:
         results.append(result)
         rate = result["clips"] / result["seconds"]
         print(f"{n:>9} {result['clips']:>6} {result['seconds']:>8.1f} {rate:>8.1f} "
+              f"{1000 * result['cpu_seconds'] / result['clips']:>11.0f} "
               f"{result['parent_mib']:>10.0f} {result['workers_mib']:>10.0f}")
     big = results[-1]
     rate = big["clips"] / big["seconds"]
@@ -77,6 +82,10 @@ def main() -> None:
     print(f"projected for {TARGET_CLIPS} clips: {projected / 60:.1f} min at {rate:.1f} clips/s "
           f"(target < {TARGET_SECONDS / 60:.0f} min, >= {TARGET_CLIPS / TARGET_SECONDS:.1f} clips/s: "
           f"{'met' if projected < TARGET_SECONDS else 'NOT met'})")
+    # other users' processes share the cores: CPU time per clip gives the rate on idle cores
+    idle_rate = min(args.jobs, os.cpu_count() or 1) * big["clips"] / big["cpu_seconds"]
+    print(f"on {min(args.jobs, os.cpu_count() or 1)} idle cores (from CPU time): {idle_rate:.1f} clips/s, "
+          f"{TARGET_CLIPS / idle_rate / 60:.1f} min for {TARGET_CLIPS} clips")
     growth = big["workers_mib"] - results[0]["workers_mib"]
     print(f"worker peak RSS grows by {growth:+.0f} MiB from {sizes[0]} to {sizes[1]} sentences")
 

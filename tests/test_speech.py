@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
@@ -156,3 +158,21 @@ def test_reproducible_whatever_was_spoken_before():
     again = synthesize(SENTENCE, "en-us+f2")
     assert again.audio.tobytes() == first.audio.tobytes()
     assert again.phones == first.phones and again.words == first.words
+
+
+def test_same_bytes_in_a_forked_process():
+    """A forked copy must not share the parent's espeak helper pipes; it starts its own."""
+    expected = synthesize(SENTENCE).audio.tobytes()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            same = synthesize(SENTENCE).audio.tobytes() == expected
+            os.write(write_end, b"1" if same else b"0")
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    answer = os.read(read_end, 1)
+    os.waitpid(pid, 0)
+    assert answer == b"1"
+    assert synthesize(SENTENCE).audio.tobytes() == expected  # the parent's helper still works

@@ -279,9 +279,11 @@ def generate_dataset(
                 _render_job(job)
                 bar.update()
         else:
-            # spawn: a fresh interpreter per worker, so no library state (espeak, BLAS threads) is forked
+            # spawn: a fresh interpreter per worker, nothing of this process (threads, locks) is forked
             with multiprocessing.get_context("spawn").Pool(min(jobs, len(todo))) as pool:
                 for _ in pool.imap_unordered(_render_job, jobs_args, chunksize=1):
                     bar.update()
+                pool.close()  # let workers exit normally (their espeak helpers with them)
+                pool.join()
     write_index(out, units)
     return out

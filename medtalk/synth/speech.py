@@ -10,24 +10,17 @@ mnemonic starting with ``_``: ``_``, ``_:``, ``_!``, the word-boundary mark
 before them, so pauses are the gaps in :attr:`Utterance.phones`.
 
 The text is always sent as SSML (escaped), so that per-word ``<prosody>`` and
-``<emphasis>`` never change how offsets are counted. The library keeps global
-state and is not thread-safe: it is initialised lazily once per process,
-every call holds :data:`_LOCK`, and every call runs in a forked child so that
-no call changes the state the next one starts from (see :meth:`_Engine.isolated`).
+``<emphasis>`` never change how offsets are counted. The library itself runs
+in a helper process (:mod:`medtalk.synth.espeak`) that makes every call start
+from the same state, so the same arguments always give the same bytes.
 """
 
 from __future__ import annotations
 
-import ctypes
-import os
-import pickle
-import threading
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
-from pathlib import Path
-from typing import Any
 from xml.sax.saxutils import escape
 
 import numpy as np
@@ -35,10 +28,12 @@ from scipy.signal import firwin, resample_poly
 
 from medtalk.audio import SAMPLE_RATE
 from medtalk.errors import MedtalkError
+from medtalk.synth.espeak import (
+    ESPEAK_RATE, EVENT_PHONEME, EVENT_WORD, PARAM_PITCH, PARAM_RANGE, PARAM_RATE, PARAM_VOLUME,
+    PARAM_WORDGAP, helper,
+)
 from medtalk.synth.timeline import Phone, Utterance, Word
 
-ESPEAK_LIBRARY = "libespeak-ng.so.1"
-ESPEAK_RATE = 22050  # Hz, what espeak-ng's own voices synthesise at
 RESAMPLE_UP, RESAMPLE_DOWN = 320, 441  # 22050 Hz * 320 / 441 = 16000 Hz
 assert ESPEAK_RATE * RESAMPLE_UP == SAMPLE_RATE * RESAMPLE_DOWN
 # resample_poly's default anti-aliasing filter (Kaiser, beta 5, 10 taps per phase of
@@ -52,17 +47,6 @@ PITCH_RANGE = (0, 100)  # espeak's base pitch scale, 50 = the voice's normal pit
 PITCH_RANGE_RANGE = (0, 100)  # intonation range: 0 = monotone, 50 = normal
 VOLUME_RANGE = (0, 200)  # percent, 100 = normal
 
-# speak_lib.h constants
-_AUDIO_OUTPUT_SYNCHRONOUS = 2
-_INITIALIZE_PHONEME_EVENTS = 0x0001
-_CHARS_UTF8 = 1
-_SSML = 0x10
-_POS_CHARACTER = 1
-_EVENT_LIST_TERMINATED, _EVENT_WORD, _EVENT_PHONEME = 0, 1, 7
-_PARAM_RATE, _PARAM_VOLUME, _PARAM_PITCH, _PARAM_RANGE, _PARAM_WORDGAP = 1, 2, 3, 4, 7
-_EE_OK = 0
-
-
 @dataclass(frozen=True)
 class Prosody:
     """Per-word SSML prosody, percentages relative to the voice's settings."""
@@ -73,160 +57,9 @@ class Prosody:
     emphasis: bool = False
 
 
-class _EventId(ctypes.Union):
-    _fields_ = [("number", ctypes.c_int), ("name", ctypes.c_char_p), ("string", ctypes.c_char * 8)]
-
-
-class _Event(ctypes.Structure):
-    """``espeak_EVENT`` from speak_lib.h (API revision 12)."""
-
-    _fields_ = [
-        ("type", ctypes.c_int),
-        ("unique_identifier", ctypes.c_uint),
-        ("text_position", ctypes.c_int),  # 1-based character offset
-        ("length", ctypes.c_int),
-        ("audio_position", ctypes.c_int),  # ms from the start of the message
-        ("sample", ctypes.c_int),
-        ("user_data", ctypes.c_void_p),
-        ("id", _EventId),
-    ]
-
-
-class _Voice(ctypes.Structure):
-    """``espeak_VOICE`` from speak_lib.h."""
-
-    _fields_ = [
-        ("name", ctypes.c_char_p),
-        ("languages", ctypes.c_void_p),  # priority byte + language, repeated, double-NUL terminated
-        ("identifier", ctypes.c_char_p),
-        ("gender", ctypes.c_ubyte),
-        ("age", ctypes.c_ubyte),
-        ("variant", ctypes.c_ubyte),
-        ("xx1", ctypes.c_ubyte),
-        ("score", ctypes.c_int),
-        ("spare", ctypes.c_void_p),
-    ]
-
-
-_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.POINTER(_Event))
-_LOCK = threading.Lock()
-
-
-class _Engine:
-    """The process-wide libespeak-ng handle and what the callback collects."""
-
-    def __init__(self) -> None:
-        try:
-            lib = ctypes.CDLL(ESPEAK_LIBRARY)
-        except OSError:
-            raise MedtalkError(
-                f"{ESPEAK_LIBRARY} is not installed (run `make setup` or `apt-get install libespeak-ng1`)"
-            ) from None
-        lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
-        lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
-        lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
-        lib.espeak_Synth.argtypes = [
-            ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int, ctypes.c_uint,
-            ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p,
-        ]
-        lib.espeak_ListVoices.restype = ctypes.POINTER(ctypes.POINTER(_Voice))
-        lib.espeak_Info.argtypes = [ctypes.POINTER(ctypes.c_char_p)]
-        lib.espeak_Info.restype = ctypes.c_char_p
-        rate = lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0, None, _INITIALIZE_PHONEME_EVENTS)
-        if rate != ESPEAK_RATE:
-            raise MedtalkError(f"libespeak-ng failed to initialise (returned {rate}, expected {ESPEAK_RATE} Hz)")
-        data_path = ctypes.c_char_p()
-        self.version = lib.espeak_Info(ctypes.byref(data_path)).decode()
-        self.data_path = Path(data_path.value.decode())
-        self.lib = lib
-        self.chunks: list[np.ndarray] = []
-        self.events: list[tuple[int, int, int, str]] = []  # (type, text position, ms, phoneme)
-        self._callback = _CALLBACK(self._collect)  # kept alive as long as the engine
-        lib.espeak_SetSynthCallback(self._callback)
-
-    def _collect(self, wav, num_samples: int, events) -> int:
-        if wav and num_samples > 0:
-            self.chunks.append(np.ctypeslib.as_array(wav, shape=(num_samples,)).copy())
-        i = 0
-        while events[i].type != _EVENT_LIST_TERMINATED:
-            ev = events[i]
-            if ev.type in (_EVENT_WORD, _EVENT_PHONEME):
-                symbol = bytes(ev.id.string).split(b"\0", 1)[0].decode() if ev.type == _EVENT_PHONEME else ""
-                self.events.append((ev.type, ev.text_position, ev.audio_position, symbol))
-            i += 1
-        return 0  # continue synthesis
-
-    def set_voice(self, name: str) -> bool:
-        """Whether espeak-ng accepts ``name`` (checked in a child: this process's state stays pristine)."""
-        return self.isolated(self._set_voice_here, name)
-
-    def speak(self, ssml: str, voice: str, params: dict[int, int]) -> tuple[np.ndarray, list]:
-        """Synthesise ``ssml``: ``(N,)`` int16 at 22.05 kHz and the WORD/PHONEME events in order."""
-        return self.isolated(self._speak_here, ssml, voice, params)
-
-    def isolated(self, call: Callable[..., Any], *args: Any) -> Any:
-        """Run ``call(*args)`` in a forked child and return its (picklable) result.
-
-        libespeak-ng keeps static state from one call to the next (pitch
-        flutter and glottal phase, gain control, ``rand()``, the last voice's
-        settings), so the same text would sound slightly different depending on
-        what was spoken before. This process initialises espeak and never
-        touches it again; each child starts from that pristine state, does one
-        thing and exits, which makes every synthesis reproducible byte for byte.
-        """
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: never returns
-            status = 0
-            try:
-                os.close(read_end)
-                try:
-                    result: tuple = ("ok", call(*args))
-                except MedtalkError as err:
-                    result = ("error", str(err))
-                with os.fdopen(write_end, "wb") as pipe:
-                    pickle.dump(result, pipe, protocol=pickle.HIGHEST_PROTOCOL)
-            except BaseException:
-                status = 1
-            finally:
-                os._exit(status)  # no atexit handlers, no flushing of the parent's buffers
-        os.close(write_end)
-        with os.fdopen(read_end, "rb") as pipe:
-            payload = pipe.read()
-        _, status = os.waitpid(pid, 0)
-        if status != 0 or not payload:
-            raise MedtalkError(f"espeak-ng failed (child process exit status {status})")
-        kind, value = pickle.loads(payload)
-        if kind == "error":
-            raise MedtalkError(value)
-        return value
-
-    def _set_voice_here(self, name: str) -> bool:
-        return self.lib.espeak_SetVoiceByName(name.encode()) == _EE_OK
-
-    def _speak_here(self, ssml: str, voice: str, params: dict[int, int]) -> tuple[np.ndarray, list]:
-        if not self._set_voice_here(voice):
-            raise MedtalkError(f"unknown voice {voice!r}")
-        for param, value in params.items():
-            self.lib.espeak_SetParameter(param, value, 0)
-        self.chunks, self.events = [], []
-        text = ssml.encode()
-        err = self.lib.espeak_Synth(text, len(text) + 1, 0, _POS_CHARACTER, 0, _CHARS_UTF8 | _SSML, None, None)
-        if err != _EE_OK:
-            raise MedtalkError(f"espeak-ng failed to synthesise (error {err})")
-        audio = np.concatenate(self.chunks) if self.chunks else np.zeros(0, np.int16)
-        return audio, self.events
-
-
-@lru_cache(maxsize=1)
-def _engine() -> _Engine:
-    return _Engine()
-
-
 def espeak_version() -> str:
     """The libespeak-ng version string, e.g. ``1.51``."""
-    with _LOCK:
-        return _engine().version
+    return helper().version
 
 
 def list_voices() -> list[str]:
@@ -241,37 +74,20 @@ def list_variants() -> list[str]:
 
 @lru_cache(maxsize=1)
 def _variants() -> frozenset[str]:
-    with _LOCK:
-        folder = _engine().data_path / "voices" / "!v"
+    folder = helper().data_path / "voices" / "!v"
     return frozenset(p.name for p in folder.iterdir() if p.is_file())
 
 
 @lru_cache(maxsize=1)
 def _voice_table() -> dict[str, str]:
     """Language code -> voice file identifier (``fr-fr`` -> ``roa/fr``)."""
-    with _LOCK:
-        engine = _engine()
-        return engine.isolated(_list_voices_here, engine.lib)
-
-
-def _list_voices_here(lib: ctypes.CDLL) -> dict[str, str]:
-    table: dict[str, str] = {}
-    voices = lib.espeak_ListVoices(None)
-    i = 0
-    while voices[i]:
-        voice = voices[i].contents
-        # skip the priority byte; the first language is the voice's own
-        language = ctypes.string_at(voice.languages + 1).decode()
-        table.setdefault(language, voice.identifier.decode())
-        i += 1
-    return table
+    return helper().call("voices")
 
 
 @lru_cache(maxsize=64)
 def _accepts(name: str) -> bool:
     """Whether espeak-ng's ``SetVoiceByName`` accepts ``name`` (a voice without variant)."""
-    with _LOCK:
-        return _engine().set_voice(name)
+    return helper().call("accepts", name)
 
 
 @lru_cache(maxsize=256)
@@ -338,11 +154,11 @@ def _timeline(events: list, offsets: list[int], words: Sequence[str], total_ms: 
     """
     phones: list[Phone] = []
     owner: list[int] = []  # input word index of each phone
-    phoneme_events = [(ms, sym, k) for k, (kind, _, ms, sym) in enumerate(events) if kind == _EVENT_PHONEME]
+    phoneme_events = [(ms, sym, k) for k, (kind, _, ms, sym) in enumerate(events) if kind == EVENT_PHONEME]
     word_of_event: list[int] = []
     current = 0
     for kind, position, _, _ in events:
-        if kind == _EVENT_WORD:
+        if kind == EVENT_WORD:
             current = max(0, bisect_right(offsets, position - 1) - 1)
         word_of_event.append(current)
     for j, (ms, symbol, k) in enumerate(phoneme_events):
@@ -395,12 +211,12 @@ def synthesize(
     espeak_voice = resolve_voice(voice)
     ssml, offsets = _markup(words, prosody)
     params = {
-        _PARAM_RATE: int(rate), _PARAM_PITCH: int(pitch), _PARAM_RANGE: int(pitch_range),
-        _PARAM_VOLUME: int(volume), _PARAM_WORDGAP: round(gap_ms / WORD_GAP_UNIT_MS),
+        PARAM_RATE: int(rate), PARAM_PITCH: int(pitch), PARAM_RANGE: int(pitch_range),
+        PARAM_VOLUME: int(volume), PARAM_WORDGAP: round(gap_ms / WORD_GAP_UNIT_MS),
     }
-    with _LOCK:
-        engine = _engine()
-        raw, events = engine.speak(ssml, espeak_voice, params)
+    engine = helper()
+    pcm, events = engine.call("speak", ssml, espeak_voice, params)
+    raw = np.frombuffer(pcm, dtype=np.int16)
     phones, timed = _timeline(events, offsets, words, 1000.0 * len(raw) / ESPEAK_RATE)
     if not phones:
         raise MedtalkError(f"espeak-ng produced no speech for {' '.join(words)!r}")
