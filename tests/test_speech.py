@@ -82,6 +82,12 @@ def test_word_timing_with_markup_and_entities():
         assert a.end <= b.start
 
 
+def test_word_offsets_count_characters_not_bytes():
+    utt = synthesize("Grüße über München und Köln".split(), "de")
+    first_phone = {w.text: next(p.symbol for p in utt.phones if p.start >= w.start) for w in utt.words}
+    assert first_phone == {"Grüße": "g", "über": "y:", "München": "m", "und": "U", "Köln": "k"}
+
+
 def test_resampling_gives_16khz_with_matching_duration():
     slow = synthesize(SENTENCE, rate=120)
     fast = synthesize(SENTENCE, rate=300)

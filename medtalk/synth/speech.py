@@ -47,6 +47,7 @@ PITCH_RANGE = (0, 100)  # espeak's base pitch scale, 50 = the voice's normal pit
 PITCH_RANGE_RANGE = (0, 100)  # intonation range: 0 = monotone, 50 = normal
 VOLUME_RANGE = (0, 200)  # percent, 100 = normal
 
+
 @dataclass(frozen=True)
 class Prosody:
     """Per-word SSML prosody, percentages relative to the voice's settings."""
