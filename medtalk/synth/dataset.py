@@ -40,6 +40,7 @@ from medtalk.emotions import EMOTIONS
 from medtalk.errors import MedtalkError
 from medtalk.files import atomic_output
 from medtalk.synth.corpus import LANGUAGES, SPLITS, VOICES, english_sentences, pseudo_text, split_voices
+from medtalk.synth.performer import perform, perform_aligned
 
 DATASET_FORMAT = "medtalk-synth-dataset"
 DATASET_VERSION = 1
@@ -136,8 +137,6 @@ def _write_json(path: Path, doc: dict, force: bool) -> None:
 
 def render_unit(unit: Unit, out: Path, force: bool = False) -> int:
     """Write the unit's missing files (all of them with ``force``); returns how many were written."""
-    from medtalk.synth.performer import perform, perform_aligned
-
     written = 0
     for emotion in EMOTIONS:
         wav, rig_path, meta_path = unit.clip_files(out, emotion)
