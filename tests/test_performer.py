@@ -25,6 +25,7 @@ def test_lexicon_covers_every_emotion():
 @pytest.mark.parametrize("word, emotion", [
     ("Furious!", "angry"), ("hated", "angry"), ("smiling", "happy"), ("worries", "fear"),
     ("tears,", "sad"), ("disgusting", "disgust"), ("Wow!", "surprised"), ("happily", "happy"),
+    ("died", "fear"), ("loved", "happy"),
 ])
 def test_word_loading_strips_case_punctuation_and_suffixes(word, emotion):
     loaded, strength = word_loading(word)
@@ -34,6 +35,7 @@ def test_word_loading_strips_case_punctuation_and_suffixes(word, emotion):
 def test_plain_words_carry_no_emotion():
     assert word_loading("table") == (None, 0.0)
     assert word_loading("...") == (None, 0.0)
+    assert word_loading("did") == (None, 0.0)  # not "die" with a "d" ending stripped
 
 
 def test_plan_rises_on_loaded_words_and_neutral_stays_low():

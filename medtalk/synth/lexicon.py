@@ -75,7 +75,7 @@ WEAK_LOADING = 0.6  # loading of any other lexicon word, 0..1
 
 # Inflectional endings tried longest first; each maps to the stem repairs that may follow.
 _SUFFIXES: tuple[str, ...] = ("ingly", "edly", "ness", "ing", "ful", "ies", "ied", "ily", "est",
-                              "ers", "es", "ed", "er", "ly", "s", "d", "y")
+                              "ers", "es", "ed", "er", "ly", "s", "y")
 _NON_LETTER = re.compile(r"[^a-z']+")
 
 
