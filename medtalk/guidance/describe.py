@@ -123,6 +123,8 @@ def _compose(emotion: str, level: str, actions: list[ActiveAction], dynamics: st
         adj=adj, a_adj=_article(adj), noun=_join(str(rng.choice(degree.quantities)), bare_noun),
         bare_adj=bare_adj, bare_noun=bare_noun, grade=degree.grade, subj=subj, poss=poss,
         name=str(rng.choice(SCREEN_NAMES)), spreads=str(rng.choice(SPREAD_VERBS)),
+        verb=str(rng.choice(words.verbs)), context=str(rng.choice(words.contexts)),
+        idiom=str(rng.choice(words.idioms)),
         actions=_listing(phrases) if phrases else "",
     )
     if dynamics is not None:
@@ -137,7 +139,8 @@ def generator_vocabulary() -> frozenset[str]:
     for degree in (*DEGREES.values(), NEUTRAL_DEGREE):
         texts += [*degree.adverbs, *degree.quantities, *degree.casual, degree.grade]
     for words in EMOTION_WORDS.values():
-        texts += [*words.adjectives, *words.nouns, *words.casual]
+        texts += [*words.adjectives, *words.nouns, *words.casual, *words.verbs, *words.contexts,
+                  *words.idioms]
     texts += [s for pair in SUBJECTS for s in pair] + list(SCREEN_NAMES) + list(SPREAD_VERBS)
     texts += [t for pair in TEMPLATES.values() for group in pair for t in group]
     texts += [p for d in DYNAMICS.values() for group in d.values() for p in group] + list(ONE_SIDED.values())

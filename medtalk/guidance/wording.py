@@ -10,7 +10,9 @@ Templates are ``str.format`` patterns per register with these fields:
 ``adj`` (degree + adjective), ``a_adj`` (the same with its article), ``noun``
 (quantity + noun), ``bare_adj``/``bare_noun`` (without degree), ``grade``,
 ``subj``/``poss`` (subject and possessive), ``name`` (a screenplay character),
-``spreads`` (a verb), ``actions`` (joined action phrases).
+``spreads`` (a verb), ``verb`` (the emotion's own), ``context`` (an evoking situation),
+``idiom`` (a predicate: "seeing red"),
+``actions`` (joined action phrases).
 """
 
 from __future__ import annotations
@@ -62,43 +64,92 @@ class EmotionWords:
     adjectives: tuple[str, ...]
     nouns: tuple[str, ...]
     casual: tuple[str, ...]  # extra adjectives for the casual register
+    verbs: tuple[str, ...]  # third person singular: "she {verb}"
+    contexts: tuple[str, ...]  # situations that evoke the emotion: "{adj}, {context}"
+    idioms: tuple[str, ...]  # predicates: "she is {idiom}"
 
 
 EMOTION_WORDS: dict[str, EmotionWords] = {
     "angry": EmotionWords(
-        ("angry", "furious", "irritated", "annoyed", "livid", "enraged", "cross", "hostile"),
-        ("anger", "fury", "rage", "irritation", "annoyance", "hostility"),
-        ("mad", "fuming", "ticked off"),
+        ("angry", "furious", "irritated", "annoyed", "livid", "enraged", "cross", "hostile", "indignant",
+         "irate", "resentful"),
+        ("anger", "fury", "rage", "irritation", "annoyance", "hostility", "outrage", "wrath"),
+        ("mad", "fuming", "ticked off", "pissed"),
+        ("scowls", "glares", "fumes", "seethes", "snaps"),
+        ("as if just insulted", "like someone who was cheated", "ready to shout", "about to lose their temper",
+         "after being lied to", "like someone kept waiting for hours", "as if about to slam a door",
+         "in the middle of a heated argument"),
+        ("seeing red", "up in arms", "hot under the collar", "fit to be tied", "spoiling for a fight",
+         "at boiling point", "on the warpath", "blowing a fuse"),
     ),
     "disgust": EmotionWords(
-        ("disgusted", "repulsed", "revolted", "sickened", "nauseated", "appalled"),
-        ("disgust", "revulsion", "distaste", "repugnance", "aversion", "loathing"),
+        ("disgusted", "repulsed", "revolted", "sickened", "nauseated", "appalled", "queasy"),
+        ("disgust", "revulsion", "distaste", "repugnance", "aversion", "loathing", "contempt"),
         ("grossed out", "icked out"),
+        ("recoils", "grimaces", "gags", "winces"),
+        ("as if smelling something rotten", "like someone tasting spoiled food",
+         "at the sight of a dirty bathroom", "as if touching something slimy", "like finding a hair in the soup",
+         "about to gag", "as if stepping in dog mess"),
+        ("sick to the stomach", "put off", "ready to retch", "unable to stomach it", "holding their nose",
+         "green around the gills", "repelled to the core", "turned off by the sight"),
     ),
     "fear": EmotionWords(
-        ("afraid", "frightened", "scared", "terrified", "anxious", "alarmed", "fearful", "panicked"),
-        ("fear", "terror", "dread", "panic", "alarm", "anxiety"),
+        ("afraid", "frightened", "scared", "terrified", "anxious", "alarmed", "fearful", "panicked", "nervous",
+         "petrified"),
+        ("fear", "terror", "dread", "panic", "alarm", "anxiety", "fright", "horror"),
         ("freaked out", "spooked"),
+        ("trembles", "shudders", "cowers", "flinches"),
+        ("as if hearing a noise in the night", "like someone being followed", "at the sight of a spider",
+         "as if a stranger were at the window", "like waiting for terrible news", "about to be caught",
+         "as if the lights just went out", "on a collapsing bridge"),
+        ("scared stiff", "frozen to the spot", "in a cold sweat", "shaking like a leaf", "on pins and needles",
+         "white as a sheet", "jumping at shadows", "with the heart in the throat"),
     ),
     "happy": EmotionWords(
-        ("happy", "joyful", "cheerful", "delighted", "pleased", "glad", "amused", "elated"),
-        ("joy", "happiness", "delight", "glee", "cheer", "amusement"),
+        ("happy", "joyful", "cheerful", "delighted", "pleased", "glad", "amused", "elated", "jolly", "content",
+         "jubilant"),
+        ("joy", "happiness", "delight", "glee", "cheer", "amusement", "bliss", "merriment"),
         ("stoked", "chuffed"),
+        ("beams", "laughs", "chuckles", "lights up"),
+        ("as if greeting an old friend", "like hearing wonderful news", "after winning a prize",
+         "at a birthday party", "like someone in love", "after a great joke", "opening a present",
+         "on the first day of summer"),
+        ("on cloud nine", "over the moon", "in high spirits", "walking on air", "in a great mood",
+         "having the time of their life", "full of sunshine", "bubbling with good cheer"),
     ),
     "neutral": EmotionWords(
-        ("neutral", "calm", "expressionless", "composed", "impassive", "relaxed", "blank"),
-        ("composure", "calm", "neutrality", "stillness"),
+        ("neutral", "calm", "expressionless", "composed", "impassive", "relaxed", "blank", "unmoved", "even"),
+        ("composure", "calm", "neutrality", "stillness", "indifference"),
         ("chill", "meh"),
+        ("listens", "waits", "rests"),
+        ("as if reading the weather report", "like someone waiting in line", "during an ordinary chat",
+         "while thinking of nothing in particular", "listening politely", "at rest"),
+        ("unruffled", "steady as a rock", "cool and collected", "all business", "going through the motions",
+         "neither here nor there", "keeping it together"),
     ),
     "sad": EmotionWords(
-        ("sad", "sorrowful", "unhappy", "downcast", "gloomy", "melancholy", "mournful", "dejected"),
-        ("sadness", "sorrow", "grief", "melancholy", "gloom", "despondency"),
+        ("sad", "sorrowful", "unhappy", "downcast", "gloomy", "melancholy", "mournful", "dejected", "miserable",
+         "grief-stricken", "tearful"),
+        ("sadness", "sorrow", "grief", "melancholy", "gloom", "despondency", "misery", "heartache"),
         ("bummed", "blue"),
+        ("weeps", "sighs", "sobs", "cries"),
+        ("as if at a funeral", "like someone saying goodbye forever", "after hearing bad news",
+         "like someone who lost a friend", "remembering better days", "on the verge of tears",
+         "alone on a rainy evening"),
+        ("down in the dumps", "heavy-hearted", "close to tears", "feeling low", "crushed", "weighed down by loss",
+         "in a dark place", "missing someone dearly"),
     ),
     "surprised": EmotionWords(
-        ("surprised", "astonished", "amazed", "startled", "stunned", "shocked", "taken aback"),
+        ("surprised", "astonished", "amazed", "startled", "stunned", "shocked", "taken aback", "astounded",
+         "dumbfounded"),
         ("surprise", "astonishment", "amazement", "shock", "disbelief", "wonder"),
         ("floored", "shook"),
+        ("gasps", "gapes", "blinks in disbelief", "does a double take"),
+        ("as if hearing unbelievable news", "like someone walking into a surprise party",
+         "at a sudden loud bang", "as if the floor just moved", "at an unexpected visitor",
+         "like someone who just won the lottery", "when the curtain is pulled away"),
+        ("at a loss for words", "thrown for a loop", "bowled over", "knocked sideways", "taken by surprise",
+         "not believing their eyes", "blown away"),
     ),
 }
 
@@ -113,9 +164,12 @@ TEMPLATES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "plain": (
         ("{a_adj} face, with {actions}.", "{subj} looks {adj}, with {actions}.",
          "{a_adj} expression: {actions}.", "{actions}; {subj} seems {adj}.",
-         "{noun} on {poss} face, {actions}.", "{a_adj} look with {actions}."),
+         "{noun} on {poss} face, {actions}.", "{a_adj} look with {actions}.",
+         "{a_adj} face, {context}, with {actions}.", "{subj} is {idiom}, with {actions}.",
+         "{actions}, {context}."),
         ("{a_adj} face.", "{subj} looks {adj}.", "{a_adj} expression.", "{noun} in {poss} face.",
-         "{subj} seems {adj}."),
+         "{subj} seems {adj}.", "{subj} looks {adj}, {context}.", "{subj} {verb}, {adj}.",
+         "{subj} is {idiom}."),
     ),
     "clinical": (
         ("{actions}; intensity {grade}. Consistent with {bare_noun}.",
@@ -127,18 +181,22 @@ TEMPLATES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "literary": (
         ("{noun} {spreads} across {poss} face, {actions}.", "{poss} face grows {adj}, {actions}.",
          "{subj} turns {adj}, {actions}.", "With {actions}, {subj} is {adj}.",
-         "{actions}: {noun} written on {poss} features."),
-        ("{noun} {spreads} over {poss} features.", "{poss} face is {adj}.", "There is {noun} in {poss} gaze."),
+         "{actions}: {noun} written on {poss} features.", "{subj} {verb}, {context}, {actions}.",
+         "{subj} is {idiom}; {actions}."),
+        ("{noun} {spreads} over {poss} features.", "{poss} face is {adj}.", "There is {noun} in {poss} gaze.",
+         "{subj} {verb}, {adj}, {context}.", "{noun}, {context}.", "{subj} is {idiom}, {context}."),
     ),
     "screenplay": (
         ("({adj}) {actions}.", "Play it {adj}: {actions}.", "CLOSE ON {name}: {noun}, {actions}.",
-         "{name} reacts, {adj}, {actions}."),
-        ("({adj})", "Play it {adj}.", "{name}, {adj}, says nothing."),
+         "{name} reacts, {adj}, {actions}.", "{name} {verb}, {adj}; {actions}.", "({idiom}) {actions}."),
+        ("({adj})", "Play it {adj}.", "{name}, {adj}, says nothing.", "{name} {verb}. ({adj}, {context})",
+         "({idiom})"),
     ),
     "casual": (
         ("{adj} face, {actions}", "{subj} looks {adj} lol, {actions}", "{actions}, like {adj}",
-         "{adj} vibes, {actions}"),
-        ("{adj} vibes", "just {adj}", "{subj} is {adj} tbh"),
+         "{adj} vibes, {actions}", "{adj}, {context}, {actions}", "{idiom} lol, {actions}"),
+        ("{adj} vibes", "just {adj}", "{subj} is {adj} tbh", "{adj}, {context}", "{subj} {verb} lol, {adj}",
+         "{subj} is {idiom} tbh"),
     ),
 }
 
