@@ -36,6 +36,12 @@ NOSE_TIP, SUBNASALE = 1, 2
 CHIN = 152
 CHIN_BOSS = 200  # the chin's front, below the lower lip
 
+# Lip contours, subject's right corner to left corner.
+UPPER_LIP_OUTER = (61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291)
+LOWER_LIP_OUTER = (61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291)
+UPPER_LIP_INNER_CONTOUR = (78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308)
+LOWER_LIP_INNER_CONTOUR = (78, 95, 88, 178, 87, 14, 317, 402, 318, 324, 308)
+
 # Rigid points for alignment: eye corners, the nose bridge, forehead and temples.
 STABLE = (33, 133, 362, 263, 168, 6, 197, 195, 10, 151, 9, 127, 356, 234, 454)
 
