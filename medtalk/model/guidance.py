@@ -1,0 +1,71 @@
+"""Stage 4: projections of a text description or a face photo into the label-embedding space.
+
+``P_text`` maps the MiniLM sentence embedding of a description
+(:meth:`medtalk.text.TextEncoder.sentence`, 384-d) and ``P_image`` the
+expression descriptor of a face (:func:`medtalk.guidance.descriptor.expression_descriptor`)
+to a vector in the space of the label embedding ``f`` (``IntensityConfig.label_dim``).
+The result replaces ``f``: it is rescaled per frame by the predicted intensity
+and mapped by ``E_fuse`` (``FusionIntensity.emotion_latent``), so only its
+direction matters. Training pulls each projection onto the label embedding
+of the clip's emotion (``L_sim = 1 - cos``) besides the reconstruction loss.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from medtalk.guidance.descriptor import DESCRIPTOR_DIM
+from medtalk.model.config import TEXT_DIM
+from medtalk.model.disentangle import FrameMLP
+
+
+@dataclass(frozen=True)
+class GuidanceConfig:
+    """Sizes of ``P_text`` and ``P_image``; ``label_dim`` must equal ``IntensityConfig.label_dim``."""
+
+    text_dim: int = TEXT_DIM
+    image_dim: int = DESCRIPTOR_DIM
+    label_dim: int = 64
+    hidden: int = 128
+    dropout: float = 0.1  # on the input features while training: no single feature decides
+
+
+class _Projection(nn.Module):
+    """``(B, in_dim) -> (B, label_dim)``: input dropout, then a two-layer MLP."""
+
+    def __init__(self, in_dim: int, config: GuidanceConfig) -> None:
+        super().__init__()
+        self.in_dim = in_dim
+        self.dropout = nn.Dropout(config.dropout)
+        self.mlp = FrameMLP(in_dim, config.hidden, config.label_dim)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        assert x.shape[-1] == self.in_dim, (x.shape, self.in_dim)
+        return self.mlp(self.dropout(x))
+
+
+class TextProjection(_Projection):
+    """``P_text``: sentence embeddings ``(B, 384)`` -> guidance vectors ``(B, label_dim)``."""
+
+    def __init__(self, config: GuidanceConfig) -> None:
+        super().__init__(config.text_dim, config)
+
+
+class ImageProjection(_Projection):
+    """``P_image``: expression descriptors ``(B, DESCRIPTOR_DIM)`` -> guidance vectors ``(B, label_dim)``."""
+
+    def __init__(self, config: GuidanceConfig) -> None:
+        super().__init__(config.image_dim, config)
+
+
+class Guidance(nn.Module):
+    """Both projections, as one sub-module a checkpoint can hold."""
+
+    def __init__(self, config: GuidanceConfig) -> None:
+        super().__init__()
+        self.config = config
+        self.text = TextProjection(config)
+        self.image = ImageProjection(config)
