@@ -35,7 +35,7 @@ from medtalk.rig import NUM_CONTROLS, REST_POSE, clip_to_range
 from medtalk.synth.poses import columns
 
 MODEL_ERROR = 0.02  # IOD, std of how far a real face departs from the displacement model, per coordinate
-FIT_RIDGE = 3.0  # per unit of a control: the penalty is (FIT_RIDGE * cost * value)^2, in the whitened residual's units
+FIT_RIDGE = 2.0  # per unit of a control: the penalty is (FIT_RIDGE * cost * value)^2, in the whitened residual's units
 FIT_ROUNDS = 2  # align, solve, re-align against the fitted face, solve again
 # Controls an animator reaches for first for each action unit; the others
 # (which overlap them) cost this much more in the fit.
