@@ -1,0 +1,102 @@
+"""What text and image guidance cost per call once the models are loaded.
+
+Run: .venv/bin/python benchmarks/guidance_speed.py [--repeats 20]
+Prints best-of-repeats wall times of: the MiniLM sentence embedding + P_text
+(a default-size GuidanceConfig) for one description; MediaPipe landmarks +
+expression descriptor + P_image for one photo (the RAVDESS frame when the
+reference folder is present, else a preview drawing of a smile); fit_pose
+(``medtalk face``); and the training-side synthesis of one descriptor from a
+rig frame. Load times are printed separately. Target (issue 4): guidance
+adds under 100 ms per call once loaded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+PHOTO = Path(__file__).resolve().parents[2] / "shared" / "reference" / "real" / "ravdess_01-01-03-02-01-01-24.png"
+DESCRIPTION = "a tight-lipped, simmering glare, nostrils flared"
+
+
+def best_of(repeats: int, action: Callable[[], object]) -> float:
+    """Shortest wall time of ``repeats`` runs (the machine is shared: the minimum is the cost)."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def photo(folder: Path) -> Path:
+    if PHOTO.is_file():
+        return PHOTO
+    from medtalk.preview import render_frame
+    from medtalk.rig import REST_POSE
+    from medtalk.synth.poses import pose
+
+    path = folder / "smile.png"
+    render_frame(REST_POSE + pose({"mouth_cornerPull": 0.8, "eye_cheekRaise": 0.6}), 512).save(path)
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=20)
+    args = parser.parse_args()
+
+    import torch
+
+    from medtalk.guidance.descriptor import expression_descriptor
+    from medtalk.guidance.face_model import fit_pose, synth_landmarks
+    from medtalk.guidance.landmarks import face_landmarks
+    from medtalk.model.guidance import Guidance, GuidanceConfig
+    from medtalk.rig import REST_POSE
+    from medtalk.text import TextEncoder
+
+    torch.manual_seed(0)
+    guidance = Guidance(GuidanceConfig()).eval()
+    start = time.perf_counter()
+    encoder = TextEncoder()
+    print(f"MiniLM load {time.perf_counter() - start:.2f} s")
+
+    @torch.no_grad()
+    def text_call() -> torch.Tensor:
+        return guidance.text(torch.from_numpy(encoder.sentence(DESCRIPTION))[None])
+
+    text_call()
+    print(f"text guidance (sentence embedding + P_text)        {1000 * best_of(args.repeats, text_call):6.1f} ms")
+
+    with tempfile.TemporaryDirectory() as folder:
+        image = photo(Path(folder))
+        start = time.perf_counter()
+        face_landmarks(image)
+        print(f"MediaPipe load + first photo {time.perf_counter() - start:.2f} s ({image.name})")
+
+        @torch.no_grad()
+        def image_call() -> torch.Tensor:
+            descriptor = expression_descriptor(face_landmarks(image))
+            return guidance.image(torch.from_numpy(descriptor)[None])
+
+        t_landmarks = best_of(args.repeats, lambda: face_landmarks(image))
+        t_image = best_of(args.repeats, image_call)
+        print(f"image guidance (landmarks + descriptor + P_image)  {1000 * t_image:6.1f} ms"
+              f"  (landmarks alone {1000 * t_landmarks:.1f} ms, incl. reading the file)")
+        landmarks = face_landmarks(image)
+        fit_pose(landmarks)  # builds the fit's matrices once
+        print(f"fit_pose (medtalk face)                            "
+              f"{1000 * best_of(args.repeats, lambda: fit_pose(landmarks)):6.1f} ms")
+
+    rng = np.random.default_rng(0)
+    per_frame = best_of(3, lambda: [expression_descriptor(synth_landmarks(REST_POSE, rng)) for _ in range(200)]) / 200
+    print(f"training: synthesised landmarks + descriptor       {1000 * per_frame:6.2f} ms per rig frame")
+
+
+if __name__ == "__main__":
+    main()
