@@ -27,8 +27,17 @@ def test_shapes_and_eval_is_deterministic() -> None:
         model.image(torch.randn(5, DESCRIPTOR_DIM + 1))
 
 
+@pytest.fixture
+def one_thread():
+    """Tiny models: thread start-up and contention on a shared machine cost more than the maths."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 @pytest.mark.parametrize("kind", [TextProjection, ImageProjection])
-def test_learns_to_point_at_label_embeddings(kind: type) -> None:
+def test_learns_to_point_at_label_embeddings(kind: type, one_thread: None) -> None:
     """Two input clusters pulled onto two label directions by 1 - cos (stage 4's L_sim)."""
     torch.manual_seed(1)
     config = GuidanceConfig(label_dim=8, hidden=32)
