@@ -11,25 +11,15 @@ from __future__ import annotations
 
 import argparse
 import time
-from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 
+from _common import REAL, best_of
+
 from medtalk.audio import SAMPLE_RATE, load_audio
 
-JFK = Path(__file__).resolve().parents[2] / "shared" / "reference" / "real" / "jfk.flac"
+JFK = REAL / "jfk.flac"
 SENTENCE = "And so my fellow Americans, ask not what your country can do for you."
-
-
-def best_of(repeats: int, action: Callable[[], object]) -> float:
-    """Shortest wall time of ``repeats`` runs (the machine is shared: the minimum is the cost)."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def speech(seconds: float) -> np.ndarray:

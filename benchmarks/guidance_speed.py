@@ -15,23 +15,14 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-PHOTO = Path(__file__).resolve().parents[2] / "shared" / "reference" / "real" / "ravdess_01-01-03-02-01-01-24.png"
+from _common import REAL, best_of
+
+PHOTO = REAL / "ravdess_01-01-03-02-01-01-24.png"
 DESCRIPTION = "a tight-lipped, simmering glare, nostrils flared"
-
-
-def best_of(repeats: int, action: Callable[[], object]) -> float:
-    """Shortest wall time of ``repeats`` runs (the machine is shared: the minimum is the cost)."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def photo(folder: Path) -> Path:
