@@ -11,7 +11,8 @@ Prints
 3. intensity on emotionally loaded words (synthetic test clips of English
    sentences that contain lexicon words, with their word timing): the
    predicted intensity inside loaded words over inside the other words, with
-   and without the transcript, next to the ground truth's ratio.
+   and without the transcript, next to the ground truth's ratio, and the
+   correlation of the predicted per-frame intensity with the true curve.
 """
 
 from __future__ import annotations
@@ -94,6 +95,7 @@ def loaded_word_intensity(model, data: Path, count: int) -> None:
         print("3. no English test clips with emotionally loaded words found in", data)
         return
     ratios: dict[str, list[float]] = {"truth": [], "with transcript": [], "without transcript": []}
+    correlations: dict[str, list[float]] = {name: [] for name in ratios}
     encoder = default_text_encoder()
     for meta, loaded in metas:
         wave = as_float(read_samples(data / "WAV" / f"{meta['id']}.wav"))
@@ -104,6 +106,8 @@ def loaded_word_intensity(model, data: Path, count: int) -> None:
             "without transcript": predict(model, wave, label, None)[1],
         }
         for name, curve in curves.items():
+            n = min(len(curve), len(curves["truth"]))
+            correlations[name].append(float(np.corrcoef(curve[:n], curves["truth"][:n])[0, 1]))
             inside = [curve[round(w["start"] * FPS): round(w["end"] * FPS) + 1].mean()
                       for w, is_loaded in zip(meta["words"], loaded) if is_loaded]
             outside = [curve[round(w["start"] * FPS): round(w["end"] * FPS) + 1].mean()
@@ -112,7 +116,8 @@ def loaded_word_intensity(model, data: Path, count: int) -> None:
     print(f"3. intensity inside loaded words / inside other words ({len(metas)} English test clips):")
     for name, values in ratios.items():
         print(f"   {name:20} mean ratio {np.mean(values):.3f}, higher on loaded words in "
-              f"{np.mean(np.array(values) > 1):.0%} of clips")
+              f"{np.mean(np.array(values) > 1):.0%} of clips; correlation with the true curve "
+              f"{np.nanmean(correlations[name]):.3f}")
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ order 2, as the paper) and clipped to each control's range.
 Transcripts: when the audio fits in one window the CMF attends to the whole
 transcript. Longer audio gets, per window, the tokens whose position in the
 transcript is proportional to the window's position in time, widened by
-``TEXT_MARGIN_SECONDS`` on both sides (speech rate varies; the intensity the
+``medtalk.model.inputs.TEXT_MARGIN_SECONDS`` on both sides (speech rate varies; the intensity the
 tokens modulate changes slowly, so the approximation is harmless).
 """
 
@@ -28,14 +28,13 @@ from medtalk.emotions import EMOTIONS, parse_emotion
 from medtalk.errors import MedtalkError
 from medtalk.features import log_mel, power_spectrogram, prosody
 from medtalk.model.content import audio_features
-from medtalk.model.inputs import pad
+from medtalk.model.inputs import pad, time_slice
 from medtalk.model.medtalk import MEDTalk
 from medtalk.rig import DEFAULT_FPS, RigSequence, clip_to_range
 
 WINDOW_SECONDS = 20.0  # model input per window: bounds memory on long audio
 OVERLAP_SECONDS = 2.0  # shared by consecutive windows, crossfaded linearly
 WINDOW_BATCH = 4  # windows run through the model together
-TEXT_MARGIN_SECONDS = 3.0
 SAVGOL_WINDOW = 5  # frames (paper)
 SAVGOL_ORDER = 2
 DEFAULT_MODEL = "default.pt"  # in medtalk/assets, written by `make model`
@@ -104,12 +103,12 @@ def predict(
         group = windows[first : first + WINDOW_BATCH]
         inputs = [_window_inputs(model, wave, s, e) for s, e in group]
         audio, audio_mask = pad([x["audio"] for x in inputs])
-        mel, _ = pad([x["mel"] for x in inputs])
+        mel, mel_mask = pad([x["mel"] for x in inputs])
         pros, _ = pad([x["prosody"] for x in inputs])
-        text, text_mask = _window_tokens(tokens, group, num_frames, fps, len(windows) > 1)
+        text, text_mask = _window_tokens(tokens, group, num_frames, fps)
         out = model(
             audio, pros, mel, torch.full((len(group),), emotion), max(e - s for s, e in group),
-            audio_mask=audio_mask, text=text, text_mask=text_mask, intensity_scale=intensity,
+            audio_mask=audio_mask, text=text, text_mask=text_mask, intensity_scale=intensity, mel_mask=mel_mask,
         )
         for k, (s, e) in enumerate(group):
             values, level = out.rig[k, : e - s].numpy(), out.intensity[k, : e - s].numpy()
@@ -124,20 +123,12 @@ def predict(
 
 
 def _window_tokens(
-    tokens: np.ndarray | None, group: list[tuple[int, int]], num_frames: int, fps: float, split: bool
+    tokens: np.ndarray | None, group: list[tuple[int, int]], num_frames: int, fps: float
 ) -> tuple[torch.Tensor | None, torch.Tensor | None]:
     """Per-window transcript tokens (all of them, or a time-proportional slice)."""
     if tokens is None or len(tokens) == 0:
         return None, None
-    if not split:
-        return pad([tokens] * len(group))
-    per_frame = len(tokens) / num_frames
-    margin = TEXT_MARGIN_SECONDS * fps * per_frame
-    slices = [
-        tokens[max(0, math.floor(s * per_frame - margin)) : max(1, math.ceil(e * per_frame + margin))]
-        for s, e in group
-    ]
-    return pad(slices)
+    return pad([time_slice(tokens, s, e, num_frames, fps) for s, e in group])
 
 
 def _savgol_matrix(window: int, order: int) -> np.ndarray:

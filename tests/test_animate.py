@@ -59,6 +59,14 @@ def test_cli_entry_point_and_fps(tmp_path: Path, model_path: Path, speech: Path)
     assert again.returncode == 2 and "--force" in again.stderr
 
 
+def test_cli_preview_video(tmp_path: Path, model_path: Path) -> None:
+    audio = tmp_path / "short.wav"
+    write_wav(audio, 0.1 * np.sin(np.arange(SAMPLE_RATE // 2) * 0.05).astype(np.float32))
+    out, video = tmp_path / "rig.txt", tmp_path / "face.mp4"
+    code = main(["animate", str(audio), "-o", str(out), "--model", str(model_path), "--preview", str(video), "-q"])
+    assert code == 0 and out.is_file() and video.stat().st_size > 1000
+
+
 def _bad_inputs(tmp: Path) -> dict[str, list[str]]:
     (tmp / "notes.wav").write_text("this is not audio")
     write_wav(tmp / "empty.wav", np.zeros(0, np.float32))

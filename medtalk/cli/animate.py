@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     if args.preview is not None:
         from medtalk.preview import render_video
 
-        render_video(rig, args.preview, audio=args.audio, force=args.force)
+        render_video(rig, args.preview, audio=args.audio, force=args.force, progress=not args.quiet)
     if not args.quiet:
         print(f"wrote {args.output} ({rig.num_frames} frames at {rig.fps:g} fps, {args.emotion})")
     return 0

@@ -22,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--init", type=Path, help="start from the weights of this model file")
     parser.add_argument("--augment", type=float, default=1.0, help="audio augmentation strength 0..1 (default 1)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    parser.add_argument("--threads", type=int, default=2, help="CPU threads for torch (default 2)")
+    parser.add_argument("--threads", type=int, default=1, help="CPU threads for torch (default 1)")
     parser.add_argument("--resume", action="store_true", help="continue an interrupted run in RUN")
     add_quiet(parser)
     parser.set_defaults(func=run)

@@ -42,6 +42,10 @@ class ContentConfig:
     input_rate: float = float(FEATURE_RATE)  # feature frames/s
     wav2vec2_dir: str | None = None
     wav2vec2_layer: int = -1
+    # keep only this many DCT coefficients of each frame across the bands (0:
+    # all): the spectral envelope (formants, what the mouth shapes) without the
+    # pitch harmonics, which differ most between espeak-ng and real voices
+    envelope_coeffs: int = 0
     channels: int = 128
     stem_kernel: int = 5
     # the stem halves the frame rate (100 -> 50 frames/s): lip shapes change
@@ -70,6 +74,7 @@ class IntensityConfig:
     model_dim: int = 64
     num_heads: int = 4
     query_kernel: int = 9  # frames of temporal context in the query projection
+    position_dim: int = 16  # sinusoids of the relative position of frames and tokens (even)
     num_labels: int = len(EMOTIONS)
     label_dim: int = 64
     fuse_hidden: int = 256
@@ -123,7 +128,9 @@ PRESETS: dict[str, ModelConfig] = {
     "tiny": ModelConfig(
         disentangle=DisentangleConfig(hidden_dim=32, latent_dim=16),
         content=ContentConfig(channels=32, dilations=(1, 2), gru_hidden=16),
-        intensity=IntensityConfig(model_dim=16, num_heads=2, label_dim=8, fuse_hidden=32, mel_proj_dim=4),
+        intensity=IntensityConfig(
+            model_dim=16, num_heads=2, label_dim=8, fuse_hidden=32, mel_proj_dim=4, position_dim=4
+        ),
     ),
 }
 

@@ -50,6 +50,7 @@ class AudioContentMapping(nn.Module):
             raise MedtalkError(f"unknown audio front-end {config.frontend!r}; choose one of {', '.join(FRONTENDS)}")
         self.config = config
         c = config.channels
+        self.register_buffer("envelope", _envelope_projection(config.input_dim, config.envelope_coeffs), persistent=False)
         if config.stem_kernel % 2 == 0:
             raise MedtalkError("the ACM stem kernel must be odd (frames stay centred)")
         # padding k//2 centres output frame j on input frame j * stride
@@ -69,6 +70,8 @@ class AudioContentMapping(nn.Module):
         assert F == self.config.input_dim, (F, self.config.input_dim)
         if mask is None:
             mask = torch.ones(B, T, dtype=torch.bool, device=features.device)
+        if self.config.envelope_coeffs:
+            features = features @ self.envelope
         x = self.stem(features.transpose(1, 2) * mask[:, None, :].to(features.dtype))
         mask = mask[:, :: self.config.stride]
         T = mask.shape[1]
@@ -83,6 +86,17 @@ class AudioContentMapping(nn.Module):
             packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
             x, _ = pad_packed_sequence(self.gru(packed)[0], batch_first=True, total_length=T)
         return self.out(self.norm(x))
+
+
+def _envelope_projection(bands: int, coeffs: int) -> torch.Tensor:
+    """``(bands, bands)`` low-pass across bands: orthonormal DCT-II, keep ``coeffs``, invert."""
+    if not coeffs:
+        return torch.eye(bands)
+    k = np.arange(bands)[:, None]
+    dct = np.cos(np.pi / bands * (np.arange(bands)[None, :] + 0.5) * k) * np.sqrt(2.0 / bands)
+    dct[0] /= np.sqrt(2.0)
+    keep = dct[:coeffs]
+    return torch.from_numpy((keep.T @ keep).astype(np.float32))
 
 
 def audio_features(wave: np.ndarray, config: ContentConfig, power: np.ndarray | None = None) -> np.ndarray:

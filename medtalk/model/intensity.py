@@ -1,7 +1,9 @@
 """Stage 3: Fusion Intensity Modelling (FIM).
 
 - ``CrossModalityFusion`` (CMF): frame-level emotional audio features are the
-  queries, transcript token features the keys and values; multi-head
+  queries, transcript token features the keys and values (both with their
+  relative position in the utterance, our addition: it lets a frame find the
+  words said at about that time); multi-head
   cross-attention, residual + LayerNorm, a linear layer, residual + LayerNorm
   and a scalar head give a per-frame intensity ``I_t >= 0``. A learned "no
   text" token is always among the keys, so the block still works (on audio
@@ -34,11 +36,11 @@ class CrossModalityFusion(nn.Module):
         self.config = config
         d = config.model_dim
         self.mel_proj = nn.Linear(config.mel_dim, config.mel_proj_dim) if config.mel_dim else None
-        query_in = config.prosody_dim + (config.mel_proj_dim if config.mel_dim else 0)
+        query_in = config.prosody_dim + (config.mel_proj_dim if config.mel_dim else 0) + config.position_dim
         # frame features alone are local; a short convolution gives the queries
         # the syllable-scale context that emotion2vec features would carry
         self.query = nn.Conv1d(query_in, d, config.query_kernel, padding="same")
-        self.key_value = nn.Linear(config.text_dim, d)
+        self.key_value = nn.Linear(config.text_dim + config.position_dim, d)
         self.no_text = nn.Parameter(torch.zeros(1, 1, d))
         self.attention = nn.MultiheadAttention(d, config.num_heads, batch_first=True)
         self.norm1 = nn.LayerNorm(d)
@@ -52,12 +54,14 @@ class CrossModalityFusion(nn.Module):
         mel: torch.Tensor | None,
         text: torch.Tensor | None,
         text_mask: torch.Tensor | None = None,
+        audio_mask: torch.Tensor | None = None,
     ) -> torch.Tensor:
         """Per-frame intensity.
 
         ``prosody (B, T_a, P)``, ``mel (B, T_a, 80)`` (or None when ``mel_dim`` is 0),
         ``text (B, N, 384)`` token features or None, ``text_mask (B, N)`` True on
-        real tokens (all-False rows mean "no transcript") -> ``(B, T_a)``.
+        real tokens (all-False rows mean "no transcript"), ``audio_mask (B, T_a)``
+        True on real frames -> ``(B, T_a)``.
         """
         B, T, P = prosody.shape
         assert P == self.config.prosody_dim, (P, self.config.prosody_dim)
@@ -65,6 +69,9 @@ class CrossModalityFusion(nn.Module):
         if self.mel_proj is not None:
             assert mel is not None and mel.shape[:2] == (B, T), "the CMF queries need the log-mel"
             parts.append(self.mel_proj(mel))
+        if audio_mask is None:
+            audio_mask = torch.ones(B, T, dtype=torch.bool, device=prosody.device)
+        parts.append(relative_position(audio_mask, self.config.position_dim))
         q = self.query(torch.cat(parts, dim=-1).transpose(1, 2)).transpose(1, 2)
         no_text = self.no_text.expand(B, 1, -1)
         if text is None or text.shape[1] == 0:
@@ -73,12 +80,27 @@ class CrossModalityFusion(nn.Module):
             assert text.shape[0] == B and text.shape[2] == self.config.text_dim, text.shape
             if text_mask is None:
                 text_mask = torch.ones(text.shape[:2], dtype=torch.bool, device=text.device)
-            kv = torch.cat([no_text, self.key_value(text)], dim=1)
+            keys = torch.cat([text, relative_position(text_mask, self.config.position_dim)], dim=-1)
+            kv = torch.cat([no_text, self.key_value(keys)], dim=1)
             pad = torch.cat([torch.zeros(B, 1, dtype=torch.bool, device=q.device), ~text_mask], dim=1)
         attended, _ = self.attention(q, kv, kv, key_padding_mask=pad, need_weights=False)
         x = self.norm1(q + attended)
         x = self.norm2(x + self.linear(x))
         return nn.functional.softplus(self.head(x)).squeeze(-1)
+
+
+def relative_position(mask: torch.Tensor, dim: int) -> torch.Tensor:
+    """Where each element sits in its sequence, 0 (first) .. 1 (last), as ``dim`` sinusoids.
+
+    ``mask (B, L)`` True on real elements -> ``(B, L, dim)`` (zeros on padding). Frames
+    and tokens both get it, so attention can line a frame up with the words
+    said around the same relative time (the transcript carries no timing).
+    """
+    length = mask.sum(dim=1, keepdim=True).clamp(min=2).to(torch.float32)
+    position = torch.cumsum(mask.to(torch.float32), dim=1).sub(1).clamp(min=0) / (length - 1)
+    frequency = torch.arange(1, dim // 2 + 1, device=mask.device, dtype=torch.float32) * torch.pi
+    angle = position[..., None] * frequency
+    return torch.cat([angle.sin(), angle.cos()], dim=-1) * mask[..., None]
 
 
 class LabelEmbedding(nn.Module):

@@ -62,9 +62,10 @@ class MEDTalk(nn.Module):
         num_frames: int,
         text: torch.Tensor | None = None,
         text_mask: torch.Tensor | None = None,
+        audio_mask: torch.Tensor | None = None,
     ) -> torch.Tensor:
         """CMF intensity at the rig rate: ``prosody (B, T_a, P)`` -> ``(B, num_frames)``."""
-        intensity = self.fim.cmf(prosody, mel, text, text_mask)
+        intensity = self.fim.cmf(prosody, mel, text, text_mask, audio_mask)
         return resample_time(intensity, self.config.intensity.feature_rate, self.config.fps, num_frames)
 
     def forward(
@@ -79,16 +80,19 @@ class MEDTalk(nn.Module):
         text_mask: torch.Tensor | None = None,
         intensity_scale: float | torch.Tensor = 1.0,
         guidance: torch.Tensor | None = None,
+        mel_mask: torch.Tensor | None = None,
     ) -> MEDTalkOutput:
         """Animate: audio features + emotion -> rig.
 
-        ``audio (B, T_a, F)`` ACM input, ``prosody (B, T_a, P)``, ``mel (B, T_a, 80)``
+        ``audio (B, T_a, F)`` ACM input, ``prosody (B, T_m, P)``, ``mel (B, T_m, 80)``
         log-mel for the CMF queries, ``emotion (B,)`` label ids, ``text (B, N, 384)``
         with ``text_mask (B, N)``; ``guidance (B, label_dim)`` replaces the label
-        embedding (stage 4). ``intensity_scale`` multiplies ``I_t``.
+        embedding (stage 4). ``intensity_scale`` multiplies ``I_t``. Masks are True
+        on real frames: ``audio_mask (B, T_a)`` of the ACM input, ``mel_mask (B, T_m)``
+        of ``prosody`` and ``mel``.
         """
         content = self.content(audio, num_frames, audio_mask)
-        intensity = self.intensity(prosody, mel, num_frames, text, text_mask) * intensity_scale
+        intensity = self.intensity(prosody, mel, num_frames, text, text_mask, mel_mask) * intensity_scale
         f = self.fim.label(emotion) if guidance is None else guidance
         emotion_latent = self.fim.emotion_latent(f, intensity)
         rig = self.disentangle.decode(emotion_latent, content)

@@ -20,9 +20,13 @@ from medtalk.audio import SAMPLE_RATE
 from medtalk.features import FEATURE_RATE, log_mel, num_feature_frames, power_spectrogram
 from medtalk.model.config import TEXT_DIM, ModelConfig
 from medtalk.model.content import audio_features
-from medtalk.model.inputs import pad
+from medtalk.model.inputs import pad, time_slice
 from medtalk.rig import resample_frames
 from medtalk.train.data import Clip, as_float
+
+BAND_MASKS = 2  # frequency masks per crop
+BAND_MASK_WIDTH = 8  # mel bands, at most
+P_BAND_MASK = 0.5
 
 
 def _crop(rng: np.random.Generator, length: int, crop: int, step: int = 1) -> int:
@@ -147,23 +151,39 @@ class AudioCrops:
         if self.augment > 0:
             power = augment_power(power, rng, self.augment)
         mel = log_mel(power=power)
+        if self.augment > 0:
+            mel = mask_bands(mel, rng)
         audio = mel if self.config.content.frontend == "log_mel" else audio_features(samples, self.config.content)
-        use_text = clip.tokens is not None and rng.random() >= self.text_dropout
-        return {"audio": audio, "mel": mel, "prosody": prosody, "rig": rig, "tokens": clip.tokens if use_text else None}
+        tokens = None
+        if clip.tokens is not None and rng.random() >= self.text_dropout:
+            tokens = time_slice(clip.tokens, start, start + self.crop, len(clip.rig), self.fps)
+        return {"audio": audio, "mel": mel, "prosody": prosody, "rig": rig, "tokens": tokens}
 
     def batch(self, indices: np.ndarray, rng: np.random.Generator) -> dict[str, torch.Tensor]:
         items = [self.item(self.clips[i], rng) for i in indices]
         audio, audio_mask = pad([it["audio"] for it in items])
-        mel, _ = pad([it["mel"] for it in items])
+        mel, mel_mask = pad([it["mel"] for it in items])
         prosody, _ = pad([it["prosody"] for it in items])
         rig, mask = pad([it["rig"] for it in items])
         tokens = [it["tokens"] if it["tokens"] is not None else np.zeros((0, TEXT_DIM), np.float32) for it in items]
         text, text_mask = pad(tokens)
         emotion = torch.tensor([self.clips[i].emotion_id for i in indices])
         return {
-            "audio": audio, "audio_mask": audio_mask, "mel": mel, "prosody": prosody,
+            "audio": audio, "audio_mask": audio_mask, "mel": mel, "mel_mask": mel_mask, "prosody": prosody,
             "rig": rig, "mask": mask, "text": text, "text_mask": text_mask, "emotion": emotion,
         }
+
+
+def mask_bands(mel: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """SpecAugment frequency masking: up to ``BAND_MASKS`` random runs of bands set to the
+    utterance mean (0 after normalisation), so no single band can carry the prediction."""
+    mel = mel.copy()
+    for _ in range(BAND_MASKS):
+        if rng.random() < P_BAND_MASK:
+            width = int(rng.integers(1, BAND_MASK_WIDTH + 1))
+            start = int(rng.integers(0, mel.shape[1] - width + 1))
+            mel[:, start : start + width] = 0.0
+    return mel
 
 
 def _frames(x: np.ndarray, start: int, count: int) -> np.ndarray:

@@ -227,7 +227,7 @@ def _compute(info: ClipInfo) -> dict[str, np.ndarray]:
     return arrays
 
 
-@lru_cache(maxsize=64)  # the seven emotion clips of a sentence share its text
+@lru_cache(maxsize=16)  # the seven emotion clips of a sentence share its text
 def _tokens(text: str) -> np.ndarray:
     from medtalk.text import default_text_encoder  # loads MiniLM once, only if something is uncached
 
@@ -270,7 +270,9 @@ def load_dataset(root: Path, cache: Path, progress: bool = True) -> Dataset:
     infos, aligned_paths = scan(Path(root))
     cache.mkdir(parents=True, exist_ok=True)
     clips: dict[str, list[Clip]] = {s: [] for s in SPLITS}
-    for info in tqdm(infos, desc="caching clips", unit="clip", disable=not progress, leave=False):
+    # in text order, so the clips that share a transcript meet the token cache together
+    by_text = sorted(infos, key=lambda i: (i.text or "", i.id))
+    for info in tqdm(by_text, desc="caching clips", unit="clip", disable=not progress, leave=False):
         clips[info.split].append(_load_clip(info, cache))
     if not clips["train"]:
         raise MedtalkError(f"{root}: no training clips (check splits.json)")

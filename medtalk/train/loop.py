@@ -50,7 +50,7 @@ class TrainOptions:
     force: bool = False
     progress: bool = True
     seed: int = 0
-    threads: int = 2
+    threads: int = 1  # more OpenMP threads crawl when other processes share the cores
     augment: float = 1.0  # strength of the audio augmentation (0: none)
 
 

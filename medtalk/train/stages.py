@@ -49,7 +49,8 @@ class Stage:
 _PASS_OVER_SENTENCES = 1 / 7
 _STAGE1 = dict(
     number=1, trainable=("disentangle",), objective="disentangle", data="rigs", lr=1e-4, decay=0.995,
-    batch_size=32, crop_seconds=2.0, epoch_fraction=_PASS_OVER_SENTENCES,
+    # E_c, E_e and D are frame-wise: short crops from many rigs beat long crops from few
+    batch_size=32, crop_seconds=0.5, epoch_fraction=_PASS_OVER_SENTENCES,
 )
 _AUDIO = dict(data="audio", lr=1e-3, decay=0.9, batch_size=16, crop_seconds=4.0, epoch_fraction=_PASS_OVER_SENTENCES)
 
