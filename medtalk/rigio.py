@@ -32,6 +32,8 @@ def _extension(path: Path) -> str:
 
 def _parse_rows(lines: list[str], source: str, first_line: int) -> np.ndarray:
     """Parse comma-separated rows, naming the first bad line and cell on error."""
+    if not any(line.strip() for line in lines):
+        raise MedtalkError(f"{source}: no frames")
     try:  # fast path; the slow loop below only runs to explain a failure
         fast = np.loadtxt(io.StringIO("\n".join(lines)), delimiter=",", ndmin=2, dtype=np.float32)
         if fast.shape[1] == NUM_CONTROLS and fast.shape[0] > 0:
@@ -50,8 +52,6 @@ def _parse_rows(lines: list[str], source: str, first_line: int) -> np.ndarray:
         except ValueError:
             bad = next(c for c in cells if not _is_float(c))
             raise MedtalkError(f"{source}: line {n} has a non-numeric value {bad.strip()!r}") from None
-    if not rows:
-        raise MedtalkError(f"{source}: no frames")
     return np.asarray(rows, dtype=np.float32)
 
 
