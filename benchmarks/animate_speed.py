@@ -25,7 +25,8 @@ import numpy as np
 from medtalk.audio import SAMPLE_RATE, load_audio
 
 JFK = Path(__file__).resolve().parents[2] / "shared" / "reference" / "real" / "jfk.flac"
-TRANSCRIPT = "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
+TRANSCRIPT = ("And so my fellow Americans, ask not what your country can do for you, "
+              "ask what you can do for your country.")
 
 COLD_START = """
 import time; start = time.perf_counter()
@@ -67,8 +68,8 @@ def main() -> None:
     model_path = str(args.model or default_model_path())
     audio = str(JFK) if JFK.is_file() else ""
     if audio:
-        cold = subprocess.run([sys.executable, "-c", COLD_START.format(threads=args.threads, model=model_path, audio=audio)],
-                              capture_output=True, text=True, check=True)
+        script = COLD_START.format(threads=args.threads, model=model_path, audio=audio)
+        cold = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
         print(f"cold start (import, load model, animate 3 s): {float(cold.stdout):.2f} s")
 
     start = time.perf_counter()

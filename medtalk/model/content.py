@@ -50,11 +50,14 @@ class AudioContentMapping(nn.Module):
             raise MedtalkError(f"unknown audio front-end {config.frontend!r}; choose one of {', '.join(FRONTENDS)}")
         self.config = config
         c = config.channels
-        self.register_buffer("envelope", _envelope_projection(config.input_dim, config.envelope_coeffs), persistent=False)
+        envelope = _envelope_projection(config.input_dim, config.envelope_coeffs)
+        self.register_buffer("envelope", envelope, persistent=False)
         if config.stem_kernel % 2 == 0:
             raise MedtalkError("the ACM stem kernel must be odd (frames stay centred)")
         # padding k//2 centres output frame j on input frame j * stride
-        self.stem = nn.Conv1d(config.input_dim, c, config.stem_kernel, stride=config.stride, padding=config.stem_kernel // 2)
+        self.stem = nn.Conv1d(
+            config.input_dim, c, config.stem_kernel, stride=config.stride, padding=config.stem_kernel // 2
+        )
         self.blocks = nn.ModuleList(ResidualConv(c, config.kernel_size, d, config.dropout) for d in config.dilations)
         self.gru = nn.GRU(c, config.gru_hidden, batch_first=True, bidirectional=True) if config.gru_hidden else None
         out_in = 2 * config.gru_hidden if config.gru_hidden else c

@@ -27,6 +27,8 @@ from medtalk.train.data import Clip, as_float
 BAND_MASKS = 2  # frequency masks per crop
 BAND_MASK_WIDTH = 8  # mel bands, at most
 P_BAND_MASK = 0.5
+P_SILENCE = 0.5  # crops at a clip's start or end get extra silence this often
+SILENCE_SECONDS = (0.2, 1.5)
 
 
 def _crop(rng: np.random.Generator, length: int, crop: int, step: int = 1) -> int:
@@ -141,6 +143,9 @@ class AudioCrops:
         samples = as_float(clip.samples[first : first + round(len(rig) * SAMPLE_RATE / self.fps)])
         feature_start = round(start * FEATURE_RATE / self.fps)
         prosody = _frames(clip.prosody, feature_start, num_feature_frames(len(samples)))
+        if self.augment > 0 and rng.random() < P_SILENCE:
+            at_start, at_end = start == 0, start + len(rig) >= len(clip.rig)
+            samples, rig, prosody = self._add_silence(samples, rig, prosody, rng, at_start, at_end)
         if self.augment > 0:
             stretched = augment_wave(samples, rng, self.augment)
             if len(stretched) != len(samples):  # speed perturbation: stretch the targets alike
@@ -158,6 +163,29 @@ class AudioCrops:
         if clip.tokens is not None and rng.random() >= self.text_dropout:
             tokens = time_slice(clip.tokens, start, start + self.crop, len(clip.rig), self.fps)
         return {"audio": audio, "mel": mel, "prosody": prosody, "rig": rig, "tokens": tokens}
+
+    def _add_silence(
+        self, samples: np.ndarray, rig: np.ndarray, prosody: np.ndarray, rng: np.random.Generator,
+        at_start: bool, at_end: bool,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Extend a crop that touches the clip's start or end with silence and the resting face.
+
+        Synthetic clips hold only a breath of digital silence; real recordings
+        have long pauses over a noise floor (the noise comes from
+        ``augment_power``), where the mouth must rest.
+        """
+        def frames() -> int:  # a whole number of crop steps, so all grids stay aligned
+            return round(rng.uniform(*SILENCE_SECONDS) * self.fps / self.step) * self.step
+
+        lead, tail = (frames() if at_start else 0), (frames() if at_end else 0)
+        step_samples = round(SAMPLE_RATE * self.step / self.fps)
+        step_features = round(FEATURE_RATE * self.step / self.fps)
+        samples = np.concatenate([np.zeros(lead // self.step * step_samples, np.float32), samples,
+                                  np.zeros(tail // self.step * step_samples, np.float32)])
+        rig = np.concatenate([np.repeat(rig[:1], lead, 0), rig, np.repeat(rig[-1:], tail, 0)])
+        prosody = np.concatenate([np.repeat(prosody[:1], lead // self.step * step_features, 0), prosody,
+                                  np.repeat(prosody[-1:], tail // self.step * step_features, 0)])
+        return samples, rig, prosody
 
     def batch(self, indices: np.ndarray, rng: np.random.Generator) -> dict[str, torch.Tensor]:
         items = [self.item(self.clips[i], rng) for i in indices]

@@ -80,7 +80,7 @@ def read_model_file(path: Path) -> dict[str, Any]:
     except Exception as err:  # torch raises many types for a file that is not a checkpoint
         raise MedtalkError(f"{path}: not a medtalk model file ({type(err).__name__})") from None
     if not isinstance(payload, dict) or payload.get("format") != FORMAT or "state_dict" not in payload:
-        raise MedtalkError(f"{path}: not a medtalk model file (format {payload.get('format') if isinstance(payload, dict) else '?'})")
+        raise MedtalkError(f"{path}: not a medtalk model file (or a format this version cannot read)")
     if weights_hash(payload["state_dict"]) != payload.get("sha256"):
         raise MedtalkError(f"{path}: the weights do not match their checksum (damaged file)")
     return payload

@@ -107,6 +107,15 @@ def _validate(model: MEDTalk, stage: Stage, source) -> dict[str, float]:
     return {f"val_{k}": v / len(indices) for k, v in sums.items()}
 
 
+def _write_config(opts: TrainOptions, config: ModelConfig, stages: tuple[Stage, ...]) -> None:
+    doc = {
+        "model": config.to_dict(),
+        "options": {k: str(v) for k, v in asdict(opts).items()},
+        "stages": [asdict(s) for s in stages],
+    }
+    (opts.run / "config.json").write_text(json.dumps(doc, indent=2))
+
+
 def train(opts: TrainOptions) -> Path:
     """Run (or resume) training; returns the path of the final ``model.pt``."""
     torch.set_num_threads(max(1, opts.threads))
@@ -116,10 +125,9 @@ def train(opts: TrainOptions) -> Path:
     state = load_state(state_path) if opts.resume and state_path.is_file() else None
     config = ModelConfig.from_dict(state["config"]) if state else preset(opts.preset)
     if state and [s["name"] for s in state["stages"]] != [s.name for s in stages]:
-        raise MedtalkError(f"{opts.run}: --stages differ from the interrupted run ({[s['name'] for s in state['stages']]})")
-    (opts.run / "config.json").write_text(json.dumps(
-        {"model": config.to_dict(), "options": {k: str(v) for k, v in asdict(opts).items()},
-         "stages": [asdict(s) for s in stages]}, indent=2))
+        was = ",".join(s["name"] for s in state["stages"])
+        raise MedtalkError(f"{opts.run}: --stages differ from the interrupted run ({was})")
+    _write_config(opts, config, stages)
 
     data = load_dataset(opts.data, opts.run / "cache", progress=opts.progress)
     torch.manual_seed(opts.seed)  # after loading: the text model may draw random numbers as it loads
@@ -128,7 +136,7 @@ def train(opts: TrainOptions) -> Path:
         model.load_state_dict(load_model(opts.init)[0].state_dict())
     rng = np.random.default_rng(opts.seed)
     history: list[dict] = []
-    position = (0, 0)
+    position = (0, 0)  # (stage index, epoch) to continue from
     if state:
         model.load_state_dict(state["model"])
         rng.bit_generator.state = state["numpy_rng"]
@@ -138,35 +146,39 @@ def train(opts: TrainOptions) -> Path:
     for index, stage in enumerate(stages):
         if index < position[0]:
             continue
-        params = _set_trainable(model, stage)
-        optimizer = torch.optim.Adam(params, lr=stage.lr)
+        optimizer = torch.optim.Adam(_set_trainable(model, stage), lr=stage.lr)
         scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=stage.decay)
         first_epoch = position[1] if index == position[0] else 0
-        if state and index == position[0] and first_epoch > 0:
+        if state and first_epoch > 0:
             optimizer.load_state_dict(state["optimizer"])
             scheduler.load_state_dict(state["scheduler"])
         source = _batches(stage, data, config, opts.augment, "train")
         val_source = _batches(stage, data, config, 0.0, "val")
         for epoch in range(first_epoch, stage.epochs):
             start = time.time()
-            row = _train_epoch(model, stage, source, optimizer, rng, f"{stage.name} {epoch + 1}/{stage.epochs}", opts.progress)
+            desc = f"{stage.name} {epoch + 1}/{stage.epochs}"
+            row = _train_epoch(model, stage, source, optimizer, rng, desc, opts.progress)
             row.update(_validate(model, stage, val_source))
             history.append({"stage": stage.name, "epoch": epoch, "lr": scheduler.get_last_lr()[0],
                             "seconds": round(time.time() - start, 2), **row})
             scheduler.step()
-            finished = (index + 1, 0) if epoch + 1 == stage.epochs else (index, epoch + 1)
+            done = (index + 1, 0) if epoch + 1 == stage.epochs else (index, epoch + 1)
             save_state(state_path, {
                 "config": config.to_dict(), "stages": [asdict(s) for s in stages], "model": model.state_dict(),
                 "optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(),
                 "numpy_rng": rng.bit_generator.state, "torch_rng": torch.get_rng_state(),
-                "history": history, "stage_index": finished[0], "epoch": finished[1],
+                "history": history, "stage_index": done[0], "epoch": done[1],
             })
             curves.write_csv(history, opts.run / "losses.csv")
             curves.plot(history, opts.run / "losses.png")
     return _finish(model, data, opts, stages)
 
 
-def _train_epoch(model, stage: Stage, source, optimizer, rng: np.random.Generator, desc: str, progress: bool) -> dict:
+def _train_epoch(
+    model: MEDTalk, stage: Stage, source, optimizer: torch.optim.Optimizer, rng: np.random.Generator,
+    desc: str, progress: bool,
+) -> dict[str, float]:
+    """One epoch of ``stage``: mean of every loss term over its steps (``train_<term>``)."""
     order = rng.permutation(len(source))[: max(1, round(len(source) * stage.epoch_fraction))]
     steps = math.ceil(len(order) / stage.batch_size)
     sums: dict[str, float] = {}
@@ -187,8 +199,10 @@ def _train_epoch(model, stage: Stage, source, optimizer, rng: np.random.Generato
 def _finish(model: MEDTalk, data: Dataset, opts: TrainOptions, stages: tuple[Stage, ...]) -> Path:
     """Save ``model.pt``, reload it (float16 weights) and store its test figures in it."""
     path = opts.run / "model.pt"
-    description = {**data.describe(), "stages": [s.name for s in stages], "epochs": {s.name: s.epochs for s in stages},
-                   "seed": opts.seed, "augment": opts.augment}
+    description = {
+        **data.describe(), "stages": [s.name for s in stages], "epochs": {s.name: s.epochs for s in stages},
+        "seed": opts.seed, "augment": opts.augment,
+    }
     save_model(path, model, description, force=True)
     shipped, _ = load_model(path)
     metrics = {"test": evaluate(shipped, data.clips["test"], opts.progress)}

@@ -63,7 +63,15 @@ STAGES: tuple[Stage, ...] = (
         epochs=10,
         **_STAGE1,
     ),
-    Stage("2-content", number=2, trainable=("acm",), objective="content", losses={"recon": 1.0, "content_cos": 0.1}, epochs=12, **_AUDIO),
+    Stage(
+        "2-content",
+        number=2,
+        trainable=("acm",),
+        objective="content",
+        losses={"recon": 1.0, "content_cos": 0.1},
+        epochs=12,
+        **_AUDIO,
+    ),
     Stage(
         "3-intensity",
         number=3,
