@@ -82,5 +82,5 @@ def tiny_run(tmp_path_factory: pytest.TempPathFactory, tiny_emoface: Path) -> Pa
 
     run = tmp_path_factory.getbasetemp() / "tiny_run"
     if not (run / "model.pt").is_file():
-        train(TrainOptions(tiny_emoface, run, preset="tiny", progress=False, threads=1))
+        train(TrainOptions(tiny_emoface, run, preset="tiny", epochs_scale=0.5, progress=False, threads=1))
     return run

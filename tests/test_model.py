@@ -49,6 +49,20 @@ def test_padding_does_not_change_real_frames(tiny: MEDTalk) -> None:
     assert (alone - padded).abs()[:, :60].max() < 1e-2
 
 
+@pytest.mark.parametrize("gru_hidden, envelope", [(0, 0), (8, 12)])
+def test_content_mapping_variants_ignore_padding(gru_hidden: int, envelope: int) -> None:
+    from dataclasses import replace
+
+    config = preset("tiny")
+    config = replace(config, content=replace(config.content, gru_hidden=gru_hidden, envelope_coeffs=envelope))
+    torch.manual_seed(0)
+    model = MEDTalk(config).eval()
+    x = _inputs(batch=1, frames=120)["audio"]
+    padded = torch.cat([x, torch.randn(1, 40, 80)], dim=1)
+    mask = torch.arange(160)[None] < 120
+    assert torch.allclose(model.content(x, 71), model.content(padded, 71, mask), atol=1e-5)
+
+
 def test_missing_transcript_uses_no_text_token(tiny: MEDTalk) -> None:
     x = _inputs(batch=1)
     none = tiny.intensity(x["prosody"], x["audio"], 90, None)

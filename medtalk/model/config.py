@@ -45,7 +45,7 @@ class ContentConfig:
     # keep only this many DCT coefficients of each frame across the bands (0:
     # all): the spectral envelope (formants, what the mouth shapes) without the
     # pitch harmonics, which differ most between espeak-ng and real voices
-    envelope_coeffs: int = 0
+    envelope_coeffs: int = 20
     channels: int = 128
     stem_kernel: int = 5
     # the stem halves the frame rate (100 -> 50 frames/s): lip shapes change
@@ -53,7 +53,9 @@ class ContentConfig:
     stride: int = 2
     kernel_size: int = 3
     dilations: tuple[int, ...] = (1, 2, 4, 8, 1, 2)  # context +-(1 + 2 * sum) frames after the stem
-    gru_hidden: int = 128  # 0: no recurrent layer after the convolutions
+    # a BiGRU after the convolutions (0: none): longer context fits espeak-ng
+    # speech better but transfers worse to real voices (docs/MODEL.md)
+    gru_hidden: int = 0
     dropout: float = 0.1
 
     @property
@@ -122,12 +124,12 @@ def _build(kind: type[T], data: Any, where: str) -> T:
 
 PRESETS: dict[str, ModelConfig] = {
     # What `make model` trains and ships: the paper's 256-d latents, a small
-    # convolutional + recurrent audio encoder sized for CPU real time.
+    # convolutional audio encoder sized for CPU real time.
     "default": ModelConfig(),
     # For tests and quick experiments: trains through all stages in seconds.
     "tiny": ModelConfig(
         disentangle=DisentangleConfig(hidden_dim=32, latent_dim=16),
-        content=ContentConfig(channels=32, dilations=(1, 2), gru_hidden=16),
+        content=ContentConfig(channels=32, dilations=(1, 2)),
         intensity=IntensityConfig(
             model_dim=16, num_heads=2, label_dim=8, fuse_hidden=32, mel_proj_dim=4, position_dim=4
         ),

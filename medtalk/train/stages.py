@@ -55,12 +55,12 @@ _STAGE1 = dict(
 _AUDIO = dict(data="audio", lr=1e-3, decay=0.9, batch_size=16, crop_seconds=4.0, epoch_fraction=_PASS_OVER_SENTENCES)
 
 STAGES: tuple[Stage, ...] = (
-    Stage("1-self", losses={"self": 1.0}, epochs=10, **_STAGE1),
-    Stage("1-overlap", losses={"self": 1.0, "overlap_content": 1.0, "overlap_emotion": 1.0}, epochs=10, **_STAGE1),
+    Stage("1-self", losses={"self": 1.0}, epochs=20, **_STAGE1),
+    Stage("1-overlap", losses={"self": 1.0, "overlap_content": 1.0, "overlap_emotion": 1.0}, epochs=15, **_STAGE1),
     Stage(
         "1-cycle",
         losses={"self": 1.0, "overlap_content": 1.0, "overlap_emotion": 1.0, "cycle": 1.0},
-        epochs=10,
+        epochs=15,
         **_STAGE1,
     ),
     Stage(
@@ -69,7 +69,8 @@ STAGES: tuple[Stage, ...] = (
         trainable=("acm",),
         objective="content",
         losses={"recon": 1.0, "content_cos": 0.1},
-        epochs=12,
+        # longer fits espeak-ng speech better and real voices worse (docs/MODEL.md)
+        epochs=8,
         **_AUDIO,
     ),
     Stage(
@@ -78,7 +79,7 @@ STAGES: tuple[Stage, ...] = (
         trainable=("fim",),
         objective="intensity",
         losses={"recon": 1.0, "emotion_cos": 0.1, "intensity": 0.1},
-        epochs=8,
+        epochs=10,
         **_AUDIO,
     ),
 )
