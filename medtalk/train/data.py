@@ -33,6 +33,7 @@ from tqdm import tqdm
 from medtalk.audio import SAMPLE_RATE, load_audio
 from medtalk.emotions import EMOTIONS, emotion_from_filename, parse_emotion
 from medtalk.errors import MedtalkError
+from medtalk.features import FEATURES_VERSION
 from medtalk.rig import DEFAULT_FPS, RigSequence
 
 SPLITS = ("train", "val", "test")
@@ -90,6 +91,7 @@ class Dataset:
             "emotions": dict(Counter(c.info.emotion for c in all_clips)),
             "with_transcript": sum(c.tokens is not None for c in all_clips),
             "aligned_sentences": len(self.aligned),
+            "features_version": FEATURES_VERSION,
         }
 
 
@@ -192,8 +194,10 @@ def as_float(samples: np.ndarray) -> np.ndarray:
 
 
 def _stamp(*paths: Path) -> np.ndarray:
-    """Size and modification time of the source files: a cache entry is stale when they change."""
-    return np.array([v for p in paths for v in (p.stat().st_size, p.stat().st_mtime_ns)], dtype=np.int64)
+    """Feature version, size and modification time of the source files: a cache entry is
+    stale when any of them changes."""
+    sources = [v for p in paths for v in (p.stat().st_size, p.stat().st_mtime_ns)]
+    return np.array([FEATURES_VERSION, *sources], dtype=np.int64)
 
 
 def _read_cache(path: Path, stamp: np.ndarray) -> dict[str, np.ndarray] | None:
