@@ -9,7 +9,8 @@ Prints
    (``S_LIP`` without the expressive mouth controls of ``S_EMO``) between the
    same audio under two labels, against between two different sentences;
 3. intensity on emotionally loaded words (synthetic test clips of English
-   sentences that contain lexicon words, with their word timing): the
+   sentences with words the lexicon loads with the clip's emotion, with their
+   word timing): the
    predicted intensity inside loaded words over inside the other words, with
    and without the transcript, next to the ground truth's ratio, and the
    correlation of the predicted per-frame intensity with the true curve.
@@ -87,7 +88,7 @@ def loaded_word_intensity(model, data: Path, count: int) -> None:
     for path in sorted((data / "META").glob("*.json")):
         meta = json.loads(path.read_text())
         if meta.get("split") == "test" and meta.get("language") == "en" and meta["emotion"] != "neutral":
-            loaded = [word_loading(w["text"])[0] is not None for w in meta["words"]]
+            loaded = [word_loading(w["text"])[0] == meta["emotion"] for w in meta["words"]]
             if any(loaded) and not all(loaded):
                 metas.append((meta, loaded))
     metas = metas[:count]

@@ -135,3 +135,21 @@ def test_python_api_checks_its_arguments(model_path: Path) -> None:
     with pytest.raises(MedtalkError, match="mono"):
         medtalk.animate(np.zeros((2, 100), np.float32), model=model)
     assert medtalk.animate(wave_, "surprise", model=model, fps=24).num_frames == 12
+
+
+def test_shipped_model_rests_in_silence_and_articulates_speech() -> None:
+    from medtalk.infer import default_model_path
+    from medtalk.rig import index
+    from medtalk.synth.speech import synthesize
+
+    if not default_model_path().is_file():
+        pytest.skip("no shipped model (run `make model`)")
+    model = medtalk.load_model()
+    jaw = index("CTRL_C_jaw-translateY")
+    speech = synthesize("Hello there, how are you doing today?".split()).audio
+    clip = np.concatenate([np.zeros(SAMPLE_RATE, np.float32), speech, np.zeros(SAMPLE_RATE, np.float32)])
+    rig = medtalk.animate(clip, "neutral", model=model)
+    silent = np.r_[0 : 40, rig.num_frames - 40 : rig.num_frames]  # the middle of each second of silence
+    assert rig.values[silent, jaw].max() < 0.08
+    talking = rig.values[70 : rig.num_frames - 70, jaw]
+    assert talking.max() > 0.2 and talking.std() > 0.04  # opens and closes with the syllables
