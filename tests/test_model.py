@@ -65,10 +65,11 @@ def test_content_mapping_variants_ignore_padding(gru_hidden: int, envelope: int)
 
 def test_missing_transcript_uses_no_text_token(tiny: MEDTalk) -> None:
     x = _inputs(batch=1)
-    none = tiny.intensity(x["prosody"], x["audio"], 90, None)
-    masked = tiny.intensity(x["prosody"], x["audio"], 90, x["text"], torch.zeros(1, 5, dtype=torch.bool))
+    f = tiny.fim.label(torch.tensor([3]))
+    none = tiny.intensity(x["prosody"], x["audio"], 90, None, emotion=f)
+    masked = tiny.intensity(x["prosody"], x["audio"], 90, x["text"], torch.zeros(1, 5, dtype=torch.bool), emotion=f)
     assert torch.allclose(none, masked, atol=1e-6)
-    with_text = tiny.intensity(x["prosody"], x["audio"], 90, x["text"])
+    with_text = tiny.intensity(x["prosody"], x["audio"], 90, x["text"], emotion=f)
     assert not torch.allclose(none, with_text)
 
 

@@ -3,7 +3,10 @@
 - ``CrossModalityFusion`` (CMF): frame-level emotional audio features are the
   queries, transcript token features the keys and values (both with their
   relative position in the utterance, our addition: it lets a frame find the
-  words said at about that time); multi-head
+  words said at about that time) and, also ours, the direction of the label
+  embedding added to the queries: the synthetic performer raises intensity on
+  words loaded with *the chosen* emotion, which text and audio alone cannot
+  tell apart from words loaded with another; multi-head
   cross-attention, residual + LayerNorm, a linear layer, residual + LayerNorm
   and a scalar head give a per-frame intensity ``I_t >= 0``. A learned "no
   text" token is always among the keys, so the block still works (on audio
@@ -41,6 +44,7 @@ class CrossModalityFusion(nn.Module):
         # the syllable-scale context that emotion2vec features would carry
         self.query = nn.Conv1d(query_in, d, config.query_kernel, padding="same")
         self.key_value = nn.Linear(config.text_dim + config.position_dim, d)
+        self.emotion = nn.Linear(config.label_dim, d) if config.emotion_queries else None
         self.no_text = nn.Parameter(torch.zeros(1, 1, d))
         self.attention = nn.MultiheadAttention(d, config.num_heads, batch_first=True)
         self.norm1 = nn.LayerNorm(d)
@@ -55,13 +59,15 @@ class CrossModalityFusion(nn.Module):
         text: torch.Tensor | None,
         text_mask: torch.Tensor | None = None,
         audio_mask: torch.Tensor | None = None,
+        emotion: torch.Tensor | None = None,
     ) -> torch.Tensor:
         """Per-frame intensity.
 
         ``prosody (B, T_a, P)``, ``mel (B, T_a, 80)`` (or None when ``mel_dim`` is 0),
         ``text (B, N, 384)`` token features or None, ``text_mask (B, N)`` True on
         real tokens (all-False rows mean "no transcript"), ``audio_mask (B, T_a)``
-        True on real frames -> ``(B, T_a)``.
+        True on real frames, ``emotion (B, label_dim)`` the label embedding (or
+        guidance vector) when ``emotion_queries`` -> ``(B, T_a)``.
         """
         B, T, P = prosody.shape
         assert P == self.config.prosody_dim, (P, self.config.prosody_dim)
@@ -73,6 +79,10 @@ class CrossModalityFusion(nn.Module):
             audio_mask = torch.ones(B, T, dtype=torch.bool, device=prosody.device)
         parts.append(relative_position(audio_mask, self.config.position_dim))
         q = self.query(torch.cat(parts, dim=-1).transpose(1, 2)).transpose(1, 2)
+        if self.emotion is not None:
+            assert emotion is not None and emotion.shape[0] == B, "the CMF queries need the emotion vector"
+            # only the direction of f matters downstream, so only it steers the queries
+            q = q + self.emotion(unit(emotion))[:, None, :]
         no_text = self.no_text.expand(B, 1, -1)
         if text is None or text.shape[1] == 0:
             kv, pad = no_text, torch.zeros(B, 1, dtype=torch.bool, device=q.device)
@@ -115,10 +125,14 @@ class LabelEmbedding(nn.Module):
         return self.mlp(self.table(labels))
 
 
+def unit(f: torch.Tensor) -> torch.Tensor:
+    """``f / ||f||`` along the last dimension (zero stays zero)."""
+    return f / f.norm(dim=-1, keepdim=True).clamp(min=NORM_EPS)
+
+
 def intensity_rescale(f: torch.Tensor, intensity: torch.Tensor) -> torch.Tensor:
     """``f_t = I_t * f / ||f||``: ``f (B, L)``, ``I (B, T)`` -> ``(B, T, L)``."""
-    direction = f / f.norm(dim=-1, keepdim=True).clamp(min=NORM_EPS)
-    return intensity[..., None] * direction[:, None, :]
+    return intensity[..., None] * unit(f)[:, None, :]
 
 
 class FusionIntensity(nn.Module):

@@ -63,9 +63,13 @@ class MEDTalk(nn.Module):
         text: torch.Tensor | None = None,
         text_mask: torch.Tensor | None = None,
         audio_mask: torch.Tensor | None = None,
+        emotion: torch.Tensor | None = None,
     ) -> torch.Tensor:
-        """CMF intensity at the rig rate: ``prosody (B, T_a, P)`` -> ``(B, num_frames)``."""
-        intensity = self.fim.cmf(prosody, mel, text, text_mask, audio_mask)
+        """CMF intensity at the rig rate: ``prosody (B, T_a, P)`` -> ``(B, num_frames)``.
+
+        ``emotion (B, label_dim)``: the label embedding or guidance vector.
+        """
+        intensity = self.fim.cmf(prosody, mel, text, text_mask, audio_mask, emotion)
         return resample_time(intensity, self.config.intensity.feature_rate, self.config.fps, num_frames)
 
     def forward(
@@ -92,8 +96,8 @@ class MEDTalk(nn.Module):
         of ``prosody`` and ``mel``.
         """
         content = self.content(audio, num_frames, audio_mask)
-        intensity = self.intensity(prosody, mel, num_frames, text, text_mask, mel_mask) * intensity_scale
         f = self.fim.label(emotion) if guidance is None else guidance
+        intensity = self.intensity(prosody, mel, num_frames, text, text_mask, mel_mask, f) * intensity_scale
         emotion_latent = self.fim.emotion_latent(f, intensity)
         rig = self.disentangle.decode(emotion_latent, content)
         return MEDTalkOutput(rig, content, emotion_latent, intensity)

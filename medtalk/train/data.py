@@ -21,6 +21,7 @@ interrupted run resumes without recomputing them.
 from __future__ import annotations
 
 import json
+import os
 import wave
 from collections import Counter
 from dataclasses import dataclass, field
@@ -209,7 +210,7 @@ def _read_cache(path: Path, stamp: np.ndarray) -> dict[str, np.ndarray] | None:
 
 
 def _write_cache(path: Path, arrays: dict[str, np.ndarray], stamp: np.ndarray) -> None:
-    tmp = path.with_suffix(".tmp.npz")
+    tmp = path.with_suffix(f".{os.getpid()}.tmp.npz")  # two runs may fill one cache
     np.savez(tmp, version=np.array(CACHE_VERSION), stamp=stamp, **arrays)
     tmp.replace(path)  # a cache file is complete or absent
 

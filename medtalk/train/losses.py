@@ -97,10 +97,11 @@ def intensity_losses(model: MEDTalk, batch: dict[str, torch.Tensor], terms: set[
     """
     rig, mask = batch["rig"], batch["mask"]
     net = model.disentangle
+    f = model.fim.label(batch["emotion"])
     intensity = model.intensity(
-        batch["prosody"], batch["mel"], rig.shape[1], batch["text"], batch["text_mask"], batch["mel_mask"]
+        batch["prosody"], batch["mel"], rig.shape[1], batch["text"], batch["text_mask"], batch["mel_mask"], f
     )
-    emotion = model.fim.emotion_latent(model.fim.label(batch["emotion"]), intensity)
+    emotion = model.fim.emotion_latent(f, intensity)
     pred = net.decode(emotion, net.encode_content(rig))
     int_error = (pseudo_intensity(pred) - pseudo_intensity(rig)).abs()
     return {
