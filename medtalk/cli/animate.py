@@ -29,6 +29,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--model", type=Path, help="model file (default: the shipped model)")
     parser.add_argument("--fps", type=float, default=60.0, help="output frame rate (default 60)")
     parser.add_argument("--preview", type=Path, help="also render a preview video (.mp4) with the audio")
+    parser.add_argument("--export", metavar="TARGET", help="also export for unreal, maya, blender, arkit-csv, "
+                        "expressions-csv, json or all (see `medtalk export`), next to -o or in --export-dir")
+    parser.add_argument("--export-dir", type=Path, help="folder for --export files (default: the folder of -o)")
+    parser.add_argument("--livelink", metavar="HOST:PORT", help="then stream the result in real time as "
+                        "Live Link Face packets, with the audio playing")
     add_quiet(parser)
     parser.set_defaults(func=run)
 
@@ -61,6 +66,11 @@ def run(args: argparse.Namespace) -> int:
     check_writable(args.output, args.force)
     if args.preview is not None:
         check_writable(args.preview, args.force)
+    target = _livelink_target(args)
+    if args.export is not None:
+        from medtalk.export.registry import artifacts
+
+        artifacts(args.export)  # an unknown target fails before any work
     torch.set_num_threads(THREADS)
     model = load_model(args.model)
     rig = animate(args.audio, args.emotion, _transcript(args), args.intensity, model, args.fps)
@@ -71,4 +81,24 @@ def run(args: argparse.Namespace) -> int:
         render_video(rig, args.preview, audio=args.audio, force=args.force, progress=not args.quiet)
     if not args.quiet:
         print(f"wrote {args.output} ({rig.num_frames} frames at {rig.fps:g} fps, {args.emotion})")
+    if args.export is not None:
+        from medtalk.export import export_rig
+
+        folder = args.export_dir or args.output.parent
+        for path in export_rig(rig, args.export, folder, args.output.stem, force=args.force):
+            if not args.quiet:
+                print(f"wrote {path}")
+    if target is not None:
+        from medtalk.export import stream
+
+        stream(rig, *target, audio=args.audio, progress=not args.quiet)
     return 0
+
+
+def _livelink_target(args: argparse.Namespace) -> tuple[str, int] | None:
+    """The checked ``--livelink`` address, so a typo fails before any work."""
+    if args.livelink is None:
+        return None
+    from medtalk.export import parse_target
+
+    return parse_target(args.livelink)
