@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SYSTEM_PACKAGES := espeak-ng libespeak-ng1 ffmpeg
-DEMO_AUDIO := examples/hello.wav
+DEMO_AUDIO := examples/jfk.flac
 DEMO_OUT := out/demo
 
 .PHONY: setup system demo test model dataset results benchmark clean
@@ -30,11 +30,14 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(BIN)/pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
 
+# The main job: real speech -> rig with the shipped model, a preview video with
+# the audio, and the files for Unreal, Maya, Blender and Live Link Face.
 demo: setup
 	@mkdir -p $(DEMO_OUT)
-	$(BIN)/medtalk synth say "Hello there, it is so wonderful to see you again." --emotion happy --seed 1 -o $(DEMO_OUT)/hello.wav --force
-	$(BIN)/medtalk preview $(DEMO_OUT)/hello.txt --audio $(DEMO_OUT)/hello.wav -o $(DEMO_OUT)/hello.mp4 --force
-	@echo "demo: wrote $(DEMO_OUT)/hello.mp4 (and the rig next to it)"
+	$(BIN)/medtalk animate $(DEMO_AUDIO) -o $(DEMO_OUT)/jfk.txt --emotion happy \
+	  --transcript-file examples/jfk.txt --preview $(DEMO_OUT)/jfk.mp4 \
+	  --export all --export-dir $(DEMO_OUT)/export --force
+	@echo "demo: open $(DEMO_OUT)/jfk.mp4; the rig is $(DEMO_OUT)/jfk.txt, tool files in $(DEMO_OUT)/export"
 
 test: setup
 	$(BIN)/python -m pytest -q
