@@ -84,3 +84,15 @@ def tiny_run(tmp_path_factory: pytest.TempPathFactory, tiny_emoface: Path) -> Pa
     if not (run / "model.pt").is_file():
         train(TrainOptions(tiny_emoface, run, preset="tiny", epochs_scale=0.5, progress=False, threads=1))
     return run
+
+
+@pytest.fixture(scope="session")
+def model_path(tiny_run: Path) -> Path:
+    """The tiny trained model file."""
+    return tiny_run / "model.pt"
+
+
+@pytest.fixture(scope="session")
+def speech(tiny_emoface: Path) -> Path:
+    """One speech-like clip of the tiny EmoFace folder."""
+    return sorted((tiny_emoface / "WAV").glob("*.wav"))[0]

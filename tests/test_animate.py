@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from model_fixtures import tiny_emoface, tiny_run  # noqa: F401  (session fixtures)
+from model_fixtures import model_path, speech, tiny_emoface, tiny_run  # noqa: F401  (session fixtures)
 
 import medtalk
 from medtalk.audio import SAMPLE_RATE, write_wav
@@ -18,16 +18,6 @@ from medtalk.cli import main
 from medtalk.errors import MedtalkError
 from medtalk.infer import predict
 from medtalk.rig import NUM_CONTROLS, RigSequence
-
-
-@pytest.fixture(scope="module")
-def model_path(tiny_run: Path) -> Path:
-    return tiny_run / "model.pt"
-
-
-@pytest.fixture(scope="module")
-def speech(tiny_emoface: Path) -> Path:
-    return sorted((tiny_emoface / "WAV").glob("*.wav"))[0]
 
 
 def _frames_of(path: Path, fps: float) -> int:

@@ -7,21 +7,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from model_fixtures import tiny_emoface, tiny_run  # noqa: F401  (session fixtures)
+from model_fixtures import model_path, speech, tiny_emoface, tiny_run  # noqa: F401  (session fixtures)
 
 from medtalk.cli import main
 from medtalk.export.livelink import decode
 from medtalk.rig import RigSequence
-
-
-@pytest.fixture(scope="module")
-def model_path(tiny_run: Path) -> Path:
-    return tiny_run / "model.pt"
-
-
-@pytest.fixture(scope="module")
-def speech(tiny_emoface: Path) -> Path:
-    return sorted((tiny_emoface / "WAV").glob("*.wav"))[0]
 
 
 def test_export_writes_the_target_files_next_to_the_rig(tmp_path, model_path, speech):
