@@ -77,7 +77,7 @@ def _window_inputs(model: MEDTalk, wave: np.ndarray, start: int, end: int) -> di
     mel = log_mel(power=power)
     content = model.config.content
     audio = mel if content.frontend == "log_mel" else audio_features(samples, content)
-    return {"audio": audio, "mel": mel, "prosody": prosody(samples, power=power), "frames": end - start}
+    return {"audio": audio, "mel": mel, "prosody": prosody(samples, power=power)}
 
 
 @torch.inference_mode()

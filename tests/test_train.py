@@ -76,6 +76,21 @@ def test_audio_crops_keep_audio_and_rig_aligned(tiny_emoface: Path, tmp_path: Pa
         assert np.corrcoef(at_rig, jaw)[0, 1] > 0.6  # the buzz is loud exactly when the jaw opens
 
 
+def test_intensity_curve_stays_aligned_through_augmentation(tiny_emoface: Path, tmp_path: Path) -> None:
+    import medtalk.train.batches as batches
+
+    data = load_dataset(tiny_emoface, tmp_path / "cache", progress=False)
+    crops = AudioCrops(data.clips["train"], preset("tiny"), crop_seconds=2.0, augment=1.0)
+    rng = np.random.default_rng(1)
+    for _ in range(3):  # speed perturbation and silence padding edit rig and curve alike
+        batch = crops.batch(np.arange(8), rng)
+        for i in range(8):
+            frames = batch["mask"][i] & batch["intensity_mask"][i]
+            jaw, curve = batch["rig"][i, frames, JAW].numpy(), batch["intensity"][i, frames].numpy()
+            assert np.allclose(curve, 0.2 + 1.2 * jaw, atol=0.01)
+    assert batches.P_SILENCE > 0
+
+
 def test_rig_pairs_use_aligned_sentences(tiny_emoface: Path, tmp_path: Path) -> None:
     data = load_dataset(tiny_emoface, tmp_path / "cache", progress=False)
     assert set(data.aligned) == {"s000", "s001", "s002", "s003"}  # val/test sentences held out

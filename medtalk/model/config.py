@@ -76,6 +76,7 @@ class IntensityConfig:
     model_dim: int = 64
     num_heads: int = 4
     query_kernel: int = 9  # frames of temporal context in the query projection
+    query_dilations: tuple[int, ...] = ()  # residual dilated convolutions after it (presets: +-0.5 s)
     position_dim: int = 16  # sinusoids of the relative position of frames and tokens (even)
     # the CMF queries also see the emotion direction f / ||f|| (False in files
     # written before it existed; both presets turn it on)
@@ -128,14 +129,14 @@ def _build(kind: type[T], data: Any, where: str) -> T:
 PRESETS: dict[str, ModelConfig] = {
     # What `make model` trains and ships: the paper's 256-d latents, a small
     # convolutional audio encoder sized for CPU real time.
-    "default": ModelConfig(intensity=IntensityConfig(emotion_queries=True)),
+    "default": ModelConfig(intensity=IntensityConfig(query_dilations=(3, 9), emotion_queries=True)),
     # For tests and quick experiments: trains through all stages in seconds.
     "tiny": ModelConfig(
         disentangle=DisentangleConfig(hidden_dim=32, latent_dim=16),
         content=ContentConfig(channels=32, dilations=(1, 2)),
         intensity=IntensityConfig(
             model_dim=16, num_heads=2, label_dim=8, fuse_hidden=32, mel_proj_dim=4, position_dim=4,
-            emotion_queries=True,
+            query_dilations=(3,), emotion_queries=True,
         ),
     ),
 }

@@ -26,6 +26,7 @@ import torch
 from torch import nn
 
 from medtalk.model.config import IntensityConfig
+from medtalk.model.content import ResidualConv
 from medtalk.model.disentangle import FrameMLP
 
 NORM_EPS = 1e-6  # keeps f / ||f|| finite for a zero vector
@@ -43,6 +44,11 @@ class CrossModalityFusion(nn.Module):
         # frame features alone are local; a short convolution gives the queries
         # the syllable-scale context that emotion2vec features would carry
         self.query = nn.Conv1d(query_in, d, config.query_kernel, padding="same")
+        # dilated residual convolutions widen that to word scale: whether a word
+        # is emphasised shows against its neighbours (emotion2vec is contextual too)
+        self.query_context = nn.ModuleList(
+            ResidualConv(d, config.query_kernel, dilation, dropout=0.0) for dilation in config.query_dilations
+        )
         self.key_value = nn.Linear(config.text_dim + config.position_dim, d)
         self.emotion = nn.Linear(config.label_dim, d) if config.emotion_queries else None
         self.no_text = nn.Parameter(torch.zeros(1, 1, d))
@@ -78,7 +84,11 @@ class CrossModalityFusion(nn.Module):
         if audio_mask is None:
             audio_mask = torch.ones(B, T, dtype=torch.bool, device=prosody.device)
         parts.append(relative_position(audio_mask, self.config.position_dim))
-        q = self.query(torch.cat(parts, dim=-1).transpose(1, 2)).transpose(1, 2)
+        frames = audio_mask[:, None, :].to(prosody.dtype)
+        q = self.query(torch.cat(parts, dim=-1).transpose(1, 2) * frames) * frames
+        for block in self.query_context:
+            q = block(q, frames)
+        q = q.transpose(1, 2)
         if self.emotion is not None:
             assert emotion is not None and emotion.shape[0] == B, "the CMF queries need the emotion vector"
             # only the direction of f matters downstream, so only it steers the queries

@@ -134,11 +134,14 @@ class AudioCrops:
         return len(self.clips)
 
     def item(self, clip: Clip, rng: np.random.Generator) -> dict[str, np.ndarray | None]:
-        """One crop: ``audio (T_a, F)``, ``mel (T_m, 80)``, ``prosody (T_m, P)``, ``rig (T, 174)``, ``tokens``."""
+        """One crop: ``audio (T_a, F)``, ``mel (T_m, 80)``, ``prosody (T_m, P)``, ``rig (T, 174)``,
+        ``tokens (n, 384)`` or None, ``intensity (T,)`` or None."""
         from medtalk.augment import augment_power, augment_wave
 
         start = _crop(rng, len(clip.rig), self.crop, self.step)
         rig = clip.rig[start : start + self.crop]
+        if clip.intensity is not None:  # carried as one more rig column through every edit below
+            rig = np.concatenate([rig, clip.intensity[start : start + self.crop, None]], axis=1)
         first = round(start * SAMPLE_RATE / self.fps)
         samples = as_float(clip.samples[first : first + round(len(rig) * SAMPLE_RATE / self.fps)])
         feature_start = round(start * FEATURE_RATE / self.fps)
@@ -162,7 +165,9 @@ class AudioCrops:
         tokens = None
         if clip.tokens is not None and rng.random() >= self.text_dropout:
             tokens = time_slice(clip.tokens, start, start + self.crop, len(clip.rig), self.fps)
-        return {"audio": audio, "mel": mel, "prosody": prosody, "rig": rig, "tokens": tokens}
+        intensity = rig[:, -1] if clip.intensity is not None else None
+        return {"audio": audio, "mel": mel, "prosody": prosody, "rig": rig[:, : clip.rig.shape[1]],
+                "tokens": tokens, "intensity": intensity}
 
     def _add_silence(
         self, samples: np.ndarray, rig: np.ndarray, prosody: np.ndarray, rng: np.random.Generator,
@@ -195,10 +200,13 @@ class AudioCrops:
         rig, mask = pad([it["rig"] for it in items])
         tokens = [it["tokens"] if it["tokens"] is not None else np.zeros((0, TEXT_DIM), np.float32) for it in items]
         text, text_mask = pad(tokens)
+        curves = [it["intensity"] if it["intensity"] is not None else np.zeros(0, np.float32) for it in items]
+        intensity, intensity_mask = pad(curves, rig.shape[1])
         emotion = torch.tensor([self.clips[i].emotion_id for i in indices])
         return {
             "audio": audio, "audio_mask": audio_mask, "mel": mel, "mel_mask": mel_mask, "prosody": prosody,
             "rig": rig, "mask": mask, "text": text, "text_mask": text_mask, "emotion": emotion,
+            "intensity": intensity, "intensity_mask": intensity_mask,
         }
 
 

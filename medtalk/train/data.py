@@ -35,12 +35,12 @@ from medtalk.audio import SAMPLE_RATE, load_audio
 from medtalk.emotions import EMOTIONS, emotion_from_filename, parse_emotion
 from medtalk.errors import MedtalkError
 from medtalk.features import FEATURES_VERSION
-from medtalk.rig import DEFAULT_FPS, RigSequence
+from medtalk.rig import DEFAULT_FPS, RigSequence, resample_frames
 
 SPLITS = ("train", "val", "test")
 RANDOM_SPLIT = (0.8, 0.1, 0.1)  # train/val/test fractions when the data names no split
 SPLIT_SEED = 0  # the random split depends on the file names only, not on the run's seed
-CACHE_VERSION = 1  # bump when what a cache file holds changes
+CACHE_VERSION = 2  # bump when what a cache file holds changes
 
 
 @dataclass(frozen=True)
@@ -55,18 +55,21 @@ class ClipInfo:
     text: str | None = None
     sentence_id: str | None = None
     fps: float = DEFAULT_FPS
+    meta: Path | None = None
 
 
 @dataclass
 class Clip:
     """A loaded clip: ``samples (N,)`` int16 at 16 kHz, ``rig (T, 174)`` float32,
-    ``prosody (T_a, P)`` float32 at 100 frames/s, ``tokens (N_tok, 384)`` float32 or None."""
+    ``prosody (T_a, P)`` float32 at 100 frames/s, ``tokens (N_tok, 384)`` float32 or None,
+    ``intensity (T,)`` float32 (the generator's per-frame emotion intensity) or None."""
 
     info: ClipInfo
     samples: np.ndarray
     rig: np.ndarray
     prosody: np.ndarray
     tokens: np.ndarray | None
+    intensity: np.ndarray | None = None
 
     @property
     def emotion_id(self) -> int:
@@ -156,6 +159,7 @@ def _clip_info(root: Path, stem: str, wav_path: Path, rig_path: Path, splits: di
         text=meta.get("text") or None,
         sentence_id=None if meta.get("sentence_id") is None else sentence_key(meta["sentence_id"]),
         fps=float(meta.get("fps") or DEFAULT_FPS),
+        meta=meta_path if meta_path.is_file() else None,
     )
 
 
@@ -229,6 +233,10 @@ def _compute(info: ClipInfo) -> dict[str, np.ndarray]:
     }
     if info.text:
         arrays["tokens"] = _tokens(info.text)
+    curve = json.loads(info.meta.read_text()).get("intensity") if info.meta else None
+    if curve:  # per rig frame at the META fps; resampled with the rig
+        values = np.asarray(curve, dtype=np.float32)[:, None]
+        arrays["intensity"] = resample_frames(values, info.fps, DEFAULT_FPS, len(rig.values))[:, 0]
     return arrays
 
 
@@ -252,6 +260,7 @@ def _load_clip(info: ClipInfo, cache: Path) -> Clip:
         rig=arrays["rig"].astype(np.float32),
         prosody=arrays["prosody"],
         tokens=None if tokens is None else tokens.astype(np.float32),
+        intensity=arrays.get("intensity"),
     )
 
 

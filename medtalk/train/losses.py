@@ -9,7 +9,10 @@ Every term is a mean over real (unpadded) frames. Names:
   (``1 - cos(E_c(R), ACM(A))``);
 - stage 3: ``recon`` (``D(E_fuse(f_t), E_c(R))`` vs ``R``), ``emotion_cos``
   (``1 - cos(E_e(R), E_fuse(f_t))``), ``intensity`` (L1 between the
-  pseudo-intensities ``Int()`` of output and target).
+  pseudo-intensities ``Int()`` of output and target) and, our addition where
+  the data has it (the synthetic generator writes the per-frame intensity it
+  performed), ``curve``: ``1 - Pearson(I_t, intensity_t)``, scale-free because
+  the scale of ``I_t`` is ``E_fuse``'s to choose.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from medtalk.model.medtalk import MEDTalk
 from medtalk.rig import S_INT
 
 _S_INT = torch.as_tensor(S_INT)
+CURVE_MIN_STD = 0.01  # intensity curves flatter than this (neutral clips) carry no shape
 
 
 def masked_mean(x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
@@ -39,6 +43,21 @@ def mse(pred: torch.Tensor, target: torch.Tensor, mask: torch.Tensor) -> torch.T
 def cosine_distance(a: torch.Tensor, b: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     """Masked mean of ``1 - cos(a_t, b_t)`` over frames of ``(B, T, D)`` tensors."""
     return masked_mean(1.0 - torch.nn.functional.cosine_similarity(a, b, dim=-1), mask)
+
+
+def correlation_distance(x: torch.Tensor, y: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Mean over rows of ``1 - Pearson(x, y)`` on the masked frames of ``(B, T)`` tensors.
+
+    Rows where ``y`` is (nearly) constant have no shape to follow and are skipped.
+    """
+    w = mask.to(x.dtype)
+    count = w.sum(dim=1).clamp(min=1.0)
+    dx = (x - (x * w).sum(dim=1, keepdim=True) / count[:, None]) * w
+    dy = (y - (y * w).sum(dim=1, keepdim=True) / count[:, None]) * w
+    spread = dy.pow(2).sum(dim=1).div(count).sqrt()
+    corr = (dx * dy).sum(dim=1) / (dx.pow(2).sum(dim=1).sqrt() * dy.pow(2).sum(dim=1).sqrt()).clamp(min=1e-8)
+    rows = spread > CURVE_MIN_STD
+    return (1.0 - corr[rows]).mean() if rows.any() else x.sum() * 0.0
 
 
 def pseudo_intensity(rig: torch.Tensor) -> torch.Tensor:
@@ -108,6 +127,7 @@ def intensity_losses(model: MEDTalk, batch: dict[str, torch.Tensor], terms: set[
         "recon": mse(pred, rig, mask),
         "emotion_cos": cosine_distance(net.encode_emotion(rig), emotion, mask),
         "intensity": masked_mean(int_error, mask),
+        "curve": correlation_distance(intensity, batch["intensity"], mask & batch["intensity_mask"]),
     }
 
 

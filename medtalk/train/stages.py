@@ -78,7 +78,7 @@ STAGES: tuple[Stage, ...] = (
         number=3,
         trainable=("fim",),
         objective="intensity",
-        losses={"recon": 1.0, "emotion_cos": 0.1, "intensity": 0.1},
+        losses={"recon": 1.0, "emotion_cos": 0.1, "intensity": 0.1, "curve": 0.1},
         epochs=10,
         **_AUDIO,
     ),
