@@ -15,7 +15,6 @@ from __future__ import annotations
 import numpy as np
 import scipy.fft
 import scipy.ndimage
-import scipy.signal
 
 from medtalk.audio import SAMPLE_RATE
 from medtalk.errors import MedtalkError
@@ -197,6 +196,26 @@ def _db_to_nats(db: float) -> float:
     return db * np.log(10.0) / 10.0
 
 
+def _decimation_filter(factor: int) -> np.ndarray:
+    """The anti-aliasing FIR of ``scipy.signal.resample_poly(x, 1, factor)`` (Kaiser, beta 5,
+    10 taps per phase), so decimation needs no scipy.signal (a second of start-up)."""
+    taps = 2 * 10 * factor + 1
+    h = np.sinc((np.arange(taps) - (taps - 1) / 2) / factor) * np.kaiser(taps, 5.0)
+    return h / h.sum()
+
+
+_DECIMATION_FILTER = _decimation_filter(YIN_DECIMATION)
+
+
+def _decimate(wave: np.ndarray) -> np.ndarray:
+    """``(N,) -> (ceil(N / YIN_DECIMATION),)`` float32, zero-phase, as ``resample_poly``."""
+    if not len(wave):
+        return np.zeros(0, np.float32)
+    delay = (len(_DECIMATION_FILTER) - 1) // 2
+    full = np.convolve(wave, _DECIMATION_FILTER)
+    return full[delay : delay + len(wave) : YIN_DECIMATION].astype(np.float32)
+
+
 def _yin(wave: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Vectorised YIN pitch estimate per frame: ``(N,) -> f0 (T,) Hz, voicing (T,) 0..1``.
 
@@ -204,7 +223,7 @@ def _yin(wave: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     the analysed span (window plus the longest lag) is centred on each frame.
     """
     rate = SAMPLE_RATE // YIN_DECIMATION
-    low = scipy.signal.resample_poly(wave, 1, YIN_DECIMATION).astype(np.float32)
+    low = _decimate(wave)
     window = YIN_WINDOW // YIN_DECIMATION
     min_lag = int(rate // F0_MAX)
     max_lag = int(np.ceil(rate / F0_MIN))

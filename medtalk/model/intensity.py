@@ -94,7 +94,7 @@ class CrossModalityFusion(nn.Module):
             # only the direction of f matters downstream, so only it steers the queries
             q = q + self.emotion(unit(emotion))[:, None, :]
         no_text = self.no_text.expand(B, 1, -1)
-        if text is None or text.shape[1] == 0:
+        if text is None or text.shape[1] == 0 or not self.config.use_text:
             kv, pad = no_text, torch.zeros(B, 1, dtype=torch.bool, device=q.device)
         else:
             assert text.shape[0] == B and text.shape[2] == self.config.text_dim, text.shape
@@ -103,10 +103,29 @@ class CrossModalityFusion(nn.Module):
             keys = torch.cat([text, relative_position(text_mask, self.config.position_dim)], dim=-1)
             kv = torch.cat([no_text, self.key_value(keys)], dim=1)
             pad = torch.cat([torch.zeros(B, 1, dtype=torch.bool, device=q.device), ~text_mask], dim=1)
-        attended, _ = self.attention(q, kv, kv, key_padding_mask=pad, need_weights=False)
+        attended = attend(self.attention, q, kv, pad)
         x = self.norm1(q + attended)
         x = self.norm2(x + self.linear(x))
         return nn.functional.softplus(self.head(x)).squeeze(-1)
+
+
+def attend(mha: nn.MultiheadAttention, query: torch.Tensor, keys: torch.Tensor, pad: torch.Tensor) -> torch.Tensor:
+    """``mha(query, keys, keys, key_padding_mask=pad)`` for a batch-first layer, computed directly.
+
+    The same weights and result; it skips ``nn.MultiheadAttention``'s mask
+    checks, whose first call imports sympy (0.7 s of every cold start).
+    ``query (B, Lq, E)``, ``keys (B, Lk, E)``, ``pad (B, Lk)`` True on padding.
+    """
+    B, Lq, E = query.shape
+    heads = mha.num_heads
+    q, k, v = (
+        nn.functional.linear(x, w, b).view(B, -1, heads, E // heads).transpose(1, 2)
+        for x, w, b in zip((query, keys, keys), mha.in_proj_weight.chunk(3), mha.in_proj_bias.chunk(3))
+    )
+    out = nn.functional.scaled_dot_product_attention(
+        q, k, v, attn_mask=~pad[:, None, None, :], dropout_p=mha.dropout if mha.training else 0.0
+    )
+    return mha.out_proj(out.transpose(1, 2).reshape(B, Lq, E))
 
 
 def relative_position(mask: torch.Tensor, dim: int) -> torch.Tensor:
@@ -156,5 +175,10 @@ class FusionIntensity(nn.Module):
         self.fuse = FrameMLP(config.label_dim, config.fuse_hidden, latent_dim)  # E_fuse
 
     def emotion_latent(self, guidance: torch.Tensor, intensity: torch.Tensor) -> torch.Tensor:
-        """``E_fuse(f_t)``: ``guidance (B, label_dim)``, ``I (B, T)`` -> ``(B, T, latent)``."""
+        """``E_fuse(f_t)``: ``guidance (B, label_dim)``, ``I (B, T)`` -> ``(B, T, latent)``.
+
+        With ``static_intensity`` (an ablation) ``f_t = I_t * f``: the unscaled embedding.
+        """
+        if self.config.static_intensity:
+            return self.fuse(intensity[..., None] * guidance[:, None, :])
         return self.fuse(intensity_rescale(guidance, intensity))
