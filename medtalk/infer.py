@@ -30,7 +30,7 @@ from medtalk.features import log_mel, power_spectrogram, prosody
 from medtalk.model.content import audio_features
 from medtalk.model.inputs import pad, time_slice
 from medtalk.model.medtalk import MEDTalk
-from medtalk.rig import DEFAULT_FPS, RigSequence, clip_to_range
+from medtalk.rig import DEFAULT_FPS, NUM_CONTROLS, RigSequence, clip_to_range
 
 WINDOW_SECONDS = 20.0  # model input per window: bounds memory on long audio
 OVERLAP_SECONDS = 2.0  # shared by consecutive windows, crossfaded linearly
@@ -96,7 +96,7 @@ def predict(
     fps = model.config.fps
     num_frames = round(len(wave) / SAMPLE_RATE * fps)
     windows = _windows(num_frames, fps, window_seconds, OVERLAP_SECONDS)
-    rig = np.zeros((num_frames, model.config.disentangle.num_controls), dtype=np.float32)
+    rig = np.zeros((num_frames, NUM_CONTROLS), dtype=np.float32)
     curve = np.zeros(num_frames, dtype=np.float32)
     overlap = round(OVERLAP_SECONDS * fps)
     for first in range(0, len(windows), WINDOW_BATCH):

@@ -127,7 +127,7 @@ def test_bad_layouts_and_options_fail_in_one_line(tmp_path: Path) -> None:
     with pytest.raises(MedtalkError, match="EmoFace"):
         scan(tmp_path)
     with pytest.raises(MedtalkError, match="no stage"):
-        select_stages("4")
+        select_stages("5")
     with pytest.raises(MedtalkError, match="epochs-scale"):
         select_stages(None, 0)
     assert [s.epochs for s in select_stages("2", 0.01)] == [1]

@@ -10,16 +10,21 @@ from medtalk.cli._common import add_output, add_quiet
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "train", help="train the model (stages 1-3) on an EmoFace-layout dataset",
+        "train", help="train the model (stages 1-4) on an EmoFace-layout dataset",
         description="Train MEDTalk on DATA (WAV/, VALID_CTR/, optional META/, ALIGNED_CTR/, splits.json). "
                     "RUN receives config.json, state.pt (resumable), losses.csv/.png and model.pt.",
     )
     parser.add_argument("data", type=Path, help="dataset folder in the EmoFace layout")
     add_output(parser, help="run folder")
-    parser.add_argument("--stages", help="stages to run, e.g. 1,2,3 (default: all)")
+    parser.add_argument("--stages", help="stages to run, e.g. 1,2,3 (default: all); with --resume, a finished run takes further stages (e.g. 4)")
     parser.add_argument("--preset", default="default", help="model size: tiny or default (default: default)")
     parser.add_argument("--epochs-scale", type=float, default=1.0, help="multiply every stage's epochs (default 1)")
     parser.add_argument("--init", type=Path, help="start from the weights of this model file")
+    parser.add_argument("--arch", default="medtalk",
+                        help="what to train: medtalk, or the faceformer or endtoend baseline (default: medtalk)")
+    parser.add_argument("--ablation", help="an ablation of the full model: no-overlap, no-cycle, no-intensity or "
+                                           "no-text (docs/RESULTS.md)")
+    parser.add_argument("--cache", type=Path, help="feature cache folder (default: RUN/cache); runs may share one")
     parser.add_argument("--augment", type=float, default=1.0, help="audio augmentation strength 0..1 (default 1)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument("--threads", type=int, default=1, help="CPU threads for torch (default 1)")
@@ -34,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     path = train(TrainOptions(
         data=args.data, run=args.output, preset=args.preset, stages=args.stages, epochs_scale=args.epochs_scale,
         init=args.init, resume=args.resume, force=args.force, progress=not args.quiet, seed=args.seed,
-        threads=args.threads, augment=args.augment,
+        threads=args.threads, augment=args.augment, arch=args.arch, ablation=args.ablation, cache=args.cache,
     ))
     if not args.quiet:
         print(f"wrote {path}")

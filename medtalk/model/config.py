@@ -16,6 +16,7 @@ from medtalk.features import FEATURE_RATE, N_MELS, PROSODY_DIM
 from medtalk.rig import DEFAULT_FPS, NUM_CONTROLS
 
 TEXT_DIM = 384  # MiniLM-L6 token features (medtalk.text.TEXT_DIM; that module loads lazily)
+IMAGE_DIM = 39  # expression descriptor (medtalk.guidance.descriptor.DESCRIPTOR_DIM; that module loads data)
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,21 @@ class IntensityConfig:
     label_dim: int = 64
     fuse_hidden: int = 256
     text_dropout: float = 0.3  # p of training without the transcript
+    # ablations (docs/RESULTS.md): no transcript features at all; a static
+    # label embedding (I_t fixed at 1, E_fuse on the unscaled f)
+    use_text: bool = True
+    static_intensity: bool = False
+
+
+@dataclass(frozen=True)
+class GuidanceConfig:
+    """Stage 4: ``P_text`` and ``P_image``; ``label_dim`` must equal ``IntensityConfig.label_dim``."""
+
+    text_dim: int = TEXT_DIM
+    image_dim: int = IMAGE_DIM
+    label_dim: int = 64
+    hidden: int = 128
+    dropout: float = 0.0  # on the input features while training
 
 
 @dataclass(frozen=True)
@@ -94,6 +110,8 @@ class ModelConfig:
     disentangle: DisentangleConfig = field(default_factory=DisentangleConfig)
     content: ContentConfig = field(default_factory=ContentConfig)
     intensity: IntensityConfig = field(default_factory=IntensityConfig)
+    # files written before stage 4 existed have no "guidance" key: they get the defaults
+    guidance: GuidanceConfig = field(default_factory=GuidanceConfig)
     fps: float = DEFAULT_FPS
 
     def to_dict(self) -> dict[str, Any]:
@@ -106,6 +124,11 @@ class ModelConfig:
 
 
 T = TypeVar("T")
+
+
+def build_config(kind: type[T], data: Any, where: str = "config") -> T:
+    """Rebuild any frozen config dataclass from its ``asdict`` form; unknown or mistyped keys are errors."""
+    return _build(kind, data, where)
 
 
 def _build(kind: type[T], data: Any, where: str) -> T:
@@ -138,6 +161,7 @@ PRESETS: dict[str, ModelConfig] = {
             model_dim=16, num_heads=2, label_dim=8, fuse_hidden=32, mel_proj_dim=4, position_dim=4,
             query_dilations=(3,), emotion_queries=True,
         ),
+        guidance=GuidanceConfig(label_dim=8, hidden=32),
     ),
 }
 

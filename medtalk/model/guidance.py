@@ -12,25 +12,13 @@ of the clip's emotion (``L_sim = 1 - cos``) besides the reconstruction loss.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import torch
 from torch import nn
 
-from medtalk.guidance.descriptor import DESCRIPTOR_DIM
-from medtalk.model.config import TEXT_DIM
+from medtalk.model.config import GuidanceConfig
 from medtalk.model.disentangle import FrameMLP
 
-
-@dataclass(frozen=True)
-class GuidanceConfig:
-    """Sizes of ``P_text`` and ``P_image``; ``label_dim`` must equal ``IntensityConfig.label_dim``."""
-
-    text_dim: int = TEXT_DIM
-    image_dim: int = DESCRIPTOR_DIM
-    label_dim: int = 64
-    hidden: int = 128
-    dropout: float = 0.0  # on the input features while training (measured: no help for P_text)
+__all__ = ["Guidance", "GuidanceConfig", "ImageProjection", "TextProjection"]
 
 
 class _Projection(nn.Module):
@@ -62,10 +50,16 @@ class ImageProjection(_Projection):
 
 
 class Guidance(nn.Module):
-    """Both projections, as one sub-module a checkpoint can hold."""
+    """Both projections, as one sub-module a checkpoint can hold.
+
+    ``trained`` is saved with the weights: False until stage 4 has run, so a
+    model that never learnt guidance refuses descriptions and photos instead
+    of answering with random projections.
+    """
 
     def __init__(self, config: GuidanceConfig) -> None:
         super().__init__()
         self.config = config
         self.text = TextProjection(config)
         self.image = ImageProjection(config)
+        self.register_buffer("trained", torch.tensor(False))

@@ -11,9 +11,11 @@ from typing import NamedTuple
 import torch
 from torch import nn
 
+from medtalk.errors import MedtalkError
 from medtalk.model.config import ModelConfig
 from medtalk.model.content import AudioContentMapping
 from medtalk.model.disentangle import Disentangler
+from medtalk.model.guidance import Guidance
 from medtalk.model.intensity import FusionIntensity
 
 
@@ -40,15 +42,21 @@ def resample_time(x: torch.Tensor, rate_in: float, rate_out: float, num_frames: 
 
 
 class MEDTalk(nn.Module):
-    """``E_c``, ``E_e``, ``D`` (stage 1), ACM (stage 2) and FIM (stage 3)."""
+    """``E_c``, ``E_e``, ``D`` (stage 1), ACM (stage 2), FIM (stage 3) and ``P_text``, ``P_image`` (stage 4)."""
 
     def __init__(self, config: ModelConfig) -> None:
         super().__init__()
+        if config.guidance.label_dim != config.intensity.label_dim:
+            raise MedtalkError(
+                f"guidance.label_dim {config.guidance.label_dim} must equal intensity.label_dim "
+                f"{config.intensity.label_dim}"
+            )
         self.config = config
         latent = config.disentangle.latent_dim
         self.disentangle = Disentangler(config.disentangle)
         self.acm = AudioContentMapping(config.content, latent)
         self.fim = FusionIntensity(config.intensity, latent)
+        self.guidance = Guidance(config.guidance)
 
     def content(self, audio: torch.Tensor, num_frames: int, audio_mask: torch.Tensor | None = None) -> torch.Tensor:
         """ACM content latents at the rig rate: ``audio (B, T_a, F)`` -> ``(B, num_frames, latent)``."""
@@ -69,6 +77,8 @@ class MEDTalk(nn.Module):
 
         ``emotion (B, label_dim)``: the label embedding or guidance vector.
         """
+        if self.config.intensity.static_intensity:  # the ablation: no intensity modelling at all
+            return torch.ones(prosody.shape[0], num_frames, device=prosody.device)
         intensity = self.fim.cmf(prosody, mel, text, text_mask, audio_mask, emotion)
         return resample_time(intensity, self.config.intensity.feature_rate, self.config.fps, num_frames)
 

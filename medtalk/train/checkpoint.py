@@ -4,7 +4,8 @@ A model file is a ``torch.save`` dict of plain types (loaded with
 ``weights_only=True``, so opening a file cannot run code):
 
 - ``format``, ``medtalk_version``, ``created`` (UTC, ISO 8601);
-- ``config``: ``ModelConfig.to_dict()``, which rebuilds the model;
+- ``arch`` (``medtalk.train.archs``; absent in older files: ``medtalk``) and
+  ``config``: its config as a dict, which rebuilds the model;
 - ``state_dict``: float16 weights (half the size; the outputs move by ~1e-4);
 - ``sha256``: a hash of the weights, checked on load (a damaged file fails
   with a clear message instead of animating garbage);
@@ -17,6 +18,7 @@ scheduler and RNG states and the position in the stage list.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -26,8 +28,8 @@ import torch
 from medtalk import __version__
 from medtalk.errors import MedtalkError
 from medtalk.files import atomic_output
-from medtalk.model.config import ModelConfig
 from medtalk.model.medtalk import MEDTalk
+from medtalk.train.archs import arch_of, get_arch
 
 FORMAT = 1
 STORED_DTYPE = torch.float16
@@ -59,7 +61,8 @@ def save_model(
         "format": FORMAT,
         "medtalk_version": __version__,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "config": model.config.to_dict(),
+        "arch": arch_of(model),  # which architecture the config describes (absent: medtalk)
+        "config": asdict(model.config),
         "state_dict": state,
         "sha256": weights_hash(state),
         "data": data or {},
@@ -86,15 +89,25 @@ def read_model_file(path: Path) -> dict[str, Any]:
     return payload
 
 
+def load_weights(model: MEDTalk, state: dict[str, torch.Tensor], where: Path) -> None:
+    """Load ``state`` into ``model``; files from before stage 4 existed may lack the guidance weights
+    (``model.guidance.trained`` then stays False)."""
+    try:
+        missing, unexpected = model.load_state_dict(state, strict=False)
+    except RuntimeError as err:
+        raise MedtalkError(f"{where}: weights do not fit the stored config ({str(err).splitlines()[0]})") from None
+    missing = [k for k in missing if not k.startswith("guidance.")]
+    if missing or unexpected:
+        raise MedtalkError(f"{where}: weights do not fit the stored config "
+                           f"(missing {missing[:3]}, unexpected {unexpected[:3]})")
+
+
 def load_model(path: Path) -> tuple[MEDTalk, dict[str, Any]]:
     """Rebuild a model from its file: ``(model in eval mode, {"data", "metrics", ...})``."""
     payload = read_model_file(path)
-    model = MEDTalk(ModelConfig.from_dict(payload["config"]))
+    model = get_arch(payload.get("arch", "medtalk")).from_dict(payload["config"])
     state = {k: v.float() if v.is_floating_point() else v for k, v in payload["state_dict"].items()}
-    try:
-        model.load_state_dict(state)
-    except RuntimeError as err:
-        raise MedtalkError(f"{path}: weights do not fit the stored config ({str(err).splitlines()[0]})") from None
+    load_weights(model, state, path)
     info = {k: payload.get(k) for k in ("medtalk_version", "created", "data", "metrics")}
     return model.eval(), info
 

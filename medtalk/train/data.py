@@ -56,6 +56,7 @@ class ClipInfo:
     sentence_id: str | None = None
     fps: float = DEFAULT_FPS
     meta: Path | None = None
+    language: str | None = None
 
 
 @dataclass
@@ -99,8 +100,8 @@ class Dataset:
         }
 
 
-def scan(root: Path) -> tuple[list[ClipInfo], dict[str, dict[str, Path]]]:
-    """Read the layout: clips with audio and rig, and the aligned stage-1 rigs."""
+def scan_clips(root: Path) -> list[ClipInfo]:
+    """The clips with audio and rig, in name order; ``split`` is ``""`` where the data names none."""
     root = Path(root)
     wav_dir, rig_dir = root / "WAV", root / "VALID_CTR"
     if not wav_dir.is_dir() or not rig_dir.is_dir():
@@ -110,8 +111,14 @@ def scan(root: Path) -> tuple[list[ClipInfo], dict[str, dict[str, Path]]]:
     if not wavs:
         raise MedtalkError(f"{root}: no clip has both WAV/<clip>.* and VALID_CTR/<clip>.txt")
     splits = _read_splits(root / "splits.json")
-    infos = [_clip_info(root, stem, path, rigs[stem], splits) for stem, path in sorted(wavs.items())]
-    if not splits and all(i.split == "" for i in infos):
+    return [_clip_info(root, stem, path, rigs[stem], splits) for stem, path in sorted(wavs.items())]
+
+
+def scan(root: Path) -> tuple[list[ClipInfo], dict[str, dict[str, Path]]]:
+    """Read the layout: clips with audio and rig, and the aligned stage-1 rigs."""
+    root = Path(root)
+    infos = scan_clips(root)
+    if not _read_splits(root / "splits.json") and all(i.split == "" for i in infos):
         infos = _random_split(infos)
     infos = [i for i in infos if i.split in SPLITS]
     aligned: dict[str, dict[str, Path]] = {}
@@ -160,6 +167,7 @@ def _clip_info(root: Path, stem: str, wav_path: Path, rig_path: Path, splits: di
         sentence_id=None if meta.get("sentence_id") is None else sentence_key(meta["sentence_id"]),
         fps=float(meta.get("fps") or DEFAULT_FPS),
         meta=meta_path if meta_path.is_file() else None,
+        language=meta.get("language") or None,
     )
 
 
@@ -275,6 +283,17 @@ def _load_aligned(sentence: str, paths: dict[str, Path], cache: Path) -> dict[st
     return {e: rigs[e].astype(np.float32) for e in paths}
 
 
+def load_clips(infos: list[ClipInfo], cache: Path, progress: bool = True) -> list[Clip]:
+    """Load clips through the feature cache in ``cache``, in the order of ``infos``."""
+    cache.mkdir(parents=True, exist_ok=True)
+    loaded: dict[str, Clip] = {}
+    # in text order, so the clips that share a transcript meet the token cache together
+    by_text = sorted(infos, key=lambda i: (i.text or "", i.id))
+    for info in tqdm(by_text, desc="caching clips", unit="clip", disable=not progress, leave=False):
+        loaded[info.id] = _load_clip(info, cache)
+    return [loaded[i.id] for i in infos]
+
+
 def load_dataset(root: Path, cache: Path, progress: bool = True) -> Dataset:
     """Scan ``root`` and load every clip through the feature cache in ``cache``.
 
@@ -282,12 +301,9 @@ def load_dataset(root: Path, cache: Path, progress: bool = True) -> Dataset:
     out, so held-out sentences stay unseen in every stage.
     """
     infos, aligned_paths = scan(Path(root))
-    cache.mkdir(parents=True, exist_ok=True)
     clips: dict[str, list[Clip]] = {s: [] for s in SPLITS}
-    # in text order, so the clips that share a transcript meet the token cache together
-    by_text = sorted(infos, key=lambda i: (i.text or "", i.id))
-    for info in tqdm(by_text, desc="caching clips", unit="clip", disable=not progress, leave=False):
-        clips[info.split].append(_load_clip(info, cache))
+    for clip in load_clips(infos, cache, progress):
+        clips[clip.info.split].append(clip)
     if not clips["train"]:
         raise MedtalkError(f"{root}: no training clips (check splits.json)")
     held_out = {i.sentence_id for i in infos if i.split != "train" and i.sentence_id is not None}

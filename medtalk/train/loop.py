@@ -20,13 +20,16 @@ import torch
 from tqdm import tqdm
 
 from medtalk.errors import MedtalkError
-from medtalk.model.config import ModelConfig, preset
+from medtalk.model.config import ModelConfig, build_config
 from medtalk.model.medtalk import MEDTalk
 from medtalk.train import curves
 from medtalk.train.batches import AudioCrops, RigPairs
-from medtalk.train.checkpoint import load_model, load_state, save_model, save_state
+from medtalk.train.checkpoint import load_model, load_state, load_weights, save_model, save_state
 from medtalk.train.data import Dataset, load_dataset
 from medtalk.train.evaluate import evaluate
+from medtalk.train.guidance_data import GuidedCrops
+from medtalk.train.ablations import ablate_config, ablate_stages
+from medtalk.train.archs import get_arch
 from medtalk.train.losses import OBJECTIVES
 from medtalk.train.stages import Stage, select_stages
 
@@ -43,6 +46,9 @@ class TrainOptions:
     data: Path
     run: Path
     preset: str = "default"
+    arch: str = "medtalk"  # or a baseline (medtalk.train.archs)
+    ablation: str | None = None  # medtalk.train.ablations
+    cache: Path | None = None  # feature cache (default RUN/cache); runs on the same data may share one
     stages: str | None = None
     epochs_scale: float = 1.0
     init: Path | None = None  # start from this model file's weights
@@ -67,19 +73,22 @@ def _prepare_run(opts: TrainOptions) -> None:
     run.mkdir(parents=True, exist_ok=True)
 
 
-def _batches(stage: Stage, data: Dataset, config: ModelConfig, augment: float, split: str):
+def _batches(stage: Stage, data: Dataset, config: ModelConfig, augment: float, split: str, opts: TrainOptions):
     """The item source of a stage for a split."""
     if stage.data == "rigs":
         aligned = data.aligned if split == "train" else {}
         return RigPairs(aligned, data.clips[split], round(stage.crop_seconds * config.fps))
-    text_dropout = config.intensity.text_dropout if split == "train" else 0.0
+    text_dropout = config.intensity.text_dropout if split == "train" and hasattr(config, "intensity") else 0.0
+    if stage.data == "guidance":
+        return GuidedCrops(data.clips[split], config, stage.crop_seconds, opts.run / "cache",
+                           augment if split == "train" else 0.0, text_dropout, opts.progress)
     return AudioCrops(data.clips[split], config, stage.crop_seconds, augment if split == "train" else 0.0, text_dropout)
 
 
 def _set_trainable(model: MEDTalk, stage: Stage) -> list[torch.nn.Parameter]:
     model.requires_grad_(False).eval()
     for name in stage.trainable:
-        getattr(model, name).requires_grad_(True).train()
+        model.get_submodule(name).requires_grad_(True).train()
     return [p for p in model.parameters() if p.requires_grad]
 
 
@@ -95,7 +104,7 @@ def _validate(model: MEDTalk, stage: Stage, source) -> dict[str, float]:
         return {}
     rng = np.random.default_rng(VAL_SEED)
     indices = np.arange(len(source))[:VAL_ITEMS]
-    was_training = {name: getattr(model, name).training for name in stage.trainable}
+    was_training = {name: model.get_submodule(name).training for name in stage.trainable}
     model.eval()
     sums: dict[str, float] = {}
     for first in range(0, len(indices), stage.batch_size):
@@ -103,7 +112,7 @@ def _validate(model: MEDTalk, stage: Stage, source) -> dict[str, float]:
         for k, v in {**terms, "total": total.item()}.items():
             sums[k] = sums.get(k, 0.0) + v * len(indices[first : first + stage.batch_size])
     for name, training in was_training.items():
-        getattr(model, name).train(training)
+        model.get_submodule(name).train(training)
     return {f"val_{k}": v / len(indices) for k, v in sums.items()}
 
 
@@ -120,25 +129,27 @@ def train(opts: TrainOptions) -> Path:
     """Run (or resume) training; returns the path of the final ``model.pt``."""
     torch.set_num_threads(max(1, opts.threads))
     _prepare_run(opts)
-    stages = select_stages(opts.stages, opts.epochs_scale)
+    arch = get_arch(opts.arch)
+    if opts.ablation and opts.arch != "medtalk":
+        raise MedtalkError(f"ablations are of the full model, not of {opts.arch}")
+    stages = ablate_stages(opts.ablation, select_stages(opts.stages, opts.epochs_scale, arch.stages))
     state_path = opts.run / "state.pt"
     state = load_state(state_path) if opts.resume and state_path.is_file() else None
-    config = ModelConfig.from_dict(state["config"]) if state else preset(opts.preset)
-    if state and [s["name"] for s in state["stages"]] != [s.name for s in stages]:
-        was = ",".join(s["name"] for s in state["stages"])
-        raise MedtalkError(f"{opts.run}: --stages differ from the interrupted run ({was})")
+    config = build_config(arch.config, state["config"]) if state else ablate_config(opts.ablation, arch.preset(opts.preset))
+    if state:
+        stages = _resumed_stages(opts, state, stages)
     _write_config(opts, config, stages)
 
-    data = load_dataset(opts.data, opts.run / "cache", progress=opts.progress)
+    data = load_dataset(opts.data, opts.cache or opts.run / "cache", progress=opts.progress)
     torch.manual_seed(opts.seed)  # after loading: the text model may draw random numbers as it loads
-    model = MEDTalk(config)
+    model = arch.build(config)
     if opts.init and not state:
         model.load_state_dict(load_model(opts.init)[0].state_dict())
     rng = np.random.default_rng(opts.seed)
     history: list[dict] = []
     position = (0, 0)  # (stage index, epoch) to continue from
     if state:
-        model.load_state_dict(state["model"])
+        load_weights(model, state["model"], state_path)
         rng.bit_generator.state = state["numpy_rng"]
         torch.set_rng_state(state["torch_rng"])
         history, position = state["history"], (state["stage_index"], state["epoch"])
@@ -152,8 +163,8 @@ def train(opts: TrainOptions) -> Path:
         if state and first_epoch > 0:
             optimizer.load_state_dict(state["optimizer"])
             scheduler.load_state_dict(state["scheduler"])
-        source = _batches(stage, data, config, opts.augment, "train")
-        val_source = _batches(stage, data, config, 0.0, "val")
+        source = _batches(stage, data, config, opts.augment, "train", opts)
+        val_source = _batches(stage, data, config, 0.0, "val", opts)
         for epoch in range(first_epoch, stage.epochs):
             start = time.time()
             desc = f"{stage.name} {epoch + 1}/{stage.epochs}"
@@ -172,6 +183,22 @@ def train(opts: TrainOptions) -> Path:
             curves.write_csv(history, opts.run / "losses.csv")
             curves.plot(history, opts.run / "losses.png")
     return _finish(model, data, opts, stages)
+
+
+def _resumed_stages(opts: TrainOptions, state: dict, stages: tuple[Stage, ...]) -> tuple[Stage, ...]:
+    """The stage list to resume: the interrupted run's, or a finished run's followed by new stages
+    (``--resume --stages 4`` adds stage 4 to a model trained through stage 3)."""
+    done = tuple(Stage(**{**s, "trainable": tuple(s["trainable"])}) for s in state["stages"])
+    names = [s.name for s in stages]
+    if [s.name for s in done] == names:
+        return stages
+    if [s.name for s in done[-len(names) :]] == names:  # an extended run, interrupted in its new stages
+        return done
+    finished = state["stage_index"] == len(done)
+    if finished and not {s.name for s in done} & {s.name for s in stages}:
+        return done + stages
+    was = ",".join(s.name for s in done)
+    raise MedtalkError(f"{opts.run}: --stages differ from the interrupted run ({was})")
 
 
 def _train_epoch(
@@ -199,9 +226,11 @@ def _train_epoch(
 def _finish(model: MEDTalk, data: Dataset, opts: TrainOptions, stages: tuple[Stage, ...]) -> Path:
     """Save ``model.pt``, reload it (float16 weights) and store its test figures in it."""
     path = opts.run / "model.pt"
+    if any(s.number == 4 for s in stages):
+        model.guidance.trained.fill_(True)
     description = {
         **data.describe(), "stages": [s.name for s in stages], "epochs": {s.name: s.epochs for s in stages},
-        "seed": opts.seed, "augment": opts.augment,
+        "seed": opts.seed, "augment": opts.augment, "arch": opts.arch, "ablation": opts.ablation,
     }
     save_model(path, model, description, force=True)
     shipped, _ = load_model(path)

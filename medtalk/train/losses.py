@@ -12,7 +12,12 @@ Every term is a mean over real (unpadded) frames. Names:
   pseudo-intensities ``Int()`` of output and target) and, our addition where
   the data has it (the synthetic generator writes the per-frame intensity it
   performed), ``curve``: ``1 - Pearson(I_t, intensity_t)``, scale-free because
-  the scale of ``I_t`` is ``E_fuse``'s to choose.
+  the scale of ``I_t`` is ``E_fuse``'s to choose;
+- stage 4: ``recon`` (the stage-3 decoding with ``f`` replaced by
+  ``P_text(description)``, by ``P_image(descriptor)`` and, so that ``E_fuse``
+  stays right for the labels it is shared with, by the label's own ``f``:
+  the mean of the three, each also reported as ``recon_<branch>``),
+  ``text_sim`` and ``image_sim`` (``1 - cos(P(x), f_label)``).
 """
 
 from __future__ import annotations
@@ -22,9 +27,10 @@ from collections.abc import Callable
 import torch
 
 from medtalk.model.medtalk import MEDTalk
-from medtalk.rig import S_INT
+from medtalk.rig import S_INT, S_LIP
 
 _S_INT = torch.as_tensor(S_INT)
+_S_LIP = torch.as_tensor(S_LIP)
 CURVE_MIN_STD = 0.01  # intensity curves flatter than this (neutral clips) carry no shape
 
 
@@ -106,7 +112,12 @@ def content_losses(model: MEDTalk, batch: dict[str, torch.Tensor], terms: set[st
     net = model.disentangle
     content = model.content(batch["audio"], rig.shape[1], batch["audio_mask"])
     pred = net.decode(net.encode_emotion(rig), content)
-    return {"recon": mse(pred, rig, mask), "content_cos": cosine_distance(net.encode_content(rig), content, mask)}
+    return {
+        "recon": mse(pred, rig, mask),
+        "content_cos": cosine_distance(net.encode_content(rig), content, mask),
+        "lips": mse(pred[..., _S_LIP], rig[..., _S_LIP], mask),
+        "velocity": mse(pred.diff(dim=1), rig.diff(dim=1), mask[:, 1:] & mask[:, :-1]),
+    }
 
 
 def intensity_losses(model: MEDTalk, batch: dict[str, torch.Tensor], terms: set[str]) -> dict[str, torch.Tensor]:
@@ -131,10 +142,45 @@ def intensity_losses(model: MEDTalk, batch: dict[str, torch.Tensor], terms: set[
     }
 
 
+def guidance_losses(model: MEDTalk, batch: dict[str, torch.Tensor], terms: set[str]) -> dict[str, torch.Tensor]:
+    """Stage-4 terms (``guidance_data.GuidedCrops`` batches): guidance vectors in place of ``f``."""
+    rig, mask = batch["rig"], batch["mask"]
+    net = model.disentangle
+    content = net.encode_content(rig)
+    label = model.fim.label(batch["emotion"])
+    branches = {
+        "label": label,
+        "text": model.guidance.text(batch["description"]),
+        "image": model.guidance.image(batch["descriptor"]),
+    }
+    out: dict[str, torch.Tensor] = {}
+    for name, f in branches.items():
+        intensity = model.intensity(
+            batch["prosody"], batch["mel"], rig.shape[1], batch["text"], batch["text_mask"], batch["mel_mask"], f
+        )
+        out[f"recon_{name}"] = mse(net.decode(model.fim.emotion_latent(f, intensity), content), rig, mask)
+    out["recon"] = sum(out[f"recon_{name}"] for name in branches) / len(branches)
+    target = label.detach()
+    for name in ("text", "image"):
+        out[f"{name}_sim"] = (1.0 - torch.nn.functional.cosine_similarity(branches[name], target, dim=-1)).mean()
+    return out
+
+
+def direct_losses(model, batch: dict[str, torch.Tensor], terms: set[str]) -> dict[str, torch.Tensor]:
+    """Baselines: the rig predicted straight from audio (+ label, + text) by ``model.train_forward``
+    (teacher-forced where the model decodes autoregressively): ``recon`` and ``intensity`` as in stage 3."""
+    rig, mask = batch["rig"], batch["mask"]
+    pred = model.train_forward(batch)
+    int_error = (pseudo_intensity(pred) - pseudo_intensity(rig)).abs()
+    return {"recon": mse(pred, rig, mask), "intensity": masked_mean(int_error, mask)}
+
+
 Objective = Callable[[MEDTalk, dict[str, torch.Tensor], set[str]], dict[str, torch.Tensor]]
 # what a stage optimises, by name (``stages.Stage.objective``)
 OBJECTIVES: dict[str, Objective] = {
     "disentangle": disentangle_losses,
     "content": content_losses,
     "intensity": intensity_losses,
+    "direct": direct_losses,
+    "guidance": guidance_losses,
 }

@@ -2,7 +2,8 @@
 
 Stage 1 runs in three ordered phases (self-reconstruction, overlap exchange,
 cycle exchange), each keeping the earlier terms. After it ``E_c``, ``E_e`` and
-``D`` are frozen and stages 2 (ACM) and 3 (FIM) map into their spaces.
+``D`` are frozen and stages 2 (ACM), 3 (FIM) and 4 (text and image guidance)
+map into their spaces.
 Learning rates and per-epoch decays are the paper's; epoch counts are ours,
 sized for the default synthetic dataset on a 2-core CPU (``--epochs-scale``
 multiplies them).
@@ -19,10 +20,11 @@ from medtalk.errors import MedtalkError
 class Stage:
     """One phase of training.
 
-    ``number`` is the paper's stage (1-3); ``trainable`` names sub-modules of
-    ``MEDTalk`` (everything else is frozen); ``objective`` names the loss
+    ``number`` is the paper's stage (1-4); ``trainable`` names sub-modules of
+    ``MEDTalk`` (dotted paths; everything else is frozen); ``objective`` names the loss
     function in ``losses.OBJECTIVES`` and ``losses`` weights its terms;
-    ``data`` is ``"rigs"`` (stage 1) or ``"audio"``; the learning rate decays
+    ``data`` is ``"rigs"`` (stage 1), ``"audio"`` or ``"guidance"`` (stage 4:
+    audio plus descriptions and face descriptors); the learning rate decays
     as ``lr * decay ** epoch``. An epoch draws ``epoch_fraction`` of the items
     (without replacement): the synthetic set speaks every sentence in all
     seven emotions, so 1/7 is one pass over its sentences.
@@ -82,20 +84,32 @@ STAGES: tuple[Stage, ...] = (
         epochs=10,
         **_AUDIO,
     ),
+    Stage(
+        "4-guidance",
+        number=4,
+        trainable=("guidance", "fim.fuse"),  # P_text, P_image and E_fuse (SPEC section 1)
+        objective="guidance",
+        losses={"recon": 1.0, "text_sim": 0.1, "image_sim": 0.1},
+        epochs=10,
+        **{**_AUDIO, "data": "guidance"},
+    ),
 )
 
 
-def select_stages(numbers: str | None, epochs_scale: float = 1.0) -> tuple[Stage, ...]:
-    """Stages whose number is in a ``"1,2,3"`` list (all when None), epochs scaled."""
+def select_stages(
+    numbers: str | None, epochs_scale: float = 1.0, available: tuple[Stage, ...] = STAGES
+) -> tuple[Stage, ...]:
+    """Stages whose number is in a ``"1,2,3,4"`` list (all when None), epochs scaled."""
     if not epochs_scale > 0:
         raise MedtalkError(f"--epochs-scale must be positive, got {epochs_scale}")
-    wanted = {s.number for s in STAGES}
+    wanted = {s.number for s in available}
     if numbers:
         try:
             wanted = {int(n) for n in numbers.split(",") if n.strip()}
         except ValueError:
             raise MedtalkError(f"--stages takes stage numbers like 1,2,3, got {numbers!r}") from None
-        unknown = wanted - {s.number for s in STAGES}
+        unknown = wanted - {s.number for s in available}
         if unknown or not wanted:
-            raise MedtalkError(f"--stages: no stage {sorted(unknown) or numbers!r}; stages are 1, 2, 3")
-    return tuple(s.scaled(epochs_scale) for s in STAGES if s.number in wanted)
+            known = ", ".join(str(n) for n in sorted({s.number for s in STAGES}))
+            raise MedtalkError(f"--stages: no stage {sorted(unknown) or numbers!r}; stages are {known}")
+    return tuple(s.scaled(epochs_scale) for s in available if s.number in wanted)

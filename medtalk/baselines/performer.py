@@ -1,0 +1,62 @@
+"""The procedural performer driven by a forced alignment: a non-learned baseline.
+
+The performer (``medtalk.synth.performer``) renders a rig from phone and word
+timing; here the timing comes from pocketsphinx aligning the clip's
+transcript to its audio (``medtalk.asr.align``), its ARPAbet phones mapped to
+the espeak-ng mnemonics of the visemes (``medtalk.synth.arpabet``). The word
+intensities are the performer's own plan for the label. English only (the
+aligner's acoustic model), and it needs the transcript.
+
+On the synthetic data this is the generator itself with the true timing
+re-estimated from the audio and its own random choices (speaker style,
+intensity plan, idle motion) redrawn: a strong reference for the lips, not a
+fair competitor (docs/RESULTS.md).
+"""
+
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+
+from medtalk.audio import SAMPLE_RATE
+from medtalk.emotions import parse_emotion
+from medtalk.errors import MedtalkError
+from medtalk.synth.idle import speaker_style
+from medtalk.synth.intensity import plan_word_intensity
+from medtalk.synth.performer import render
+from medtalk.synth.timeline import Utterance
+from medtalk.train.data import Clip, as_float
+
+VOICE = "en-us"  # the performer's default speaker style (the clip's own is unknown to a user)
+LANGUAGES = (None, "en")  # clips without a language are taken as English
+
+
+def animate_aligned(wave: np.ndarray, transcript: str, emotion: str, seed: int = 0) -> np.ndarray:
+    """16 kHz ``wave (N,)`` + its transcript -> the performer's rig ``(round(N / 16000 * 60), 174)``."""
+    from medtalk.asr import align
+    from medtalk.synth.arpabet import to_espeak
+
+    emotion = parse_emotion(emotion)
+    words, phones = align(wave, transcript)
+    if not words:
+        raise MedtalkError("the performer baseline needs a transcript with words")
+    utterance = Utterance(np.asarray(wave, np.float32), SAMPLE_RATE, to_espeak(phones), words, VOICE)
+    rng = np.random.default_rng([seed, zlib.crc32(transcript.encode())])
+    levels = plan_word_intensity([w.text for w in words], emotion, rng)
+    rig, _ = render(utterance, emotion, levels, speaker_style(VOICE, seed), seed, transcript)
+    return rig.values
+
+
+def performer_method(seed: int = 0):
+    """A ``medtalk.eval.report.Method``: each clip's audio, transcript and label."""
+
+    def animate(clip: Clip) -> np.ndarray:
+        if clip.info.language not in LANGUAGES:
+            raise MedtalkError(f"clip {clip.info.id}: the performer baseline is English only "
+                               f"(language {clip.info.language}); evaluate it with --language en")
+        if not clip.info.text:
+            raise MedtalkError(f"clip {clip.info.id}: the performer baseline needs the transcript (META text)")
+        return animate_aligned(as_float(clip.samples), clip.info.text, clip.info.emotion, seed)
+
+    return animate

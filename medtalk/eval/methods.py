@@ -1,0 +1,60 @@
+"""What ``medtalk eval`` evaluates and on which clips.
+
+A method is named by a model file, a run folder (its ``model.pt``) or
+``performer`` (the alignment-driven performer, not learned). A model file
+says which architecture it holds, so MEDTalk, its ablations and the learned
+baselines all load the same way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from medtalk.errors import MedtalkError
+from medtalk.eval.report import Method, model_method
+from medtalk.train.data import Clip, load_clips, scan_clips
+
+PERFORMER = "performer"
+
+
+def model_file(spec: str | Path) -> Path:
+    """The model file a spec names: the file itself, or ``RUN/model.pt``."""
+    path = Path(spec)
+    if path.is_dir():
+        if not (path / "model.pt").is_file():
+            raise MedtalkError(f"{path}: a folder without model.pt (is the run finished?)")
+        return path / "model.pt"
+    if not path.is_file():
+        raise MedtalkError(f"{path}: no such model file or run folder (or use '{PERFORMER}')")
+    return path
+
+
+def load_method(spec: str | Path, text: bool = True, seed: int = 0) -> tuple[Method, dict]:
+    """``(method, description)``; ``text=False`` withholds the transcripts from a model."""
+    if str(spec) == PERFORMER:
+        from medtalk.baselines.performer import performer_method
+
+        return performer_method(seed), {"method": PERFORMER}
+    from medtalk.train.checkpoint import load_model
+
+    path = model_file(spec)
+    model, info = load_model(path)
+    data = info.get("data") or {}
+    description = {"method": str(path), "arch": data.get("arch", "medtalk"), "ablation": data.get("ablation"),
+                   "text": text}
+    return model_method(model, text), description
+
+
+def eval_clips(root: Path, cache: Path, split: str | None = "test", language: str | None = None,
+               progress: bool = True) -> tuple[list[Clip], str]:
+    """The clips of ``split`` (all clips when the data names no splits) and of ``language``;
+    ``(clips, what was selected)``."""
+    infos = scan_clips(root)
+    chosen = "all clips"
+    if split and any(i.split for i in infos):
+        infos, chosen = [i for i in infos if i.split == split], f"{split} split"
+    if language:
+        infos, chosen = [i for i in infos if (i.language or "?") == language], f"{chosen}, language {language}"
+    if not infos:
+        raise MedtalkError(f"{root}: no clips in the {chosen}")
+    return load_clips(infos, cache, progress), chosen

@@ -1,0 +1,105 @@
+"""Stage-4 items: audio crops plus a description and a synthesised face descriptor per clip.
+
+- **Descriptions** (``P_text``'s input): ``DESCRIPTIONS_PER_CLIP`` texts per clip
+  written by :func:`medtalk.guidance.describe.describe_clip` from the clip's rig,
+  emotion and intensity curve (seeded by the clip id), embedded once by MiniLM
+  and cached in ``cache/descriptions/<clip>.npz`` next to the other feature
+  caches. A batch draws one of them at random, so an epoch mostly sees a
+  phrasing the clip has not been paired with before (an epoch draws 1/7 of
+  the clips: each clip comes up about once per seven epochs).
+- **Descriptors** (``P_image``'s input): drawn afresh for every item by
+  :func:`medtalk.guidance.face_model.synth_descriptors` (random head pose,
+  identity and landmark noise) from the crop's own rig: half the time the
+  pose it holds (``tonic_pose``), half the time one random frame of it (a
+  photo may catch a face mid-word or mid-blink).
+
+Clips without a per-frame intensity curve (capture data) are described at
+``FALLBACK_INTENSITY``.
+"""
+
+from __future__ import annotations
+
+import zlib
+from pathlib import Path
+
+import numpy as np
+import torch
+from tqdm import tqdm
+
+from medtalk.guidance.actions import tonic_pose
+from medtalk.guidance.describe import describe_clip, generator_vocabulary
+from medtalk.model.config import ModelConfig
+from medtalk.train.batches import AudioCrops
+from medtalk.train.data import Clip, _read_cache, _stamp, _write_cache
+
+DESCRIPTIONS_PER_CLIP = 4
+FALLBACK_INTENSITY = 0.5  # a "moderate" description when the data carries no intensity curve
+P_TONIC = 0.5  # share of descriptors made from the held pose rather than a single frame
+ENCODE_BATCH = 64
+
+
+def _generator_stamp() -> int:
+    """Changes whenever the generator's wording does, so cached descriptions go stale with it."""
+    return zlib.crc32(" ".join(sorted(generator_vocabulary())).encode())
+
+
+def clip_descriptions(clip: Clip, count: int = DESCRIPTIONS_PER_CLIP) -> list[str]:
+    """``count`` descriptions of a whole clip, deterministic per clip id."""
+    rng = np.random.default_rng(zlib.crc32(clip.info.id.encode()))
+    curve = clip.intensity if clip.intensity is not None else np.full(len(clip.rig), FALLBACK_INTENSITY)
+    return [describe_clip(clip.rig, clip.info.emotion, curve, rng) for _ in range(count)]
+
+
+def description_embeddings(clips: list[Clip], cache: Path, progress: bool = True) -> dict[str, np.ndarray]:
+    """MiniLM sentence embeddings of every clip's descriptions: ``{clip id: (DESCRIPTIONS_PER_CLIP, 384)}``."""
+    folder = cache / "descriptions"
+    folder.mkdir(parents=True, exist_ok=True)
+    generator = _generator_stamp()
+    out: dict[str, np.ndarray] = {}
+    todo: list[tuple[Clip, Path, np.ndarray]] = []
+    for clip in clips:
+        sources = [clip.info.rig] + ([clip.info.meta] if clip.info.meta else [])
+        path, stamp = folder / f"{clip.info.id}.npz", np.append(_stamp(*sources), generator)
+        cached = _read_cache(path, stamp)
+        if cached is None:
+            todo.append((clip, path, stamp))
+        else:
+            out[clip.info.id] = cached["embeddings"].astype(np.float32)
+    if todo:
+        from medtalk.text import default_text_encoder
+
+        encoder = default_text_encoder()
+        bar = tqdm(total=len(todo), desc="embedding descriptions", unit="clip", disable=not progress, leave=False)
+        per_batch = max(1, ENCODE_BATCH // DESCRIPTIONS_PER_CLIP)
+        for first in range(0, len(todo), per_batch):
+            group = todo[first : first + per_batch]
+            texts = [clip_descriptions(clip) for clip, _, _ in group]
+            vectors = encoder.sentences([t for ts in texts for t in ts]).reshape(len(group), -1, encoder.dim)
+            for (clip, path, stamp), ts, v in zip(group, texts, vectors):
+                _write_cache(path, {"embeddings": v.astype(np.float16), "texts": np.array(ts)}, stamp)
+                out[clip.info.id] = v.astype(np.float16).astype(np.float32)  # as a resumed run reads it
+            bar.update(len(group))
+        bar.close()
+    return out
+
+
+class GuidedCrops(AudioCrops):
+    """Stage-4 batches: ``AudioCrops`` plus ``description (B, 384)`` and ``descriptor (B, DESCRIPTOR_DIM)``."""
+
+    def __init__(self, clips: list[Clip], config: ModelConfig, crop_seconds: float, cache: Path,
+                 augment: float = 1.0, text_dropout: float = 0.0, progress: bool = True) -> None:
+        super().__init__(clips, config, crop_seconds, augment, text_dropout)
+        self.embeddings = description_embeddings(clips, cache, progress)
+
+    def batch(self, indices: np.ndarray, rng: np.random.Generator) -> dict[str, torch.Tensor]:
+        from medtalk.guidance.face_model import synth_descriptors
+
+        out = super().batch(indices, rng)
+        texts = [self.embeddings[self.clips[i].info.id] for i in indices]
+        out["description"] = torch.from_numpy(np.stack([t[rng.integers(len(t))] for t in texts]))
+        poses = []
+        for row in range(len(indices)):
+            rig = out["rig"][row, out["mask"][row]].numpy()
+            poses.append(tonic_pose(rig) if rng.random() < P_TONIC else rig[rng.integers(len(rig))])
+        out["descriptor"] = torch.from_numpy(synth_descriptors(np.stack(poses), rng).astype(np.float32))
+        return out
