@@ -80,7 +80,7 @@ def _batches(stage: Stage, data: Dataset, config: ModelConfig, augment: float, s
         return RigPairs(aligned, data.clips[split], round(stage.crop_seconds * config.fps))
     text_dropout = config.intensity.text_dropout if split == "train" and hasattr(config, "intensity") else 0.0
     if stage.data == "guidance":
-        return GuidedCrops(data.clips[split], config, stage.crop_seconds, opts.run / "cache",
+        return GuidedCrops(data.clips[split], config, stage.crop_seconds, opts.cache or opts.run / "cache",
                            augment if split == "train" else 0.0, text_dropout, opts.progress)
     return AudioCrops(data.clips[split], config, stage.crop_seconds, augment if split == "train" else 0.0, text_dropout)
 
