@@ -21,29 +21,21 @@ import numpy as np
 
 from medtalk.audio import SAMPLE_RATE, load_audio
 from medtalk.emotions import emotion_from_filename
-from medtalk.features import FEATURE_RATE, power_spectrogram
-from medtalk.rig import REST_POSE, S_LIP, RigSequence, index, indices
+from medtalk.eval import real
+from medtalk.eval.real import JAW, frame_db
+from medtalk.rig import REST_POSE, S_LIP, indices
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "reference" / "real"
-EMOFACE = REAL / "emoface_angry_gd04_001_021"
 JFK = REAL / "jfk.flac"
 JFK_TEXT = ("And so my fellow Americans, ask not what your country can do for you, "
             "ask what you can do for your country.")
 FPS = 60
-JAW = index("CTRL_C_jaw-translateY")
 LOWER_LIP = indices("lowerLipDepress")
 TOGETHER = indices("lipsTogether")
 ROUNDING = indices("purse", "funnel", "towardsU", "towardsD")
 PAUSE_DB = -25.0  # frames this far below a loud frame (95th percentile) are silent (jfk.flac has crowd noise at -30)
 MIN_PAUSE_S = 0.25
 EDGE_S = 0.1  # ignore this much of each pause's ends (the mouth is allowed to get there)
-
-
-def frame_db(wave: np.ndarray, frames: int) -> np.ndarray:
-    """Frame energy in dB relative to a loud frame, at the rig rate: ``(frames,)``."""
-    db = 10 * np.log10(power_spectrogram(wave).sum(axis=1) + 1e-10)
-    db -= np.percentile(db, 95)
-    return np.interp(np.arange(frames) / FPS, np.arange(len(db)) / FEATURE_RATE, db)
 
 
 def aperture(values: np.ndarray) -> np.ndarray:
@@ -54,18 +46,10 @@ def aperture(values: np.ndarray) -> np.ndarray:
 def emoface_jaw(model) -> None:
     import medtalk
 
-    wave = load_audio(EMOFACE.with_suffix(".wav"))
-    truth = RigSequence.read(EMOFACE.with_suffix(".txt")).values
-    pred = medtalk.animate(wave, "angry", model=model).values
-    n = min(len(truth), len(pred))
-    corr = np.corrcoef(pred[:n, JAW], truth[:n, JAW])[0, 1]
-    floor = np.corrcoef(frame_db(wave, n), truth[:n, JAW])[0, 1]
-    lips = np.mean([np.corrcoef(pred[:n, j], truth[:n, j])[0, 1] for j in S_LIP if truth[:n, j].std() > 0.02
-                    and pred[:n, j].std() > 1e-4])
-    print(f"1. EmoFace capture ({n} frames, Mandarin, angry): jaw-open correlation {corr:.3f} "
-          f"(energy envelope {floor:.3f}); mean correlation over moving lip controls {lips:.3f}; "
-          f"jaw range pred {pred[:n, JAW].min():.2f}..{pred[:n, JAW].max():.2f} "
-          f"vs actor {truth[:n, JAW].min():.2f}..{truth[:n, JAW].max():.2f}")
+    r = real.emoface_jaw(lambda wave, emotion: medtalk.animate(wave, emotion, model=model).values, REAL)
+    print(f"1. EmoFace capture ({r['frames']} frames, Mandarin, angry): jaw-open correlation {r['jaw_corr']:.3f} "
+          f"(energy envelope {r['energy_corr']:.3f}), L1 {r['jaw_l1']:.3f}; "
+          f"mean correlation over moving lip controls {r['lip_corr']:.3f}")
 
 
 def _at(values: np.ndarray, start: float, end: float, column: np.ndarray | int) -> float:
