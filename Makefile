@@ -5,7 +5,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-SYSTEM_PACKAGES := espeak-ng libespeak-ng1 ffmpeg
+SYSTEM_PACKAGES := espeak-ng libespeak-ng1 flite ffmpeg
 DEMO_AUDIO := examples/jfk.flac
 DEMO_OUT := out/demo
 
@@ -19,6 +19,7 @@ system:
 	command -v espeak-ng >/dev/null || missing="$$missing espeak-ng"; \
 	command -v ffmpeg >/dev/null || missing="$$missing ffmpeg"; \
 	ldconfig -p | grep -q 'libespeak-ng.so' || missing="$$missing libespeak-ng1"; \
+	ldconfig -p | grep -q 'libflite_cmu_us_slt.so' || missing="$$missing flite"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing system packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(SYSTEM_PACKAGES); \

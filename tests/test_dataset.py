@@ -15,7 +15,7 @@ from medtalk.cli import main
 from medtalk.emotions import EMOTIONS, emotion_from_filename
 from medtalk.errors import MedtalkError
 from medtalk.rig import NUM_CONTROLS, RigSequence
-from medtalk.synth.corpus import VOICES
+from medtalk.synth.corpus import TRAIN_ONLY_VOICES, VOICES
 from medtalk.synth.dataset import generate_dataset, plan
 
 SENTENCES, SEED = 3, 7
@@ -83,7 +83,8 @@ def test_splits_are_disjoint_in_sentences_and_voices(dataset):
 def test_plan_at_scale_keeps_test_voices_and_sentences_unseen():
     units = plan(300, seed=1, languages=("en", "cmn"))
     assert [u.language for u in units[:4]] == ["en", "cmn", "en", "cmn"]
-    assert all(u.voice in VOICES[u.language] for u in units)
+    assert all(u.voice in VOICES[u.language] + TRAIN_ONLY_VOICES.get(u.language, ()) for u in units)
+    assert all(u.split == "train" for u in units if u.voice not in VOICES[u.language])
     share = Counter(u.split for u in units)
     assert share["train"] == 240 and share["val"] == share["test"] == 30
     voices = {s: {u.voice for u in units if u.split == s} for s in ("train", "val", "test")}

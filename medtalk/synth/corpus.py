@@ -19,6 +19,7 @@ import re
 from collections.abc import Sequence
 
 from medtalk.errors import MedtalkError
+from medtalk.synth.flite import VOICES as FLITE_VOICES
 from medtalk.synth.lexicon import EMOTION_WORDS, word_loading
 from medtalk.synth.syllables import LANGUAGES, pseudo_text
 
@@ -258,6 +259,14 @@ VOICES: dict[str, tuple[str, ...]] = {
     },
 }
 
+# flite's English voices (recorded speakers: medtalk.synth.flite), each under a few
+# identity tags that give it its own rate, pitch and face (medtalk.synth.idle.speaker_style).
+# They only add training speech: the validation and test speakers stay espeak-ng's.
+FLITE_TAGS = 6
+TRAIN_ONLY_VOICES: dict[str, tuple[str, ...]] = {
+    "en": tuple(f"flite:{name}+{tag}" for name in FLITE_VOICES for tag in range(1, FLITE_TAGS + 1)),
+}
+
 SPLITS = ("train", "val", "test")
 VOICE_SPLIT = {"train": 0.7, "val": 0.15, "test": 0.15}  # share of speakers per split
 
@@ -285,6 +294,6 @@ def split_voices(voices: Sequence[str], seed: int) -> dict[str, tuple[str, ...]]
 
 
 __all__ = [
-    "LANGUAGES", "LOADED", "SPLITS", "VOICES", "english_sentences", "loaded_words",
+    "LANGUAGES", "LOADED", "SPLITS", "TRAIN_ONLY_VOICES", "VOICES", "english_sentences", "loaded_words",
     "pseudo_text", "split_voices",
 ]

@@ -14,7 +14,9 @@ rendering of the seven emotions with shared timing for stage 1::
 
 Clip ids follow EmoFace: ``<emotion>_<speaker>_<sentence:05d>``. Sentences are
 split 80/10/10 into train/val/test per language, and each split speaks with its
-own pool of voices, so test sentences and test voices never occur in training.
+own pool of voices, so test sentences and test voices never occur in training;
+English training sentences may also be spoken by flite's voices
+(``corpus.TRAIN_ONLY_VOICES``), which never speak in validation or test.
 
 The output depends only on the arguments, not on ``jobs``: every unit derives
 its seeds from (seed, sentence). Work is resumable: a unit whose files all
@@ -39,7 +41,9 @@ from medtalk.audio import write_wav
 from medtalk.emotions import EMOTIONS
 from medtalk.errors import MedtalkError
 from medtalk.files import atomic_output
-from medtalk.synth.corpus import LANGUAGES, SPLITS, VOICES, english_sentences, pseudo_text, split_voices
+from medtalk.synth.corpus import (
+    LANGUAGES, SPLITS, TRAIN_ONLY_VOICES, VOICES, english_sentences, pseudo_text, split_voices,
+)
 from medtalk.synth.performer import perform, perform_aligned
 
 DATASET_FORMAT = "medtalk-synth-dataset"
@@ -122,6 +126,7 @@ def plan(sentences: int, seed: int, languages: Sequence[str] = ("en",)) -> list[
     for code, ids in per_language.items():
         texts = english_sentences(len(ids), seed) if code == "en" else pseudo_text(code, len(ids), seed)
         pools = split_voices(VOICES[code], seed)
+        pools["train"] += TRAIN_ONLY_VOICES.get(code, ())
         splits = _sentence_splits(len(ids), random.Random(derive_seed(seed, "split", code)))
         for sentence_id, text, split in zip(ids, texts, splits):
             unit_seed = derive_seed(seed, "sentence", sentence_id)

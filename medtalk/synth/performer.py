@@ -24,7 +24,7 @@ import numpy as np
 from medtalk.emotions import EMOTIONS, parse_emotion
 from medtalk.errors import MedtalkError
 from medtalk.rig import DEFAULT_FPS, REST_POSE, RigSequence, clip_to_range, index
-from medtalk.synth import visemes
+from medtalk.synth import flite, visemes
 from medtalk.synth.expressions import articulation_gain, render_expression
 from medtalk.synth.idle import SpeakerStyle, apply_blinks, beat_curve, prominence, render_idle, speaker_style
 from medtalk.synth.intensity import frame_curve, plan_word_intensity, voice_settings, word_prosody
@@ -83,6 +83,11 @@ def _lost_words(utterance: Utterance) -> bool:
     return any(a and b for a, b in zip(silent, silent[1:]))
 
 
+def _synthesize(words: list[str], voice: str, **settings) -> Utterance:
+    """espeak-ng, or flite for ``flite:`` voices: the same arguments, the same result."""
+    return (flite.synthesize if flite.is_flite(voice) else synthesize)(words, voice, **settings)
+
+
 def _speak(words: list[str], voice: str, settings: dict[str, int], prosody: list[Prosody | None]) -> Utterance:
     """``synthesize`` with per-word prosody, falling back to prosody without ``<emphasis>``.
 
@@ -90,10 +95,10 @@ def _speak(words: list[str], voice: str, settings: dict[str, int], prosody: list
     ``<emphasis>`` sits inside a ``<prosody>`` next to another ``<prosody>``;
     the audio then lacks words the metadata claims, so such takes are redone.
     """
-    utterance = synthesize(words, voice, word_prosody=prosody, **settings)
+    utterance = _synthesize(words, voice, word_prosody=prosody, **settings)
     if _lost_words(utterance) and any(p is not None and p.emphasis for p in prosody):
         plain = [None if p is None else Prosody(p.pitch, p.rate, p.volume) for p in prosody]
-        utterance = synthesize(words, voice, word_prosody=plain, **settings)
+        utterance = _synthesize(words, voice, word_prosody=plain, **settings)
     return utterance
 
 
@@ -142,7 +147,7 @@ def perform_aligned(text: str, *, voice: str = "en-us", seed: int = 0) -> dict[s
     """
     words = _words(text)
     style = speaker_style(voice, seed)
-    utterance = synthesize(words, voice, **style.voice)
+    utterance = _synthesize(words, voice, **style.voice)
     rigs: dict[str, RigSequence] = {}
     for emotion in EMOTIONS:
         levels = plan_word_intensity(words, emotion, _rng(seed, text, _PLAN, emotion))
