@@ -32,11 +32,16 @@ def animate(
     intensity: float = 1.0,
     model: MEDTalk | None = None,
     fps: float = 60.0,
+    describe: str | None = None,
+    reference: Path | str | None = None,
+    timeline: Path | str | list | dict | None = None,
 ) -> RigSequence:
-    """Speech (a file, or 16 kHz mono samples) + emotion label -> rig of ``round(duration * fps)`` frames.
+    """Speech (a file, or 16 kHz mono samples) + emotion -> rig of ``round(duration * fps)`` frames.
 
-    See ``medtalk.infer.animate``.
+    The emotion: a label or a blend (``"happy:0.7,surprised:0.3"``), a
+    description (``describe``) or a face photo (``reference``), optionally
+    along a ``timeline``. See ``medtalk.infer.animate``.
     """
     from medtalk.infer import animate as _animate
 
-    return _animate(audio, emotion, transcript, intensity, model, fps)
+    return _animate(audio, emotion, transcript, intensity, model, fps, describe, reference, timeline)

@@ -1,4 +1,10 @@
-"""Animation: speech (+ transcript) + emotion label -> rig, with a trained MEDTalk model.
+"""Animation: speech (+ transcript) + emotion guidance -> rig, with a trained MEDTalk model.
+
+The emotion comes from a label, a blend of labels, a description or a photo
+(``medtalk.guidance.guide``), optionally changing over time along a timeline
+(``medtalk.guidance.timeline``): each source then animates its own stretch of
+the audio (with ``TIMELINE_CONTEXT_SECONDS`` of context on either side) and
+the results are crossfaded frame by frame.
 
 Audio of any length runs in bounded memory: the model sees overlapping
 windows (``WINDOW_SECONDS`` long, ``OVERLAP_SECONDS`` shared with the next),
@@ -24,9 +30,10 @@ import numpy as np
 import torch
 
 from medtalk.audio import SAMPLE_RATE, load_audio
-from medtalk.emotions import EMOTIONS, parse_emotion
 from medtalk.errors import MedtalkError
 from medtalk.features import log_mel, power_spectrogram, prosody
+from medtalk.guidance.guide import Guide, description_guide, guide_vector, image_guide, parse_blend
+from medtalk.guidance.timeline import Segment, check_duration, parse_timeline, read_timeline, segment_weights
 from medtalk.model.content import audio_features
 from medtalk.model.inputs import pad, time_slice
 from medtalk.model.medtalk import MEDTalk
@@ -37,6 +44,7 @@ OVERLAP_SECONDS = 2.0  # shared by consecutive windows, crossfaded linearly
 WINDOW_BATCH = 4  # windows run through the model together
 SAVGOL_WINDOW = 5  # frames (paper)
 SAVGOL_ORDER = 2
+TIMELINE_CONTEXT_SECONDS = 2.0  # audio a timeline segment's model pass sees beyond its own frames
 DEFAULT_MODEL = "default.pt"  # in medtalk/assets, written by `make model`
 
 
@@ -88,10 +96,13 @@ def predict(
     tokens: np.ndarray | None = None,
     intensity: float = 1.0,
     window_seconds: float = WINDOW_SECONDS,
+    guidance: torch.Tensor | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Raw model output at the model's fps: 16 kHz ``wave (N,)`` -> ``(rig (T, 174), I (T,))``.
 
-    ``tokens (N_tok, 384)`` transcript features or None. No smoothing or clipping.
+    ``tokens (N_tok, 384)`` transcript features or None; ``guidance (label_dim,)``
+    replaces the label ``emotion`` (``medtalk.guidance.guide.guide_vector``). No
+    smoothing or clipping.
     """
     fps = model.config.fps
     num_frames = round(len(wave) / SAMPLE_RATE * fps)
@@ -109,6 +120,7 @@ def predict(
         out = model(
             audio, pros, mel, torch.full((len(group),), emotion), max(e - s for s, e in group),
             audio_mask=audio_mask, text=text, text_mask=text_mask, intensity_scale=intensity, mel_mask=mel_mask,
+            guidance=None if guidance is None else guidance[None].expand(len(group), -1),
         )
         for k, (s, e) in enumerate(group):
             values, level = out.rig[k, : e - s].numpy(), out.intensity[k, : e - s].numpy()
@@ -168,14 +180,21 @@ def animate(
     intensity: float = 1.0,
     model: MEDTalk | None = None,
     fps: float = DEFAULT_FPS,
+    describe: str | None = None,
+    reference: Path | str | None = None,
+    timeline: Path | str | list | dict | None = None,
 ) -> RigSequence:
     """Animate speech: a file (any format ffmpeg reads) or 16 kHz mono samples ``(N,)``.
 
-    ``emotion`` is one of the seven labels (aliases accepted); ``intensity``
-    scales the predicted per-frame intensity (0 gives a neutral-strength
-    face). Returns ``round(duration * fps)`` frames.
+    The emotion is one of: ``emotion``, a label (aliases accepted) or a blend
+    ``"happy:0.7,surprised:0.3"``; ``describe``, a free-text description;
+    ``reference``, a face photo. ``timeline`` (a JSON file, or its parsed
+    content) changes it over time; its gaps use the emotion above.
+    ``intensity`` scales the predicted per-frame intensity (0 gives a
+    neutral-strength face). Returns ``round(duration * fps)`` frames.
     """
-    label = EMOTIONS.index(parse_emotion(emotion))
+    base = _base_guide(emotion, describe, reference)
+    segments = _timeline(timeline)
     if not (math.isfinite(intensity) and intensity >= 0):
         raise MedtalkError(f"intensity must be a finite number >= 0, got {intensity}")
     if not (math.isfinite(fps) and fps > 0):
@@ -192,17 +211,76 @@ def animate(
     model = model if model is not None else load_model()
     if num_frames < 1 or round(duration * model.config.fps) < 1:
         raise MedtalkError(f"{source}: audio too short ({1000 * duration:.2f} ms), nothing to animate")
+    check_duration(segments, duration)
+    vectors = [guide_vector(model, g) for g in [s.guide for s in segments] + [base]]  # bad photos fail here
     tokens = None
     if transcript is not None and transcript.strip():
         from medtalk.text import default_text_encoder
 
         tokens = default_text_encoder().tokens(transcript)
-    values, curve = predict(model, wave, label, tokens, intensity)
+    model_frames = round(duration * model.config.fps)
+    weights = segment_weights(segments, model_frames, model.config.fps)
+    values, curve = _predict_mixed(model, wave, tokens, intensity, weights, vectors)
     rig = RigSequence(smooth(values), model.config.fps)
     if rig.fps != fps or rig.num_frames != num_frames:
         rig = rig.resample(fps, num_frames)
     rig.metadata = {
-        "emotion": EMOTIONS[label], "intensity_scale": intensity, "transcript": transcript,
+        "emotion": str(base), "intensity_scale": intensity, "transcript": transcript,
         "source": source, "mean_intensity": round(float(curve.mean()), 4),
     }
+    if segments:
+        rig.metadata["timeline"] = [{"start": s.start, "end": s.end, "emotion": str(s.guide)} for s in segments]
     return rig
+
+
+def _base_guide(emotion: str | None, describe: str | None, reference: Path | str | None) -> Guide:
+    given = [name for name, v in (("describe", describe), ("reference", reference)) if v is not None]
+    if len(given) > 1 or (given and emotion not in (None, "neutral")):
+        raise MedtalkError("give one of emotion, describe or reference")
+    if describe is not None:
+        return description_guide(describe)
+    if reference is not None:
+        return image_guide(reference)
+    return parse_blend(emotion or "neutral")
+
+
+def _timeline(timeline: Path | str | list | dict | None) -> list[Segment]:
+    if timeline is None:
+        return []
+    if isinstance(timeline, (list, dict)):
+        return parse_timeline(timeline, "timeline", Path.cwd())
+    return read_timeline(timeline)
+
+
+def _predict_mixed(
+    model: MEDTalk, wave: np.ndarray, tokens: np.ndarray | None, intensity: float, weights: np.ndarray,
+    vectors: list[torch.Tensor],
+) -> tuple[np.ndarray, np.ndarray]:
+    """``sum_k weights[k, t] * predict(vectors[k])`` over the model's frames: ``weights (K, T)``.
+
+    Each source runs only where its weight is non-zero (plus context), with the
+    matching slice of the transcript.
+    """
+    fps = model.config.fps
+    num_frames = weights.shape[1]
+    if len(vectors) == 1:
+        return predict(model, wave, 0, tokens, intensity, guidance=vectors[0])
+    rig = np.zeros((num_frames, NUM_CONTROLS), dtype=np.float32)
+    curve = np.zeros(num_frames, dtype=np.float32)
+    margin = round(TIMELINE_CONTEXT_SECONDS * fps)
+    for row, vector in zip(weights, vectors):
+        for a, b in _runs(row > 0):
+            lo, hi = max(0, a - margin), min(num_frames, b + margin)
+            piece = wave[round(lo * SAMPLE_RATE / fps) : round(hi * SAMPLE_RATE / fps)]
+            span = None if tokens is None else time_slice(tokens, lo, hi, num_frames, fps)
+            values, level = predict(model, piece, 0, span, intensity, guidance=vector)
+            at = np.minimum(np.arange(a, b) - lo, len(values) - 1)  # frame counts may round apart by one
+            rig[a:b] += row[a:b, None] * values[at]
+            curve[a:b] += row[a:b] * level[at]
+    return rig, curve
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """``(start, end)`` of each run of True in ``mask (T,)``."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))

@@ -1,4 +1,5 @@
-"""``medtalk animate AUDIO -o OUT --emotion LABEL``: speech to a MetaHuman rig."""
+"""``medtalk animate AUDIO -o OUT``: speech to a MetaHuman rig, the emotion set by a label, a blend,
+a description, a photo or a timeline of them."""
 
 from __future__ import annotations
 
@@ -20,7 +21,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("audio", type=Path, help="speech audio file")
     add_output(parser, help="output rig file (.txt, .csv, .json or .npz)")
-    parser.add_argument("-e", "--emotion", default="neutral", help=f"one of {', '.join(EMOTIONS)} (default neutral)")
+    guide = parser.add_mutually_exclusive_group()
+    guide.add_argument("-e", "--emotion", help=f"one of {', '.join(EMOTIONS)} (default neutral), or a blend "
+                       "like happy:0.7,surprised:0.3")
+    guide.add_argument("--describe", metavar="TEXT", help="describe the expression instead, e.g. "
+                       "\"a tight-lipped, simmering glare\" (needs a model trained through stage 4)")
+    guide.add_argument("--reference", type=Path, metavar="PHOTO", help="take the expression from a face photo "
+                       "(.jpg, .png; needs a model trained through stage 4)")
+    parser.add_argument("--timeline", type=Path, metavar="PLAN.json", help="change the emotion over time: "
+                        "segments with start, end (s) and a label, blend, description or image each; gaps use "
+                        "the emotion above (docs/GUIDANCE.md)")
     text = parser.add_mutually_exclusive_group()
     text.add_argument("--transcript", help="what is said (drives the per-frame intensity)")
     text.add_argument("--transcript-file", type=Path, help="read the transcript from a text file")
@@ -55,12 +65,18 @@ def _transcript(args: argparse.Namespace) -> str | None:
 def run(args: argparse.Namespace) -> int:
     import torch
 
-    from medtalk.emotions import parse_emotion
     from medtalk.files import check_writable
+    from medtalk.guidance.guide import description_guide, parse_blend
+    from medtalk.guidance.timeline import read_timeline
     from medtalk.infer import animate, load_model
     from medtalk.rigio import RIG_EXTENSIONS
 
-    parse_emotion(args.emotion)  # fail on a typo before any work
+    # fail on a typo, an empty description, a missing photo or a bad timeline before any work
+    guide = description_guide(args.describe) if args.describe is not None else parse_blend(args.emotion or "neutral")
+    if args.reference is not None and not args.reference.is_file():
+        raise MedtalkError(f"{args.reference}: no such image file")
+    if args.timeline is not None:
+        read_timeline(args.timeline)
     if args.output.suffix.lower() not in RIG_EXTENSIONS:
         raise MedtalkError(f"{args.output}: unknown rig format; use one of {', '.join(RIG_EXTENSIONS)}")
     check_writable(args.output, args.force)
@@ -73,14 +89,17 @@ def run(args: argparse.Namespace) -> int:
         artifacts(args.export)  # an unknown target fails before any work
     torch.set_num_threads(THREADS)
     model = load_model(args.model)
-    rig = animate(args.audio, args.emotion, _transcript(args), args.intensity, model, args.fps)
+    rig = animate(args.audio, args.emotion, _transcript(args), args.intensity, model, args.fps,
+                  describe=args.describe, reference=args.reference, timeline=args.timeline)
     rig.write(args.output, force=args.force)
     if args.preview is not None:
         from medtalk.preview import render_video
 
         render_video(rig, args.preview, audio=args.audio, force=args.force, progress=not args.quiet)
     if not args.quiet:
-        print(f"wrote {args.output} ({rig.num_frames} frames at {rig.fps:g} fps, {args.emotion})")
+        what = f"reference {args.reference}" if args.reference is not None else str(guide)
+        print(f"wrote {args.output} ({rig.num_frames} frames at {rig.fps:g} fps, {what}"
+              + (f", timeline {args.timeline})" if args.timeline is not None else ")"))
     if args.export is not None:
         from medtalk.export import export_rig
 
