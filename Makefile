@@ -58,5 +58,14 @@ model: setup
 	mkdir -p medtalk/assets && cp $(MODEL_RUN)/model.pt medtalk/assets/default.pt && \
 	echo "model: wrote medtalk/assets/default.pt in $$(( ($$(date +%s) - start) / 60 )) min"
 
+# docs/RESULTS.md, docs/results.json and docs/img/results/: MEDTalk (3 seeds), the FaceFormer-style and
+# end-to-end baselines (3 seeds each), four ablations and the alignment-driven performer, trained on
+# data/synth two at a time (one thread each) and evaluated on its held-out split and the real capture.
+# Resumable: finished runs are skipped, interrupted ones continue. Time: see docs/RESULTS.md.
+RESULTS_RUNS := runs/results
+
+results: model
+	$(BIN)/python -m medtalk.results --data $(MODEL_DATA) --runs $(RESULTS_RUNS) --jobs 2
+
 clean:
 	rm -rf out .pytest_cache

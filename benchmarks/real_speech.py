@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from medtalk.audio import SAMPLE_RATE, load_audio
+from medtalk.audio import load_audio
 from medtalk.emotions import emotion_from_filename
 from medtalk.eval import real
 from medtalk.eval.real import JAW, frame_db

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 import numpy as np
 from tqdm import tqdm
 
+from medtalk.emotions import EMOTIONS, parse_emotion
 from medtalk.eval.metrics import all_metrics
 from medtalk.infer import predict, smooth
 from medtalk.train.data import Clip, as_float
@@ -23,12 +24,17 @@ METRICS = ("MLE", "MEE", "EIE", "FRD")
 Method = Callable[[Clip], np.ndarray]  # a clip -> its animation (T, 174) at the clip's rig rate
 
 
+def animate_wave(model, wave: np.ndarray, emotion: str, tokens: np.ndarray | None = None) -> np.ndarray:
+    """16 kHz ``wave (N,)`` -> ``(T, 174)`` at the model's fps, as ``medtalk animate`` does (any architecture)."""
+    values, _ = predict(model.eval(), wave, EMOTIONS.index(parse_emotion(emotion)), tokens)
+    return smooth(values)
+
+
 def model_method(model, text: bool = True) -> Method:
     """Animate exactly as ``medtalk animate`` does, with each clip's label (and transcript when ``text``)."""
 
     def animate(clip: Clip) -> np.ndarray:
-        values, _ = predict(model.eval(), as_float(clip.samples), clip.emotion_id, clip.tokens if text else None)
-        return smooth(values)
+        return animate_wave(model, as_float(clip.samples), clip.info.emotion, clip.tokens if text else None)
 
     return animate
 

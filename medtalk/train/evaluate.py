@@ -10,8 +10,10 @@ from medtalk.train.data import Clip
 def evaluate(model, clips: list[Clip], progress: bool = False) -> dict[str, float]:
     """Mean of each metric over ``clips``, animated exactly as ``medtalk animate`` does.
 
-    Each clip uses its own label and transcript; ``{"clips": n, "MLE": ..., ...}``.
+    Each clip uses its own label and transcript; ``{"clips": n, "MLE": ..., ..., "languages":
+    {language: the same}}`` (languages from the clips' META).
     """
     if not clips:
         return {}
-    return evaluate_method(model_method(model), clips, progress)["overall"]
+    report = evaluate_method(model_method(model), clips, progress)
+    return {**report["overall"], "languages": report["languages"]}

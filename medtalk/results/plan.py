@@ -1,0 +1,61 @@
+"""What ``make results`` trains: every row of the tables as training runs, with shared prefixes.
+
+Stage 1 of the full model is trained once and shared by its seeds and by the
+ablations that do not change it (``no-intensity``, ``no-text``); stage 2 of
+seed 0 is shared by those two ablations as well (they change only stage 3).
+The stage-1 ablations (``no-overlap``, ``no-cycle``) train all three stages.
+Baselines train their one stage with the epochs of our stages 2 + 3.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SEEDS = (0, 1, 2)  # the headline rows' seeds (mean and spread)
+
+
+@dataclass(frozen=True)
+class Run:
+    """One ``medtalk train`` run: ``name`` is its folder; ``init`` the run whose model it starts from."""
+
+    name: str
+    args: tuple[str, ...]
+    init: str | None = None
+    row: str | None = None  # the table row it is a sample of (None: an intermediate run)
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How much to train: the preset, the epoch scale, and how many sentences of the data to use (0: all)."""
+
+    preset: str
+    epochs_scale: float
+    sentences: int = 0
+
+
+BUDGETS = {
+    "full": Budget("default", 1.0),
+    # the whole pipeline in about a minute: tiny models on a handful of sentences
+    "smoke": Budget("tiny", 0.05, sentences=6),
+}
+
+
+def plan() -> tuple[Run, ...]:
+    """Every run, in an order where ``init`` comes first."""
+    runs = [
+        Run("full-stage1", ("--stages", "1")),
+        Run("full-stage2", ("--stages", "2"), init="full-stage1"),
+        Run("full-seed0", ("--stages", "3"), init="full-stage2", row="full"),
+    ]
+    runs += [Run(f"full-seed{s}", ("--stages", "2,3", "--seed", str(s)), init="full-stage1", row="full")
+             for s in SEEDS[1:]]
+    runs += [Run(f"{a}", ("--stages", "3", "--ablation", a), init="full-stage2", row=a)
+             for a in ("no-intensity", "no-text")]
+    runs += [Run(f"{a}", ("--stages", "1,2,3", "--ablation", a), row=a) for a in ("no-overlap", "no-cycle")]
+    runs += [Run(f"{arch}-seed{s}", ("--arch", arch, "--seed", str(s)), row=arch)
+             for arch in ("faceformer", "endtoend") for s in SEEDS]
+    return tuple(runs)
+
+
+HEADLINE = ("full", "faceformer", "endtoend")  # Table 1 rows with seeds
+ABLATION_ROWS = ("no-overlap", "no-cycle", "no-intensity", "no-text")  # Table 3
