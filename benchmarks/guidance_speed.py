@@ -1,13 +1,15 @@
 """What text and image guidance cost per call once the models are loaded.
 
-Run: .venv/bin/python benchmarks/guidance_speed.py [--repeats 20]
-Prints best-of-repeats wall times of: the MiniLM sentence embedding + P_text
-(a default-size GuidanceConfig) for one description; MediaPipe landmarks +
-expression descriptor + P_image for one photo (the RAVDESS frame when the
-reference folder is present, else a preview drawing of a smile); fit_pose
-(``medtalk face``); and the training-side synthesis of one descriptor from a
-rig frame. Load times are printed separately. Target (issue 4): guidance
-adds under 100 ms per call once loaded.
+Run: .venv/bin/python benchmarks/guidance_speed.py [--repeats 20] [--model PATH]
+Prints best-of-repeats wall times of what ``medtalk animate`` adds for a
+description or a photo instead of a label (``guide_vector`` with the
+installed model, or ``--model``): the MiniLM sentence embedding + P_text for
+one description; MediaPipe landmarks + expression descriptor + P_image for
+one photo (the RAVDESS frame when the reference folder is present, else a
+preview drawing of a smile); the label's own embedding for comparison;
+fit_pose (``medtalk face``); and the training-side synthesis of one
+descriptor from a rig frame. Load times are printed separately. Target
+(issue 4): guidance adds under 100 ms per call once loaded.
 """
 
 from __future__ import annotations
@@ -40,29 +42,33 @@ def photo(folder: Path) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--model", type=Path, help="model file (default: the installed model)")
     args = parser.parse_args()
 
     import torch
 
     from medtalk.guidance.descriptor import expression_descriptor
     from medtalk.guidance.face_model import fit_pose, synth_landmarks
+    from medtalk.guidance.guide import description_guide, guide_vector, image_guide, parse_blend
     from medtalk.guidance.landmarks import face_landmarks
-    from medtalk.model.guidance import Guidance, GuidanceConfig
+    from medtalk.infer import load_model
     from medtalk.rig import REST_POSE
-    from medtalk.text import TextEncoder
+    from medtalk.text import default_text_encoder
 
-    torch.manual_seed(0)
-    guidance = Guidance(GuidanceConfig()).eval()
+    torch.set_num_threads(1)
+    model = load_model(args.model)
+    if not bool(model.guidance.trained):
+        raise SystemExit("this model has no stage 4 (train it with --stages 4)")
     start = time.perf_counter()
-    encoder = TextEncoder()
+    default_text_encoder()
     print(f"MiniLM load {time.perf_counter() - start:.2f} s")
 
-    @torch.no_grad()
-    def text_call() -> torch.Tensor:
-        return guidance.text(torch.from_numpy(encoder.sentence(DESCRIPTION))[None])
-
-    text_call()
-    print(f"text guidance (sentence embedding + P_text)        {1000 * best_of(args.repeats, text_call):6.1f} ms")
+    label, blend = parse_blend("happy"), parse_blend("happy:0.7,surprised:0.3")
+    print(f"label (embedding f)                                {1000 * best_of(args.repeats, lambda: guide_vector(model, label)):6.2f} ms")
+    print(f"blend of two labels                                {1000 * best_of(args.repeats, lambda: guide_vector(model, blend)):6.2f} ms")
+    text = description_guide(DESCRIPTION)
+    guide_vector(model, text)
+    print(f"text guidance (sentence embedding + P_text)        {1000 * best_of(args.repeats, lambda: guide_vector(model, text)):6.1f} ms")
 
     with tempfile.TemporaryDirectory() as folder:
         image = photo(Path(folder))
@@ -70,13 +76,9 @@ def main() -> None:
         face_landmarks(image)
         print(f"MediaPipe load + first photo {time.perf_counter() - start:.2f} s ({image.name})")
 
-        @torch.no_grad()
-        def image_call() -> torch.Tensor:
-            descriptor = expression_descriptor(face_landmarks(image))
-            return guidance.image(torch.from_numpy(descriptor)[None])
-
+        photo_guide = image_guide(image)
         t_landmarks = best_of(args.repeats, lambda: face_landmarks(image))
-        t_image = best_of(args.repeats, image_call)
+        t_image = best_of(args.repeats, lambda: guide_vector(model, photo_guide))
         print(f"image guidance (landmarks + descriptor + P_image)  {1000 * t_image:6.1f} ms"
               f"  (landmarks alone {1000 * t_landmarks:.1f} ms, incl. reading the file)")
         landmarks = face_landmarks(image)
