@@ -163,3 +163,11 @@ def test_aligned_rigs_share_content_and_idle():
 def test_bad_input_is_a_medtalk_error(kwargs, message):
     with pytest.raises(MedtalkError, match=message):
         perform(**kwargs)
+
+
+def test_a_take_espeak_crashes_on_is_redone_without_emphasis():
+    # libespeak-ng 1.51 segfaults on this Spanish pseudo-sentence with fear's emphasis markup
+    text = "Murbrian ñugiormiertio naceseplue trusiatriofen llorlieselu bruerñiel jiar jiarñuetrelzue giassuera."
+    perf = perform(text, "fear", voice="es+m5", seed=1084851605)
+    assert perf.rig.num_frames == round(perf.utterance.duration * 60) and len(perf.utterance.words) == 9
+    assert not any(p is not None and p["emphasis"] for p in perf.utterance.settings["word_prosody"])

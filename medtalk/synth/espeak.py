@@ -201,7 +201,11 @@ def serve() -> None:
             os._exit(0)
         _, status = os.waitpid(pid, 0)
         if status != 0:
-            _send(replies, ("error", f"espeak-ng crashed (exit status {status})"))
+            _send(replies, ("crash", f"espeak-ng crashed (exit status {status})"))
+
+
+class EspeakCrash(MedtalkError):
+    """libespeak-ng died on one request (the helper survives: each request runs in its own child)."""
 
 
 class Espeak:
@@ -222,6 +226,8 @@ class Espeak:
             kind, value = _receive(self._process.stdout)
         except EOFError:
             raise MedtalkError(f"the espeak-ng helper process died (exit status {self._process.poll()})") from None
+        if kind == "crash":
+            raise EspeakCrash(value)
         if kind == "error":
             raise MedtalkError(value)
         return value

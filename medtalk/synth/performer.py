@@ -28,6 +28,7 @@ from medtalk.synth import flite, visemes
 from medtalk.synth.expressions import articulation_gain, render_expression
 from medtalk.synth.idle import SpeakerStyle, apply_blinks, beat_curve, prominence, render_idle, speaker_style
 from medtalk.synth.intensity import frame_curve, plan_word_intensity, voice_settings, word_prosody
+from medtalk.synth.espeak import EspeakCrash
 from medtalk.synth.speech import Prosody, synthesize
 from medtalk.synth.timeline import Utterance
 
@@ -92,12 +93,19 @@ def _speak(words: list[str], voice: str, settings: dict[str, int], prosody: list
     """``synthesize`` with per-word prosody, falling back to prosody without ``<emphasis>``.
 
     libespeak-ng 1.51 occasionally drops a whole stretch of text when an
-    ``<emphasis>`` sits inside a ``<prosody>`` next to another ``<prosody>``;
-    the audio then lacks words the metadata claims, so such takes are redone.
+    ``<emphasis>`` sits inside a ``<prosody>`` next to another ``<prosody>``
+    (the audio then lacks words the metadata claims), and on rare inputs it
+    crashes on such markup: either way the take is redone without emphasis.
     """
-    utterance = _synthesize(words, voice, word_prosody=prosody, **settings)
-    if _lost_words(utterance) and any(p is not None and p.emphasis for p in prosody):
-        plain = [None if p is None else Prosody(p.pitch, p.rate, p.volume) for p in prosody]
+    emphasis = any(p is not None and p.emphasis for p in prosody)
+    plain = [None if p is None else Prosody(p.pitch, p.rate, p.volume) for p in prosody]
+    try:
+        utterance = _synthesize(words, voice, word_prosody=prosody, **settings)
+    except EspeakCrash:
+        if not emphasis:
+            raise
+        return _synthesize(words, voice, word_prosody=plain, **settings)
+    if _lost_words(utterance) and emphasis:
         utterance = _synthesize(words, voice, word_prosody=plain, **settings)
     return utterance
 
