@@ -54,9 +54,13 @@ def default_model_path() -> Path:
 
 @lru_cache(maxsize=4)
 def _load_cached(path: str) -> MEDTalk:
+    from medtalk.train.archs import arch_of
     from medtalk.train.checkpoint import load_model as load_file
 
-    return load_file(Path(path))[0]
+    model = load_file(Path(path))[0]
+    if arch_of(model) != "medtalk":  # baselines are for `medtalk eval` (no guidance, no blends)
+        raise MedtalkError(f"{path} holds the {arch_of(model)} baseline; score it with `medtalk eval`")
+    return model
 
 
 def load_model(path: Path | str | None = None) -> MEDTalk:
