@@ -13,6 +13,7 @@ from model_fixtures import tiny_emoface  # noqa: F401  (session fixture)
 from medtalk.baselines.faceformer import FaceFormer, alignment_mask, biased_causal_mask
 from medtalk.errors import MedtalkError
 from medtalk.eval.report import animate_wave
+from medtalk.infer import load_model as load_for_animation
 from medtalk.train.archs import get_arch
 from medtalk.train.checkpoint import load_model, save_model
 from medtalk.train.loop import TrainOptions, train
@@ -33,6 +34,8 @@ def test_baseline_trains_and_round_trips(arch: str, tiny_emoface: Path, tmp_path
     again = load_model(again_path)[0]
     assert all(torch.equal(a, b) for a, b in zip(model.state_dict().values(), again.state_dict().values()))
     assert np.array_equal(animate_wave(again, wave, "angry"), first)
+    with pytest.raises(MedtalkError, match="medtalk eval"):  # animate takes MEDTalk models only
+        load_for_animation(path)
 
 
 def test_baselines_refuse_what_they_cannot_do(tiny_emoface: Path, tmp_path: Path) -> None:
