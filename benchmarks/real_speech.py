@@ -9,7 +9,9 @@ Prints
    at the /m/ against the vowel after it, lipsTogether) and round on "do",
    "you", "so" (rounding at the vowel against the clip's speech frames);
 3. on every real clip, the mouth in pauses (jaw-open and overall mouth
-   activity in silent stretches of at least 0.25 s) against during speech.
+   activity in silent stretches of at least 0.25 s) against during speech;
+4. on jfk.flac, the correlation of jaw-open, rounding and lip closure with the
+   performer driven by the forced alignment (what a phonetically exact model would do).
 """
 
 from __future__ import annotations
@@ -120,6 +122,26 @@ def pause_rest(model) -> None:
               f"(speech {activity[speaking].mean():.3f})")
 
 
+def jfk_agreement(model) -> None:
+    """How closely the model follows the performer driven by a forced alignment of jfk.flac.
+
+    The aligned performer places every phone where pocketsphinx heard it: it is
+    what a phonetically perfect model would output for this speaker. Correlation
+    per mouth gesture: jaw-open, lip rounding (purse/funnel/towards), lip closure (lipsTogether).
+    """
+    import medtalk
+    from medtalk.baselines.performer import animate_aligned
+
+    wave = load_audio(JFK)
+    reference = animate_aligned(wave, JFK_TEXT, "neutral")
+    pred = medtalk.animate(wave, "neutral", model=model).values
+    n = min(len(reference), len(pred))
+    parts = {"jaw": [JAW], "rounding": ROUNDING, "closure": TOGETHER}
+    corr = {k: np.corrcoef(pred[:n, c].mean(axis=1), reference[:n, c].mean(axis=1))[0, 1] for k, c in parts.items()}
+    print("4. jfk.flac against the performer on its forced alignment (correlation): "
+          + ", ".join(f"{k} {v:.3f}" for k, v in corr.items()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, help="model file (default: the shipped model)")
@@ -135,6 +157,7 @@ def main() -> None:
     emoface_jaw(model)
     jfk_articulation(model)
     pause_rest(model)
+    jfk_agreement(model)
 
 
 if __name__ == "__main__":
