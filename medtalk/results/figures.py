@@ -20,6 +20,7 @@ from medtalk.rig import DEFAULT_FPS, index
 from medtalk.train.data import Clip, as_float
 
 TSNE_FRAMES_PER_CLIP = 20
+TSNE_CLIPS = 210  # 30 per emotion on average
 BROW = index("CTRL_L_brow_raiseIn-translateY")
 CORNER = index("CTRL_L_mouth_cornerPull-translateY")
 
@@ -71,6 +72,8 @@ def latent_tsne(model, clips: list[Clip], out: Path, seed: int = 0) -> Path:
     plt = _plt()
     rng = np.random.default_rng(seed)
     frames, labels = [], []
+    if len(clips) > TSNE_CLIPS:  # t-SNE time grows fast with the points; a sample of clips shows the structure
+        clips = [clips[i] for i in sorted(rng.choice(len(clips), TSNE_CLIPS, replace=False))]
     for clip in clips:
         pick = rng.choice(len(clip.rig), size=min(TSNE_FRAMES_PER_CLIP, len(clip.rig)), replace=False)
         frames.append(clip.rig[pick])

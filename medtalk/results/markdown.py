@@ -52,9 +52,10 @@ def render(results: dict, figures: dict[str, str]) -> str:
         f"upper-face liveliness (closer to 0 is better). Headline rows are mean ± sample std over "
         f"{results['seeds']} seeds.",
         "",
-        f"Time: {t['train_core_minutes']:.0f} core-minutes of training over {t['runs']} runs "
-        f"(two at a time, one thread each), {t['wall_minutes']:.0f} min wall clock for the last invocation "
-        f"of the driver on {results['machine']}.",
+        f"Time on {results['machine']}: {t['wall_minutes']:.0f} min wall clock for the whole driver "
+        f"(summed over its invocations if it was resumed), training two runs at a time with one thread "
+        f"each. The {t['runs']} runs took {t['run_core_minutes']:.0f} core-minutes including feature "
+        f"loading and their test evaluation, of which {t['train_core_minutes']:.0f} were training epochs.",
         "",
         "## Table 1 analogue: MEDTalk against the baselines",
         "",
