@@ -22,7 +22,8 @@ NOTES = [
     "(`full-stage2`) and train stage 3 (their FIM starts untrained, as the full model's does).",
     "- `no-overlap` and `no-cycle` change stage 1 and train all three stages.",
     "- FaceFormer-style and end-to-end baselines train one stage with the epochs of our stages 2 + 3 "
-    "(18 audio epochs, the same crops, augmentation and learning-rate schedule).",
+    "({baseline_epochs} audio epochs before the budget's scale) on the same crops, augmentation and "
+    "learning-rate schedule.",
     "- The performer baseline is the synthetic generator itself, driven by a pocketsphinx alignment of "
     "the clip's transcript (its own speaker style and intensity plan redrawn): on this data it is a "
     "reference for the lips rather than a fair competitor; it cannot run without a transcript or on "
@@ -91,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
 
     img = docs / "img" / "results"
     img.mkdir(parents=True, exist_ok=True)
+    from medtalk.baselines.faceformer import STAGES
     from medtalk.baselines.performer import animate_aligned
     from medtalk.eval.real import load_capture
     from medtalk.eval.report import animate_wave, model_method
@@ -124,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
                    for subset, rows in table.items()},
         "table3": {subset: {k: rows[k] for k in (collect.SEED0, *ABLATION_ROWS) if k in rows}
                    for subset, rows in table.items()},
-        "real": real, "notes": NOTES,
+        "real": real, "notes": [n.format(baseline_epochs=STAGES[0].epochs) for n in NOTES],
         "figures": {title: str(path.relative_to(docs)) for title, path in made.items()},
     }
     from medtalk.files import atomic_output
