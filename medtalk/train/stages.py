@@ -110,6 +110,6 @@ def select_stages(
             raise MedtalkError(f"--stages takes stage numbers like 1,2,3, got {numbers!r}") from None
         unknown = wanted - {s.number for s in available}
         if unknown or not wanted:
-            known = ", ".join(str(n) for n in sorted({s.number for s in STAGES}))
+            known = ", ".join(str(n) for n in sorted({s.number for s in available}))
             raise MedtalkError(f"--stages: no stage {sorted(unknown) or numbers!r}; stages are {known}")
     return tuple(s.scaled(epochs_scale) for s in available if s.number in wanted)
