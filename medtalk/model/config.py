@@ -101,6 +101,10 @@ class GuidanceConfig:
     label_dim: int = 64
     hidden: int = 128
     dropout: float = 0.0  # on the input features while training
+    # Gaussian noise added to the (unit-length) sentence embedding while
+    # training, as a share of its length: nearby wordings must map alike, which
+    # carries P_text from the generator's vocabulary to unseen paraphrases
+    text_noise: float = 1.0
 
 
 @dataclass(frozen=True)

@@ -36,10 +36,20 @@ class _Projection(nn.Module):
 
 
 class TextProjection(_Projection):
-    """``P_text``: sentence embeddings ``(B, 384)`` -> guidance vectors ``(B, label_dim)``."""
+    """``P_text``: sentence embeddings ``(B, 384)`` -> guidance vectors ``(B, label_dim)``.
+
+    While training, isotropic Gaussian noise of norm about ``text_noise`` times
+    the (unit) embedding's is added to the input (``GuidanceConfig.text_noise``).
+    """
 
     def __init__(self, config: GuidanceConfig) -> None:
         super().__init__(config.text_dim, config)
+        self.noise = config.text_noise
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.training and self.noise > 0:
+            x = x + torch.randn_like(x) * (self.noise / x.shape[-1] ** 0.5)
+        return super().forward(x)
 
 
 class ImageProjection(_Projection):
