@@ -63,9 +63,10 @@ model: setup
 # data/synth two at a time (one thread each) and evaluated on its held-out split and the real capture.
 # Resumable: finished runs are skipped, interrupted ones continue. Time: see docs/RESULTS.md.
 RESULTS_RUNS := runs/results
+RESULTS_FLAGS ?=  # e.g. --epochs-scale 0.8 to fit a smaller time budget
 
 results: model
-	$(BIN)/python -m medtalk.results --data $(MODEL_DATA) --runs $(RESULTS_RUNS) --jobs 2
+	$(BIN)/python -m medtalk.results --data $(MODEL_DATA) --runs $(RESULTS_RUNS) --jobs 2 $(RESULTS_FLAGS)
 
 clean:
 	rm -rf out .pytest_cache

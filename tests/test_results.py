@@ -67,7 +67,7 @@ def test_markdown_verdicts_follow_the_numbers() -> None:
     close = {**full, "MLE": 0.0315, "MEE": 0.06}
     assert not beats(full, close, "MLE") and beats(full, close, "MEE")
     results = {
-        "command": "make results", "budget": "full", "data": "data/synth", "seeds": 3, "machine": "test",
+        "command": "make results", "budget": "full", "epochs_scale": 1.0, "data": "data/synth", "seeds": 3, "machine": "test",
         "timing": {"train_core_minutes": 100.0, "run_core_minutes": 110.0, "runs": 15, "wall_minutes": 60.0},
         "table1": {"all": {"full": full, "faceformer": close}, "en": {"full": full}},
         "table3": {"all": {"full-seed0": full, "no-text": {**full, "EIE": 0.06}}, "en": {}},

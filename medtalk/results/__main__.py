@@ -8,8 +8,10 @@ import argparse
 import json
 import os
 import platform
+import shlex
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from medtalk.errors import MedtalkError
@@ -38,6 +40,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--budget", default="full", help="full (the documented results) or smoke (a minute)")
     parser.add_argument("--docs", type=Path, help="where RESULTS.md goes (default docs/, or RUNS/docs for smoke)")
     parser.add_argument("--reference", type=Path, default=REFERENCE, help="the real reference clips folder")
+    parser.add_argument("--epochs-scale", type=float, help="override the budget's scale of every stage's epochs")
     parser.add_argument("--jobs", type=int, default=2, help="trainings at a time (one thread each)")
     parser.add_argument("-q", "--quiet", action="store_true")
     return parser.parse_args(argv)
@@ -61,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.budget not in BUDGETS:
         raise MedtalkError(f"unknown budget {args.budget!r}; choose one of {', '.join(BUDGETS)}")
     budget = BUDGETS[args.budget]
+    if args.epochs_scale is not None:
+        budget = replace(budget, epochs_scale=args.epochs_scale)
     runs = args.runs or Path("runs/results" if args.budget == "full" else "runs/results-smoke")
     docs = args.docs or (Path("docs") if args.budget == "full" else runs / "docs")
     if not (args.data / "WAV").is_dir():
@@ -116,8 +121,8 @@ def main(argv: list[str] | None = None) -> int:
 
     trained = [r.name for r in runs_plan]
     results = {
-        "command": "make results" if args.budget == "full" else f"python -m medtalk.results --budget {args.budget}",
-        "budget": args.budget, "data": str(args.data), "seeds": len(SEEDS),
+        "command": shlex.join(["python", "-m", "medtalk.results", *(sys.argv[1:] if argv is None else argv)]),
+        "budget": args.budget, "epochs_scale": budget.epochs_scale, "data": str(args.data), "seeds": len(SEEDS),
         "machine": f"{os.cpu_count()} cores, {platform.machine()}, Python {sys.version.split()[0]}",
         "timing": {"runs": len(trained), "train_core_minutes": round(_train_minutes(runs, trained), 1),
                    "run_core_minutes": round(sum(timing["runs"].values()) / 60, 1),
