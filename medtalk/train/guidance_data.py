@@ -27,7 +27,7 @@ import torch
 from tqdm import tqdm
 
 from medtalk.guidance.actions import tonic_pose
-from medtalk.guidance.describe import describe_clip, generator_vocabulary
+from medtalk.guidance.describe import describe_clip
 from medtalk.model.config import ModelConfig
 from medtalk.train.batches import AudioCrops
 from medtalk.train.data import Clip, _read_cache, _stamp, _write_cache
@@ -39,8 +39,11 @@ ENCODE_BATCH = 64
 
 
 def _generator_stamp() -> int:
-    """Changes whenever the generator's wording does, so cached descriptions go stale with it."""
-    return zlib.crc32(" ".join(sorted(generator_vocabulary())).encode())
+    """Changes whenever the generator's code or wording does, so cached descriptions go stale with it."""
+    from medtalk.guidance import actions, describe, wording
+
+    sources = b"".join(Path(m.__file__).read_bytes() for m in (actions, describe, wording))
+    return zlib.crc32(sources + str(DESCRIPTIONS_PER_CLIP).encode())
 
 
 def clip_descriptions(clip: Clip, count: int = DESCRIPTIONS_PER_CLIP) -> list[str]:
