@@ -43,7 +43,8 @@ demo: setup
 test: setup
 	$(BIN)/python -m pytest -q
 
-# The shipped model: synthetic dataset (resumable) -> stages 1-3 (resumable) ->
+# The shipped model: synthetic dataset (resumable) -> stages 1-4 (resumable; a run trained
+# through stage 3 only gets stage 4 added) ->
 # medtalk/assets/default.pt. See docs/MODEL.md for the figures and timings.
 MODEL_DATA := data/synth
 MODEL_RUN := runs/default

@@ -18,13 +18,14 @@ from medtalk.train.data import load_dataset
 from medtalk.train.guidance_data import DESCRIPTIONS_PER_CLIP, GuidedCrops, clip_descriptions
 
 
-def test_a_finished_run_takes_stage_4_on_resume(tiny_emoface: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("more", ["4", None])  # --stages 4, or all stages (`make model` on an older run)
+def test_a_finished_run_takes_stage_4_on_resume(more: str | None, tiny_emoface: Path, tmp_path: Path) -> None:
     opts = dict(data=tiny_emoface, run=tmp_path / "run", preset="tiny", epochs_scale=0.1, progress=False, threads=1)
     before, _ = load_model(loop.train(loop.TrainOptions(stages="1,2,3", **opts)))
     assert not before.guidance.trained
     with pytest.raises(MedtalkError, match="--resume"):
-        loop.train(loop.TrainOptions(stages="4", **opts))
-    after, info = load_model(loop.train(loop.TrainOptions(stages="4", resume=True, **opts)))
+        loop.train(loop.TrainOptions(stages=more, **opts))
+    after, info = load_model(loop.train(loop.TrainOptions(stages=more, resume=True, **opts)))
     assert after.guidance.trained
     assert info["data"]["stages"][-1] == "4-guidance" and len(info["data"]["stages"]) == 6
     rows = list(csv.DictReader((tmp_path / "run" / "losses.csv").open()))

@@ -186,19 +186,20 @@ def train(opts: TrainOptions) -> Path:
 
 
 def _resumed_stages(opts: TrainOptions, state: dict, stages: tuple[Stage, ...]) -> tuple[Stage, ...]:
-    """The stage list to resume: the interrupted run's, or a finished run's followed by new stages
-    (``--resume --stages 4`` adds stage 4 to a model trained through stage 3)."""
+    """The stage list to resume: the interrupted run's, or the run's followed by stages it did not have
+    (``--resume --stages 4`` adds stage 4 to a model trained through stage 3; so does ``--resume``
+    alone, which asks for all stages, on a run made before stage 4 existed)."""
     done = tuple(Stage(**{**s, "trainable": tuple(s["trainable"])}) for s in state["stages"])
-    names = [s.name for s in stages]
-    if [s.name for s in done] == names:
+    names, done_names = [s.name for s in stages], [s.name for s in done]
+    if done_names == names:
         return stages
-    if [s.name for s in done[-len(names) :]] == names:  # an extended run, interrupted in its new stages
+    if done_names[-len(names) :] == names:  # an extended run, interrupted in its new stages
         return done
-    finished = state["stage_index"] == len(done)
-    if finished and not {s.name for s in done} & {s.name for s in stages}:
+    if names[: len(done)] == done_names:
+        return done + stages[len(done) :]
+    if state["stage_index"] == len(done) and not set(done_names) & set(names):
         return done + stages
-    was = ",".join(s.name for s in done)
-    raise MedtalkError(f"{opts.run}: --stages differ from the interrupted run ({was})")
+    raise MedtalkError(f"{opts.run}: --stages differ from the interrupted run ({','.join(done_names)})")
 
 
 def _train_epoch(
