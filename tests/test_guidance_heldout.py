@@ -71,3 +71,11 @@ def test_vocabulary_disjoint_from_the_generator() -> None:
 def test_the_vocabulary_check_catches_generator_words() -> None:
     generated = {stem(w) for w in generator_vocabulary()}
     assert stem("frowning") in generated and stem("smiles") in generated and stem("glowering") not in generated
+
+
+def test_development_lines_are_apart_from_the_held_out_ones() -> None:
+    """Training settings are chosen on these (docs/GUIDANCE.md), so none may be a held-out line."""
+    dev = [line.split("\t") for line in (HELDOUT.parent / "dev_descriptions.txt").read_text().splitlines()]
+    assert Counter(emotion for emotion, _ in dev) == {e: 5 for e in EMOTIONS}
+    held = {text.lower() for _, text in heldout()}
+    assert not [text for _, text in dev if text.lower() in held]
