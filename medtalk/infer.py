@@ -215,7 +215,7 @@ def animate(
     model = model if model is not None else load_model()
     if num_frames < 1 or round(duration * model.config.fps) < 1:
         raise MedtalkError(f"{source}: audio too short ({1000 * duration:.2f} ms), nothing to animate")
-    check_duration(segments, duration)
+    check_duration(segments, duration, str(timeline) if isinstance(timeline, (str, Path)) else "timeline")
     vectors = [guide_vector(model, g) for g in [s.guide for s in segments] + [base]]  # bad photos fail here
     tokens = None
     if transcript is not None and transcript.strip():

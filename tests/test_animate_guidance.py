@@ -141,7 +141,7 @@ def _plan(tmp_path: Path, content: object) -> Path:
     ([{"start": 0, "end": 1, "description": "  "}], "segment 1: the description is empty"),
     ([{"start": 0, "end": 1, "image": "missing.png"}], "missing.png: no such image"),
     ([{"start": 0, "end": 1, "label": "happy", "mood": 1}], "segment 1: unknown key"),
-    ([{"start": 50, "end": 60, "label": "happy"}], "after the audio ends"),
+    ([{"start": 50, "end": 60, "label": "happy"}], "plan.json: segment 50-60 s starts after the audio ends"),
 ])
 def test_malformed_timeline_is_one_line_naming_the_segment(
     content: object, message: str, model_path: Path, speech: Path, tmp_path: Path, capsys: pytest.CaptureFixture

@@ -118,8 +118,8 @@ def check_duration(segments: list[Segment], duration: float, where: str = "timel
     """A segment that starts after the audio ends is a mistake worth reporting."""
     for segment in segments:
         if segment.start >= duration:
-            raise MedtalkError(f"{where}: a segment starts at {segment.start:g} s, "
-                               f"after the audio ends ({duration:.2f} s)")
+            raise MedtalkError(f"{where}: segment {segment.start:g}-{segment.end:g} s starts after "
+                               f"the audio ends ({duration:.2f} s)")
 
 
 def segment_weights(segments: list[Segment], num_frames: int, fps: float) -> np.ndarray:
