@@ -27,14 +27,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--language", help="only the clips of this META language (e.g. en)")
     parser.add_argument("--no-text", action="store_true", help="withhold the transcripts from the model")
     parser.add_argument("--cache", type=Path,
-                        help="feature cache folder (default: the run's cache/ for a run folder, else temporary)")
+                        help="feature cache folder (default: the one a run folder trained with, else temporary)")
     add_output(parser, help="write the report as JSON (per-clip rows included)", required=False)
     add_quiet(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from medtalk.eval.methods import PERFORMER, eval_clips, load_method
+    from medtalk.eval.methods import PERFORMER, eval_clips, load_method, run_cache
     from medtalk.eval.report import evaluate, markdown_table
 
     if args.output is not None:
@@ -42,8 +42,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.data.is_dir():
         raise MedtalkError(f"{args.data}: no such dataset folder")
     method, description = load_method(args.model, text=not args.no_text)
-    run_cache = Path(args.model) / "cache"
-    cache = args.cache or (run_cache if args.model != PERFORMER and run_cache.is_dir() else None)
+    cache = args.cache or (None if args.model == PERFORMER else run_cache(Path(args.model)))
     with tempfile.TemporaryDirectory(prefix="medtalk-eval-") as scratch:
         clips, chosen = eval_clips(args.data, cache or Path(scratch), args.split, args.language, not args.quiet)
         report = evaluate(method, clips, not args.quiet)

@@ -8,6 +8,7 @@ baselines all load the same way.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from medtalk.errors import MedtalkError
@@ -27,6 +28,18 @@ def model_file(spec: str | Path) -> Path:
     if not path.is_file():
         raise MedtalkError(f"{path}: no such model file or run folder (or use '{PERFORMER}')")
     return path
+
+
+def run_cache(path: Path) -> Path | None:
+    """The feature cache a run folder trained with (``--cache`` or ``RUN/cache``), if it exists."""
+    if not path.is_dir():
+        return None
+    try:
+        chosen = json.loads((path / "config.json").read_text())["options"]["cache"]
+    except (OSError, ValueError, KeyError, TypeError):
+        chosen = "None"
+    cache = Path(chosen) if chosen != "None" else path / "cache"
+    return cache if cache.is_dir() else None
 
 
 def load_method(spec: str | Path, text: bool = True, seed: int = 0) -> tuple[Method, dict]:
