@@ -27,10 +27,9 @@ from collections.abc import Callable
 import torch
 
 from medtalk.model.medtalk import MEDTalk
-from medtalk.rig import S_INT, S_LIP
+from medtalk.rig import S_INT
 
 _S_INT = torch.as_tensor(S_INT)
-_S_LIP = torch.as_tensor(S_LIP)
 CURVE_MIN_STD = 0.01  # intensity curves flatter than this (neutral clips) carry no shape
 
 
@@ -115,8 +114,6 @@ def content_losses(model: MEDTalk, batch: dict[str, torch.Tensor], terms: set[st
     return {
         "recon": mse(pred, rig, mask),
         "content_cos": cosine_distance(net.encode_content(rig), content, mask),
-        "lips": mse(pred[..., _S_LIP], rig[..., _S_LIP], mask),
-        "velocity": mse(pred.diff(dim=1), rig.diff(dim=1), mask[:, 1:] & mask[:, :-1]),
     }
 
 
