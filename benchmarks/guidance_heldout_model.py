@@ -64,7 +64,7 @@ def _plot(confusion: np.ndarray, names: tuple[str, ...], accuracy: float, path: 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from medtalk.files import atomic_output
+    from medtalk.files import save_figure
 
     fig, ax = plt.subplots(figsize=(5.2, 4.6), dpi=120)
     ax.imshow(confusion, cmap="Blues", vmin=0, vmax=confusion.sum(axis=1).max())
@@ -77,9 +77,7 @@ def _plot(confusion: np.ndarray, names: tuple[str, ...], accuracy: float, path: 
     ax.set_ylabel("emotion described")
     ax.set_title(f"held-out descriptions: {accuracy:.1f} % right")
     fig.tight_layout()
-    with atomic_output(path, force=force) as tmp:
-        fig.savefig(tmp, format="png")
-    plt.close(fig)
+    save_figure(fig, path, force=force)
 
 
 if __name__ == "__main__":

@@ -75,7 +75,7 @@ def _plot(values: dict[str, np.ndarray], stretches: list, fps: float, path: Path
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from medtalk.files import atomic_output
+    from medtalk.files import save_figure
 
     fig, ax = plt.subplots(figsize=(9, 3.2), dpi=120)
     t = np.arange(len(next(iter(values.values())))) / fps
@@ -88,9 +88,7 @@ def _plot(values: dict[str, np.ndarray], stretches: list, fps: float, path: Path
     ax.set_ylabel("control value")
     ax.legend(loc="upper left", fontsize=8)
     fig.tight_layout()
-    with atomic_output(path, force=force) as tmp:
-        fig.savefig(tmp, format="png")
-    plt.close(fig)
+    save_figure(fig, path, force=force)
 
 
 if __name__ == "__main__":

@@ -46,3 +46,16 @@ def atomic_output(path: Path, force: bool = False, check: bool = True) -> Iterat
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise
+
+
+def save_figure(fig, path: Path, force: bool = False, **savefig) -> Path:
+    """Write a matplotlib figure as PNG through :func:`atomic_output`, then close it.
+
+    ``savefig`` passes on to ``Figure.savefig`` (``dpi``, ``bbox_inches``).
+    """
+    import matplotlib.pyplot as plt
+
+    with atomic_output(path, force=force) as tmp:
+        fig.savefig(tmp, format="png", **savefig)
+    plt.close(fig)
+    return Path(path)

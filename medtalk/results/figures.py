@@ -14,7 +14,7 @@ import torch
 
 from medtalk.emotions import EMOTIONS
 from medtalk.eval.real import JAW, load_capture
-from medtalk.files import atomic_output
+from medtalk.files import save_figure
 from medtalk.infer import predict, smooth
 from medtalk.rig import DEFAULT_FPS, index
 from medtalk.train.data import Clip, as_float
@@ -35,10 +35,7 @@ def _plt():
 
 
 def _save(fig, out: Path) -> Path:
-    with atomic_output(out, force=True) as tmp:
-        fig.savefig(tmp, format="png", dpi=110, bbox_inches="tight")
-    _plt().close(fig)
-    return out
+    return save_figure(fig, out, force=True, dpi=110, bbox_inches="tight")
 
 
 def intensity_curve(model, clip: Clip, out: Path) -> Path:

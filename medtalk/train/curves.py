@@ -6,7 +6,7 @@ import csv
 import io
 from pathlib import Path
 
-from medtalk.files import atomic_output
+from medtalk.files import atomic_output, save_figure
 
 FIXED_COLUMNS = ("stage", "epoch", "lr", "seconds")
 
@@ -47,6 +47,4 @@ def plot(rows: list[dict[str, float | str]], path: Path) -> None:
         ax.set_xlabel("epoch")
         ax.legend(fontsize=6)
     fig.tight_layout()
-    with atomic_output(path, force=True) as tmp:
-        fig.savefig(tmp, dpi=100, format="png")
-    plt.close(fig)
+    save_figure(fig, path, force=True, dpi=100)
