@@ -30,6 +30,7 @@ import numpy as np
 from medtalk.audio import SAMPLE_RATE
 from medtalk.errors import MedtalkError
 from medtalk.synth.arpabet import espeak_symbol
+from medtalk.synth.speech import Prosody, check_request
 from medtalk.synth.timeline import Phone, Utterance, Word
 
 PREFIX = "flite:"
@@ -88,7 +89,7 @@ def _libc() -> ctypes.CDLL:
 def _voice(name: str) -> ctypes.c_void_p:
     if name not in VOICES:
         raise MedtalkError(f"unknown flite voice {name!r}; choose from {', '.join(VOICES)}")
-    lib = _library()
+    _library()  # a voice links against the English language and lexicon libraries loaded there
     register = getattr(ctypes.CDLL(f"libflite_cmu_us_{name}.so.1"), f"register_cmu_us_{name}")
     register.restype, register.argtypes = ctypes.c_void_p, [ctypes.c_char_p]
     return register(None)
@@ -123,17 +124,23 @@ def _set(voice_name: str, rate: float, pitch: float, pitch_range: float) -> None
         lib.flite_feat_set_float(features, name, value)
 
 
-def synthesize(words: Sequence[str], voice: str = "flite:slt", *, rate: int = 175, pitch: int = 50,
-               pitch_range: int = 50, volume: int = 100, word_prosody: Sequence | None = None,
-               gap_ms: int = 0) -> Utterance:
+def synthesize(
+    words: Sequence[str],
+    voice: str = "flite:slt",
+    *,
+    rate: int = 175,
+    pitch: int = 50,
+    pitch_range: int = 50,
+    volume: int = 100,
+    word_prosody: Sequence[Prosody | None] | None = None,
+    gap_ms: int = 0,
+) -> Utterance:
     """Speak the words with a flite voice: the same contract as :func:`medtalk.synth.speech.synthesize`.
 
     ``voice`` is ``flite:NAME`` or ``flite:NAME+TAG``. Words flite says
     nothing for (punctuation alone) get an empty span at the next word.
     """
-    words = [str(w) for w in words]
-    if not any(w.strip() for w in words):
-        raise MedtalkError("nothing to say: the text is empty")
+    words, prosody = check_request(words, rate, pitch, pitch_range, volume, word_prosody, gap_ms)
     if gap_ms:
         raise MedtalkError("flite voices take no gap between words")
     name = base_voice(voice)
@@ -159,10 +166,10 @@ def synthesize(words: Sequence[str], voice: str = "flite:slt", *, rate: int = 17
     audio, shift = _trim(raw, spoken[0].start, spoken[-1].end)
     audio *= volume / 100
     timed = _words(words, spans, shift, spoken[-1].end + shift)
-    for word, prosody in zip(timed, word_prosody or ()):
-        if prosody is not None and prosody.volume:
+    for word, change in zip(timed, prosody):
+        if change is not None and change.volume:
             a, b = round(word.start * SAMPLE_RATE), round(word.end * SAMPLE_RATE)
-            audio[a:b] *= 1.0 + prosody.volume / 100
+            audio[a:b] *= 1.0 + change.volume / 100
     settings = {
         "voice": voice, "rate": rate, "pitch": pitch, "pitch_range": pitch_range, "volume": volume,
         "word_prosody": [asdict(p) if p is not None else None for p in word_prosody] if word_prosody else None,

@@ -113,6 +113,30 @@ def resolve_voice(spec: str) -> str:
     return f"{base}+{variant}" if variant else base
 
 
+def check_request(
+    words: Sequence[str], rate: float, pitch: float, pitch_range: float, volume: float,
+    word_prosody: Sequence[Prosody | None] | None, gap_ms: int,
+) -> tuple[list[str], list[Prosody | None]]:
+    """Check ``synthesize``'s arguments (any engine's): the words as strings and one prosody per word.
+
+    Raises :class:`MedtalkError` for empty text, a prosody list of the wrong
+    length, settings outside their ranges or a negative gap.
+    """
+    words = [str(w) for w in words]
+    if not any(w.strip() for w in words):
+        raise MedtalkError("nothing to say: the text is empty")
+    prosody = list(word_prosody) if word_prosody is not None else [None] * len(words)
+    if len(prosody) != len(words):
+        raise MedtalkError(f"word_prosody has {len(prosody)} entries for {len(words)} words")
+    _check_range("rate", rate, RATE_RANGE)
+    _check_range("pitch", pitch, PITCH_RANGE)
+    _check_range("pitch range", pitch_range, PITCH_RANGE_RANGE)
+    _check_range("volume", volume, VOLUME_RANGE)
+    if gap_ms < 0:
+        raise MedtalkError(f"gap_ms must be >= 0, got {gap_ms}")
+    return words, prosody
+
+
 def _check_range(name: str, value: float, bounds: tuple[int, int]) -> None:
     if not bounds[0] <= value <= bounds[1]:
         raise MedtalkError(f"{name} must be in {bounds[0]}..{bounds[1]}, got {value}")
@@ -197,18 +221,7 @@ def synthesize(
     :data:`EDGE_SILENCE` seconds of silence before the first and after the last
     phone; all times are in seconds from the start of the returned audio.
     """
-    words = [str(w) for w in words]
-    if not any(w.strip() for w in words):
-        raise MedtalkError("nothing to say: the text is empty")
-    prosody = list(word_prosody) if word_prosody is not None else [None] * len(words)
-    if len(prosody) != len(words):
-        raise MedtalkError(f"word_prosody has {len(prosody)} entries for {len(words)} words")
-    _check_range("rate", rate, RATE_RANGE)
-    _check_range("pitch", pitch, PITCH_RANGE)
-    _check_range("pitch range", pitch_range, PITCH_RANGE_RANGE)
-    _check_range("volume", volume, VOLUME_RANGE)
-    if gap_ms < 0:
-        raise MedtalkError(f"gap_ms must be >= 0, got {gap_ms}")
+    words, prosody = check_request(words, rate, pitch, pitch_range, volume, word_prosody, gap_ms)
     espeak_voice = resolve_voice(voice)
     ssml, offsets = _markup(words, prosody)
     params = {
