@@ -10,7 +10,7 @@ import pytest
 from medtalk.emotions import EMOTIONS
 from medtalk.errors import MedtalkError
 from medtalk.guidance.actions import ACTIONS, active_actions, tonic_pose
-from medtalk.guidance.describe import describe_clip, describe_pose, intensity_level
+from medtalk.guidance.describe import SHORT_SHARE, describe_clip, describe_pose, intensity_level
 from medtalk.guidance.wording import DEGREES, DYNAMICS, LEVELS
 from medtalk.rig import REST_POSE
 from medtalk.synth.expressions import SECONDARY_EXPONENT, expression_pose
@@ -98,7 +98,8 @@ def test_degree_words_match_the_intensity_level(value: float, level: str) -> Non
         found = degree_words(describe_pose(values, "angry", value, rng))
         assert found <= {level}, found
         hits += bool(found)
-    assert hits > (100 if level == "moderate" else 200)  # moderate may go without a degree word
+    # moderate may go without a degree word, and short descriptions often do
+    assert hits > (100 if level == "moderate" else 200) * (1 - SHORT_SHARE)
 
 
 def test_neutral_has_no_degree_words() -> None:

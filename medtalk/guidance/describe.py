@@ -6,7 +6,8 @@ intensity level (the mean of the per-frame intensity curve, worded by
 :mod:`medtalk.guidance.wording`), how the intensity moves (rising, fading,
 flaring: from the curve's halves and peak) and the facial actions the rig
 holds (:mod:`medtalk.guidance.actions`), in one of five registers: plain,
-clinical (FACS), literary, screenplay direction and casual. Everything is
+clinical (FACS), literary, screenplay direction and casual; or, ``SHORT_SHARE``
+of the time, as one short emotion-laden phrase (a word, an idiom, a situation). Everything is
 drawn from the given generator, so a description is deterministic per seed.
 """
 
@@ -22,10 +23,11 @@ from medtalk.errors import MedtalkError
 from medtalk.guidance.actions import ACTIONS, REGISTERS, ActiveAction, active_actions, tonic_pose
 from medtalk.guidance.wording import (
     DEGREES, DYNAMICS, EMOTION_WORDS, LEVEL_EDGES, LEVELS, NEUTRAL_DEGREE, ONE_SIDED, SCREEN_NAMES,
-    SPREAD_VERBS, SUBJECTS, TEMPLATES,
+    SHORT_TEMPLATES, SPREAD_VERBS, SUBJECTS, TEMPLATES,
 )
 from medtalk.rig import NUM_CONTROLS
 
+SHORT_SHARE = 0.3  # share of descriptions that are one short phrase (see wording.SHORT_TEMPLATES)
 MAX_ACTIONS = 3  # at most this many actions are named in one description
 NO_ACTION_SHARE = 0.15  # share of descriptions naming the emotion only, even when actions are active
 DYNAMICS_SHARE = 0.6  # share of clip descriptions that say how the intensity moves, when it does
@@ -105,7 +107,8 @@ def _pick_actions(actions: list[ActiveAction], rng: np.random.Generator) -> list
 
 def _compose(emotion: str, level: str, actions: list[ActiveAction], dynamics: str | None,
              rng: np.random.Generator) -> str:
-    register = REGISTERS[int(rng.integers(len(REGISTERS)))]
+    short = rng.random() < SHORT_SHARE
+    register = "plain" if short else REGISTERS[int(rng.integers(len(REGISTERS)))]
     family = "clinical" if register == "clinical" else "other"
     degree = NEUTRAL_DEGREE if emotion == "neutral" else DEGREES[level]
     words = EMOTION_WORDS[emotion]
@@ -115,10 +118,14 @@ def _compose(emotion: str, level: str, actions: list[ActiveAction], dynamics: st
     bare_noun = str(rng.choice(words.nouns))
     adj = _join(str(rng.choice(degree.casual if casual else degree.adverbs)), bare_adj)
     subj, poss = SUBJECTS[int(rng.integers(len(SUBJECTS)))]
-    phrases = [str(rng.choice(a.action.phrases(register))) + (ONE_SIDED[family] if a.one_sided else "")
-               for a in _pick_actions(actions, rng)]
-    with_actions, without = TEMPLATES[register]
-    templates = with_actions if phrases else without
+    phrases = [] if short else [
+        str(rng.choice(a.action.phrases(register))) + (ONE_SIDED[family] if a.one_sided else "")
+        for a in _pick_actions(actions, rng)]
+    if short:
+        templates = SHORT_TEMPLATES
+    else:
+        with_actions, without = TEMPLATES[register]
+        templates = with_actions if phrases else without
     text = templates[int(rng.integers(len(templates)))].format(
         adj=adj, a_adj=_article(adj), noun=_join(str(rng.choice(degree.quantities)), bare_noun),
         bare_adj=bare_adj, bare_noun=bare_noun, grade=degree.grade, subj=subj, poss=poss,
@@ -127,7 +134,7 @@ def _compose(emotion: str, level: str, actions: list[ActiveAction], dynamics: st
         idiom=str(rng.choice(words.idioms)),
         actions=_listing(phrases) if phrases else "",
     )
-    if dynamics is not None:
+    if dynamics is not None and not short:
         clause = str(rng.choice(DYNAMICS[dynamics][family]))
         text = text[:-1] + f", {clause}." if text.endswith(".") else f"{text}, {clause}"
     return text if casual else text[0].upper() + text[1:]
@@ -142,7 +149,7 @@ def generator_vocabulary() -> frozenset[str]:
         texts += [*words.adjectives, *words.nouns, *words.casual, *words.verbs, *words.contexts,
                   *words.idioms]
     texts += [s for pair in SUBJECTS for s in pair] + list(SCREEN_NAMES) + list(SPREAD_VERBS)
-    texts += [t for pair in TEMPLATES.values() for group in pair for t in group]
+    texts += [t for pair in TEMPLATES.values() for group in pair for t in group] + list(SHORT_TEMPLATES)
     texts += [p for d in DYNAMICS.values() for group in d.values() for p in group] + list(ONE_SIDED.values())
     texts += [p for a in ACTIONS for p in a.all_phrases]
     return frozenset(w for t in texts for w in _WORD.findall(_FIELD.sub(" ", t).lower()))

@@ -17,7 +17,9 @@ Templates are ``str.format`` patterns per register with these fields:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from medtalk.guidance.situations import SITUATIONS
 
 LEVELS = ("trace", "slight", "moderate", "strong", "extreme")
 LEVEL_EDGES = (0.15, 0.35, 0.55, 0.75)  # intensity (0..1) upper edges of the first four levels
@@ -168,6 +170,9 @@ EMOTION_WORDS: dict[str, EmotionWords] = {
     ),
 }
 
+# the emotion's own situations above, then the everyday ones of medtalk.guidance.situations
+EMOTION_WORDS = {e: replace(w, contexts=w.contexts + SITUATIONS[e]) for e, w in EMOTION_WORDS.items()}
+
 # (subject, possessive) pairs; all take third-person singular verbs.
 SUBJECTS = (("she", "her"), ("he", "his"), ("the speaker", "the speaker's"),
             ("the character", "the character's"), ("the woman", "her"), ("the man", "his"))
@@ -184,7 +189,7 @@ TEMPLATES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
          "{actions}, {context}."),
         ("{a_adj} face.", "{subj} looks {adj}.", "{a_adj} expression.", "{noun} in {poss} face.",
          "{subj} seems {adj}.", "{subj} looks {adj}, {context}.", "{subj} {verb}, {adj}.",
-         "{subj} is {idiom}."),
+         "{subj} is {idiom}.", "{context}."),
     ),
     "clinical": (
         ("{actions}; intensity {grade}. Consistent with {bare_noun}.",
@@ -205,15 +210,21 @@ TEMPLATES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("({adj}) {actions}.", "Play it {adj}: {actions}.", "CLOSE ON {name}: {noun}, {actions}.",
          "{name} reacts, {adj}, {actions}.", "{name} {verb}, {adj}; {actions}.", "({idiom}) {actions}."),
         ("({adj})", "Play it {adj}.", "{name}, {adj}, says nothing.", "{name} {verb}. ({adj}, {context})",
-         "({idiom})"),
+         "({idiom})", "({context})"),
     ),
     "casual": (
         ("{adj} face, {actions}", "{subj} looks {adj} lol, {actions}", "{actions}, like {adj}",
          "{adj} vibes, {actions}", "{adj}, {context}, {actions}", "{idiom} lol, {actions}"),
         ("{adj} vibes", "just {adj}", "{subj} is {adj} tbh", "{adj}, {context}", "{subj} {verb} lol, {adj}",
-         "{subj} is {idiom} tbh"),
+         "{subj} is {idiom} tbh", "{context} lol"),
     ),
 }
+
+# Short descriptions: one emotion-laden word or phrase and nothing else (no facial actions, no
+# dynamics), the way a director scribbles a note. In longer descriptions the emotion word is a small
+# part of the sentence's embedding; these teach P_text what each word and situation means on its own.
+SHORT_TEMPLATES = ("{a_adj} person.", "{subj} is {bare_adj}.", "{bare_adj}.", "A feeling of {bare_noun}.",
+                   "{noun}.", "{context}.", "{subj} is {idiom}.", "{subj} {verb}.")
 
 # How a clip's intensity moves, per register family (clinical, everything else).
 DYNAMICS: dict[str, dict[str, tuple[str, ...]]] = {
