@@ -6,6 +6,8 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from medtalk.emotions import ALIASES, EMOTIONS
 from medtalk.guidance.describe import generator_vocabulary
 
@@ -73,9 +75,10 @@ def test_the_vocabulary_check_catches_generator_words() -> None:
     assert stem("frowning") in generated and stem("smiles") in generated and stem("glowering") not in generated
 
 
-def test_development_lines_are_apart_from_the_held_out_ones() -> None:
+@pytest.mark.parametrize("name, per_emotion", [("dev_descriptions.txt", 5), ("dev2_descriptions.txt", 10)])
+def test_development_lines_are_apart_from_the_held_out_ones(name: str, per_emotion: int) -> None:
     """Training settings are chosen on these (docs/GUIDANCE.md), so none may be a held-out line."""
-    dev = [line.split("\t") for line in (HELDOUT.parent / "dev_descriptions.txt").read_text().splitlines()]
-    assert Counter(emotion for emotion, _ in dev) == {e: 5 for e in EMOTIONS}
+    dev = [line.split("\t") for line in (HELDOUT.parent / name).read_text().splitlines()]
+    assert Counter(emotion for emotion, _ in dev) == {e: per_emotion for e in EMOTIONS}
     held = {text.lower() for _, text in heldout()}
     assert not [text for _, text in dev if text.lower() in held]
