@@ -9,6 +9,7 @@ import json
 import os
 import platform
 import shlex
+import signal
 import sys
 import time
 from dataclasses import replace
@@ -150,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    # a kill (session end, `kill PID`) unwinds like Ctrl-C, so the trainings it started stop with it
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     try:
         sys.exit(main())
     except MedtalkError as err:
