@@ -6,8 +6,9 @@ expression descriptor of a face (:func:`medtalk.guidance.descriptor.expression_d
 to a vector in the space of the label embedding ``f`` (``IntensityConfig.label_dim``).
 The result replaces ``f``: it is rescaled per frame by the predicted intensity
 and mapped by ``E_fuse`` (``FusionIntensity.emotion_latent``), so only its
-direction matters. Training pulls each projection onto the label embedding
-of the clip's emotion (``L_sim = 1 - cos``) besides the reconstruction loss.
+direction matters. Training pulls each projection towards the label embedding
+of the clip's emotion, away from the others (``L_sim``, ``train.losses.label_contrast``),
+besides the reconstruction loss.
 """
 
 from __future__ import annotations
