@@ -81,7 +81,8 @@ def main() -> None:
     for k, emotion in enumerate(EMOTIONS):
         mine = held_y == k
         wrong = [f"{rows[i][1]!r} -> {EMOTIONS[pred[i]]}" for i in np.flatnonzero(mine & (pred != held_y))]
-        print(f"  {emotion:10s} {100 * (pred[mine] == k).mean():5.1f} %" + (f"   missed: {'; '.join(wrong)}" if wrong else ""))
+        missed = f"   missed: {'; '.join(wrong)}" if wrong else ""
+        print(f"  {emotion:10s} {100 * (pred[mine] == k).mean():5.1f} %{missed}")
 
 
 if __name__ == "__main__":

@@ -118,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     if real:
         made["Jaw open on the EmoFace capture"] = figures.real_jaw(
-            {NAMES[row]: animate_wave(m, load_capture(args.reference)[0], "angry") for row, m in models.items()}, args.reference, img / "real_jaw.png")
+            {NAMES[row]: animate_wave(m, load_capture(args.reference)[0], "angry") for row, m in models.items()},
+            args.reference, img / "real_jaw.png")
 
     trained = [r.name for r in runs_plan]
     results = {

@@ -125,7 +125,10 @@ def content_losses(model: MEDTalk, batch: dict[str, torch.Tensor], terms: set[st
 
 
 def audio_content(model: MEDTalk, batch: dict[str, torch.Tensor]) -> torch.Tensor:
-    """The frozen stage-2 content of the batch's audio at the rig rate, ``(B, T, latent)``: what ``D`` gets at inference."""
+    """The frozen stage-2 content of the batch's audio at the rig rate, ``(B, T, latent)``.
+
+    What ``D`` gets at inference; stages 3 and 4 decode with it.
+    """
     with torch.no_grad():
         return model.content(batch["audio"], batch["rig"].shape[1], batch["audio_mask"])
 
