@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from medtalk.errors import MedtalkError
+from medtalk.files import atomic_output
 
 REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "real"  # developers' checkout only
 NOTES = [
@@ -87,7 +88,21 @@ def main(argv: list[str] | None = None) -> int:
     runs_plan = plan()
     timing_file = runs / "timing.json"  # wall seconds per run and of the driver, over all invocations
     timing = json.loads(timing_file.read_text()) if timing_file.is_file() else {"runs": {}, "driver_seconds": 0.0}
-    timing["runs"].update(train_all(runs_plan, data, runs, budget, args.jobs, not args.quiet))
+
+    def save_timing() -> None:
+        with atomic_output(timing_file, force=True) as tmp:
+            tmp.write_text(json.dumps(timing, indent=2))
+
+    def finished(name: str, seconds: float) -> None:
+        timing["runs"][name] = seconds
+        save_timing()
+
+    try:
+        train_all(runs_plan, data, runs, budget, args.jobs, not args.quiet, on_done=finished)
+    finally:  # an interrupted invocation still counts its time
+        timing["driver_seconds"] += time.time() - start
+        save_timing()
+    start = time.time()  # the evaluation's share is added below
 
     progress = not args.quiet
     test, _ = eval_clips(data, runs / "cache", "test", progress=progress)
@@ -136,11 +151,8 @@ def main(argv: list[str] | None = None) -> int:
         "real": real, "notes": [n.format(baseline_epochs=STAGES[0].epochs) for n in NOTES],
         "figures": {title: str(path.relative_to(docs)) for title, path in made.items()},
     }
-    from medtalk.files import atomic_output
-
     timing["driver_seconds"] += time.time() - start
-    with atomic_output(timing_file, force=True) as tmp:
-        tmp.write_text(json.dumps(timing, indent=2))
+    save_timing()
 
     with atomic_output(docs / "results.json", force=True) as tmp:
         tmp.write_text(json.dumps(results, indent=2))
