@@ -11,6 +11,7 @@ from medtalk.emotions import EMOTIONS
 from medtalk.errors import MedtalkError
 from medtalk.guidance.actions import ACTIONS, active_actions, tonic_pose
 from medtalk.guidance.describe import SHORT_SHARE, describe_clip, describe_pose, intensity_level
+from medtalk.guidance.speech import BODY_SIGNS, DELIVERIES, LINES
 from medtalk.guidance.wording import DEGREES, DYNAMICS, LEVELS
 from medtalk.rig import REST_POSE
 from medtalk.synth.expressions import SECONDARY_EXPONENT, expression_pose
@@ -149,3 +150,23 @@ def test_bad_inputs_are_one_line_errors() -> None:
     with pytest.raises(MedtalkError, match="frames"):
         describe_clip(np.zeros((10, 174)), "happy", np.zeros(9), rng)
 
+
+
+def test_some_descriptions_quote_a_line_or_name_a_bodily_sign() -> None:
+    rng = np.random.default_rng(8)
+    texts = [describe_pose(emotion_pose(e, 0.6), e, 0.6, rng) for e in EMOTIONS for _ in range(200)]
+    quoted = sum('"' in t for t in texts) / len(texts)
+    body = sum(any(s in t.lower() for s in BODY_SIGNS[e]) for e, t in zip(np.repeat(EMOTIONS, 200), texts))
+    assert 0.08 < quoted < 0.2
+    assert 0.08 < body / len(texts) < 0.2
+
+
+def test_spoken_lines_deliveries_and_bodily_signs_name_no_degree_or_facial_action() -> None:
+    """They are not read off the rig, so they must not claim an intensity level or a facial action."""
+    phrases = [p.lower() for a in ACTIONS for p in a.all_phrases]
+    degrees = [w for d in DEGREES.values() for w in d.words]
+    for table in (LINES, DELIVERIES, BODY_SIGNS):
+        assert set(table) == set(EMOTIONS)
+        for entry in (t.lower() for entries in table.values() for t in entries):
+            assert not [p for p in phrases if p in entry], entry
+            assert not [w for w in degrees if re.search(rf"\b{re.escape(w)}\b", entry)], entry

@@ -7,8 +7,12 @@ intensity level (the mean of the per-frame intensity curve, worded by
 flaring: from the curve's halves and peak) and the facial actions the rig
 holds (:mod:`medtalk.guidance.actions`), in one of five registers: plain,
 clinical (FACS), literary, screenplay direction and casual; or, ``SHORT_SHARE``
-of the time, as one short emotion-laden phrase (a word, an idiom, a situation). Everything is
-drawn from the given generator, so a description is deterministic per seed.
+of the time, as one short emotion-laden phrase (a word, an idiom, a situation).
+Some describe the performance as a script does, by a spoken line and its
+delivery (``SPEECH_SHARE``, most often in screenplay), or by what the body shows
+besides the face (``BODY_SHARE``), from :mod:`medtalk.guidance.speech`.
+Everything is drawn from the given generator, so a description is
+deterministic per seed.
 """
 
 from __future__ import annotations
@@ -22,12 +26,17 @@ from medtalk.emotions import parse_emotion
 from medtalk.errors import MedtalkError
 from medtalk.guidance.actions import ACTIONS, REGISTERS, ActiveAction, active_actions, tonic_pose
 from medtalk.guidance.wording import (
-    DEGREES, DYNAMICS, EMOTION_WORDS, LEVEL_EDGES, LEVELS, NEUTRAL_DEGREE, ONE_SIDED, SCREEN_NAMES,
-    SHORT_TEMPLATES, SPREAD_VERBS, SUBJECTS, TEMPLATES,
+    BODY_TEMPLATES, DEGREES, DYNAMICS, EMOTION_WORDS, LEVEL_EDGES, LEVELS, NEUTRAL_DEGREE, ONE_SIDED,
+    SCREEN_NAMES, SHORT_BODY_TEMPLATES, SHORT_SPEECH_TEMPLATES, SHORT_TEMPLATES, SPEECH_TEMPLATES, SPREAD_VERBS,
+    SUBJECTS, TEMPLATES,
 )
 from medtalk.rig import NUM_CONTROLS
 
 SHORT_SHARE = 0.3  # share of descriptions that are one short phrase (see wording.SHORT_TEMPLATES)
+# share of descriptions, per register ("short" for the short ones), quoting a spoken line: a script
+# direction's natural form, rare in a clinical note; about 13 % overall
+SPEECH_SHARE = {"short": 0.1, "plain": 0.12, "clinical": 0.05, "literary": 0.12, "screenplay": 0.3, "casual": 0.12}
+BODY_SHARE = 0.12  # share of descriptions naming a bodily sign besides the face instead of a spoken line
 MAX_ACTIONS = 3  # at most this many actions are named in one description
 NO_ACTION_SHARE = 0.15  # share of descriptions naming the emotion only, even when actions are active
 DYNAMICS_SHARE = 0.6  # share of clip descriptions that say how the intensity moves, when it does
@@ -109,6 +118,9 @@ def _compose(emotion: str, level: str, actions: list[ActiveAction], dynamics: st
              rng: np.random.Generator) -> str:
     short = rng.random() < SHORT_SHARE
     register = "plain" if short else REGISTERS[int(rng.integers(len(REGISTERS)))]
+    form, speech_share = rng.random(), SPEECH_SHARE["short" if short else register]
+    speech = form < speech_share
+    body = not speech and form < speech_share + BODY_SHARE
     family = "clinical" if register == "clinical" else "other"
     degree = NEUTRAL_DEGREE if emotion == "neutral" else DEGREES[level]
     words = EMOTION_WORDS[emotion]
@@ -122,16 +134,17 @@ def _compose(emotion: str, level: str, actions: list[ActiveAction], dynamics: st
         str(rng.choice(a.action.phrases(register))) + (ONE_SIDED[family] if a.one_sided else "")
         for a in _pick_actions(actions, rng)]
     if short:
-        templates = SHORT_TEMPLATES
+        templates = SHORT_SPEECH_TEMPLATES if speech else SHORT_BODY_TEMPLATES if body else SHORT_TEMPLATES
     else:
-        with_actions, without = TEMPLATES[register]
+        with_actions, without = (SPEECH_TEMPLATES if speech else BODY_TEMPLATES if body else TEMPLATES)[register]
         templates = with_actions if phrases else without
     text = templates[int(rng.integers(len(templates)))].format(
         adj=adj, a_adj=_article(adj), noun=_join(str(rng.choice(degree.quantities)), bare_noun),
         bare_adj=bare_adj, bare_noun=bare_noun, grade=degree.grade, subj=subj, poss=poss,
         name=str(rng.choice(SCREEN_NAMES)), spreads=str(rng.choice(SPREAD_VERBS)),
         verb=str(rng.choice(words.verbs)), context=str(rng.choice(words.contexts)),
-        idiom=str(rng.choice(words.idioms)),
+        idiom=str(rng.choice(words.idioms)), line=str(rng.choice(words.lines)),
+        delivery=str(rng.choice(words.deliveries)), body=str(rng.choice(words.body)),
         actions=_listing(phrases) if phrases else "",
     )
     if dynamics is not None and not short:
@@ -147,9 +160,11 @@ def generator_vocabulary() -> frozenset[str]:
         texts += [*degree.adverbs, *degree.quantities, *degree.casual, degree.grade]
     for words in EMOTION_WORDS.values():
         texts += [*words.adjectives, *words.nouns, *words.casual, *words.verbs, *words.contexts,
-                  *words.idioms]
+                  *words.idioms, *words.lines, *words.deliveries, *words.body]
     texts += [s for pair in SUBJECTS for s in pair] + list(SCREEN_NAMES) + list(SPREAD_VERBS)
-    texts += [t for pair in TEMPLATES.values() for group in pair for t in group] + list(SHORT_TEMPLATES)
+    texts += [t for table in (TEMPLATES, SPEECH_TEMPLATES, BODY_TEMPLATES) for pair in table.values()
+              for group in pair for t in group]
+    texts += [*SHORT_TEMPLATES, *SHORT_SPEECH_TEMPLATES, *SHORT_BODY_TEMPLATES]
     texts += [p for d in DYNAMICS.values() for group in d.values() for p in group] + list(ONE_SIDED.values())
     texts += [p for a in ACTIONS for p in a.all_phrases]
     return frozenset(w for t in texts for w in _WORD.findall(_FIELD.sub(" ", t).lower()))

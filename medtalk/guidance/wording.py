@@ -12,7 +12,9 @@ Templates are ``str.format`` patterns per register with these fields:
 ``subj``/``poss`` (subject and possessive), ``name`` (a screenplay character),
 ``spreads`` (a verb), ``verb`` (the emotion's own), ``context`` (an evoking situation),
 ``idiom`` (a predicate: "seeing red"),
-``actions`` (joined action phrases).
+``actions`` (joined action phrases), and for the speech and body forms ``line`` (a spoken line),
+``delivery`` (how it is said) and ``body`` (a bodily sign besides the face), of
+:mod:`medtalk.guidance.speech`.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from medtalk.guidance.situations import SITUATIONS
+from medtalk.guidance.speech import BODY_SIGNS, DELIVERIES, LINES
 
 LEVELS = ("trace", "slight", "moderate", "strong", "extreme")
 LEVEL_EDGES = (0.15, 0.35, 0.55, 0.75)  # intensity (0..1) upper edges of the first four levels
@@ -69,6 +72,9 @@ class EmotionWords:
     verbs: tuple[str, ...]  # third person singular: "she {verb}"
     contexts: tuple[str, ...]  # situations that evoke the emotion: "{adj}, {context}"
     idioms: tuple[str, ...]  # predicates: "she is {idiom}"
+    lines: tuple[str, ...] = ()  # spoken lines, quoted by the template
+    deliveries: tuple[str, ...] = ()  # manners of speaking: "ANNA, {delivery}: ..."
+    body: tuple[str, ...] = ()  # bodily signs besides the face: "with {body}"
 
 
 EMOTION_WORDS: dict[str, EmotionWords] = {
@@ -170,8 +176,12 @@ EMOTION_WORDS: dict[str, EmotionWords] = {
     ),
 }
 
-# the emotion's own situations above, then the everyday ones of medtalk.guidance.situations
-EMOTION_WORDS = {e: replace(w, contexts=w.contexts + SITUATIONS[e]) for e, w in EMOTION_WORDS.items()}
+# the emotion's own situations above, then the everyday ones of medtalk.guidance.situations;
+# what is said, how, and what the body shows, from medtalk.guidance.speech
+EMOTION_WORDS = {
+    e: replace(w, contexts=w.contexts + SITUATIONS[e], lines=LINES[e], deliveries=DELIVERIES[e], body=BODY_SIGNS[e])
+    for e, w in EMOTION_WORDS.items()
+}
 
 # (subject, possessive) pairs; all take third-person singular verbs.
 SUBJECTS = (("she", "her"), ("he", "his"), ("the speaker", "the speaker's"),
@@ -220,11 +230,67 @@ TEMPLATES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
 }
 
+# Descriptions by what the character says and how (a quoted line, a delivery direction), as a script
+# writes them, and by what the body shows besides the face; register: (with actions, without).
+SPEECH_TEMPLATES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "plain": (
+        ('{subj} says "{line}", with {actions}.', '"{line}", {subj} says, {delivery}, with {actions}.',
+         '{a_adj} face, {actions}: "{line}"'),
+        ('{subj} says "{line}"', '"{line}", {subj} says, {delivery}.', '{subj} looks {adj} and says "{line}"',
+         '{delivery}: "{line}"', '{subj} sounds {adj}: "{line}"'),
+    ),
+    "clinical": (
+        ('{actions}; speech ({delivery}): "{line}" Affect {bare_adj}, grade {grade}.',),
+        ('Says "{line}" ({delivery}). Affect {bare_adj}, grade {grade}.',
+         'Verbal report: "{line}"; affect {bare_adj}, intensity {grade}.'),
+    ),
+    "literary": (
+        ('"{line}" {subj} says, {delivery}, {actions}.', '{noun} in {poss} words, {actions}: "{line}"'),
+        ('"{line}" {subj} says, {delivery}.', '{noun} in {poss} words: "{line}"', '{subj} {verb}. "{line}"',
+         '{subj} is {adj}. "{line}"'),
+    ),
+    "screenplay": (
+        ('{name} ({delivery}), {actions}: "{line}"', '{name}, {adj}, {actions}: "{line}"'),
+        ('{name} ({delivery}): "{line}"', '{name}, {delivery}: "{line}"', '({delivery}) "{line}"',
+         '{name} ({adj}): "{line}"', '({adj}) "{line}"', '{name} {verb}. "{line}"'),
+    ),
+    "casual": (
+        ('{subj} goes "{line}" lol, {actions}', '"{line}" {delivery}, {actions}'),
+        ('{subj} goes "{line}" lol', '"{line}" {delivery} lol', '{subj} is like "{line}", {adj}',
+         '{adj}, like "{line}"'),
+    ),
+}
+BODY_TEMPLATES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "plain": (
+        ("{a_adj} face, {actions}, and {body}.", "{subj} looks {adj}: {actions}, {body}."),
+        ("{subj} looks {adj}, with {body}.", "{body}; {subj} seems {adj}.", "with {body}, {subj} seems {adj}.",
+         "{body}, {context}.", "{a_adj} posture, with {body}."),
+    ),
+    "clinical": (
+        ("{actions}; {body}. Consistent with {bare_noun}, grade {grade}.",),
+        ("Observed: {body}. Affect {bare_adj}, grade {grade}.", "Somatic signs: {body}; {bare_noun}, grade {grade}."),
+    ),
+    "literary": (
+        ("{subj} {verb}, {actions}, {body}.", "{noun} in every limb: {actions}, {body}."),
+        ("{noun} in {poss} body: {body}.", "{subj} is {adj}, {body}.", "{body}, {noun} in every limb."),
+    ),
+    "screenplay": (
+        ("{name}, {adj}: {actions}, {body}.",),
+        ("{name}: {body}.", "({body})", "{name}, {body}. ({adj})"),
+    ),
+    "casual": (
+        ("{adj}, {actions}, {body}",),
+        ("{subj} is {adj} lol, {body}", "{body}, {adj} vibes", "{body} tbh"),
+    ),
+}
+
 # Short descriptions: one emotion-laden word or phrase and nothing else (no facial actions, no
 # dynamics), the way a director scribbles a note. In longer descriptions the emotion word is a small
 # part of the sentence's embedding; these teach P_text what each word and situation means on its own.
 SHORT_TEMPLATES = ("{a_adj} person.", "{subj} is {bare_adj}.", "{bare_adj}.", "A feeling of {bare_noun}.",
                    "{noun}.", "{context}.", "{subj} is {idiom}.", "{subj} {verb}.")
+SHORT_SPEECH_TEMPLATES = ('"{line}"', '({delivery}) "{line}"', '{delivery}: "{line}"')
+SHORT_BODY_TEMPLATES = ("{body}.", "({body})")
 
 # How a clip's intensity moves, per register family (clinical, everything else).
 DYNAMICS: dict[str, dict[str, tuple[str, ...]]] = {

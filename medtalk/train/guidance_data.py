@@ -40,9 +40,9 @@ ENCODE_BATCH = 64
 
 def _generator_stamp() -> int:
     """Changes whenever the generator's code or wording does, so cached descriptions go stale with it."""
-    from medtalk.guidance import actions, describe, situations, wording
+    from medtalk.guidance import actions, describe, situations, speech, wording
 
-    sources = b"".join(Path(m.__file__).read_bytes() for m in (actions, describe, situations, wording))
+    sources = b"".join(Path(m.__file__).read_bytes() for m in (actions, describe, situations, speech, wording))
     return zlib.crc32(sources + str(DESCRIPTIONS_PER_CLIP).encode())
 
 
