@@ -6,7 +6,7 @@ Prints
    mean change against ``neutral`` of the upper-face and mouth-corner controls
    that define each expression, and whether the label's signature holds;
 2. label invariance of the lips: mean L1 of the articulation controls
-   (``S_LIP`` without the expressive mouth controls of ``S_EMO``) between the
+   (``S_ARTIC``: ``S_LIP`` without the expressive mouth controls of ``S_EMO``) between the
    same audio under two labels, against between two different sentences;
 3. intensity on emotionally loaded words (synthetic test clips of English
    sentences with words the lexicon loads with the clip's emotion, with their
@@ -27,12 +27,11 @@ import numpy as np
 
 from medtalk.audio import SAMPLE_RATE, load_audio
 from medtalk.emotions import EMOTIONS
-from medtalk.rig import S_EMO, S_LIP, index
+from medtalk.rig import S_ARTIC, index
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "reference" / "real"
 CLIPS = (REAL / "jfk.flac", REAL / "emoface_angry_gd04_001_021.wav")
 FPS = 60
-ARTICULATION = np.setdiff1d(S_LIP, S_EMO)
 
 
 def _both(name: str) -> list[int]:
@@ -68,13 +67,13 @@ def facs_and_invariance(model) -> None:
         print(f"   {emotion:10} " + ", ".join(parts))
     print("2. articulation L1 (lip controls without the expressive ones):")
     for clip, by_label in rigs.items():
-        pairs = [np.abs(by_label[a][:, ARTICULATION] - by_label[b][:, ARTICULATION]).mean()
+        pairs = [np.abs(by_label[a][:, S_ARTIC] - by_label[b][:, S_ARTIC]).mean()
                  for a, b in combinations(EMOTIONS, 2)]
         print(f"   {clip:36} between labels: mean {np.mean(pairs):.4f}, max {np.max(pairs):.4f}")
     a, b = (r["neutral"] for r in rigs.values())
     n = min(len(a), len(b))
     print(f"   between the two different sentences (neutral, first {n / FPS:.1f} s): "
-          f"{np.abs(a[:n, ARTICULATION] - b[:n, ARTICULATION]).mean():.4f}")
+          f"{np.abs(a[:n, S_ARTIC] - b[:n, S_ARTIC]).mean():.4f}")
 
 
 def loaded_word_intensity(model, data: Path, count: int) -> None:

@@ -13,7 +13,9 @@ trained on), with their transcripts, the model animates each clip four ways:
   (``tonic_pose`` -> ``synth_landmarks`` with a random head pose, identity and
   landmark noise -> descriptor), the same path a real photo takes after MediaPipe.
 
-Prints the mean MLE (lip controls, vs the ground truth) and MEE per way, the
+Prints the mean MLE (lip controls, vs the ground truth), the same over the
+articulation controls alone (``S_ARTIC``: the lip controls without the mouth
+corners and lip tension, which carry the emotion) and MEE per way, the
 MLE between each guided output and the label-driven one, and the correlation
 over time of the mouth controls between guided and label-driven output
 (Pearson per lip control that moves, averaged over controls and clips).
@@ -49,7 +51,7 @@ def main() -> None:
     from medtalk.guidance.face_model import synth_descriptors
     from medtalk.guidance.guide import Guide, description_guide, guide_vector
     from medtalk.infer import load_model, predict, smooth
-    from medtalk.rig import S_LIP
+    from medtalk.rig import S_ARTIC, S_LIP
     from medtalk.train.data import _compute, as_float, scan
 
     torch.set_num_threads(1)
@@ -66,7 +68,8 @@ def main() -> None:
     chosen = [i for e in EMOTIONS for i in sorted((i for i in tests if i.emotion == e), key=lambda i: i.id)
               [: args.per_emotion]]
     ways = ("label", "text (generated)", "text (held-out)", "image")
-    scores: dict[str, dict[str, list[float]]] = {w: {"MLE": [], "MEE": [], "MLE vs label": [], "corr": []} for w in ways}
+    columns = ("MLE", "artic.", "MEE", "MLE vs label", "corr")
+    scores: dict[str, dict[str, list[float]]] = {w: {k: [] for k in columns} for w in ways}
     for n, info in enumerate(chosen):
         arrays = _compute(info)
         rig, curve = arrays["rig"].astype(np.float32), arrays.get("intensity")
@@ -93,15 +96,18 @@ def main() -> None:
         for way in ways:
             out = outputs[way][:frames]
             scores[way]["MLE"].append(mle(out, gt))
+            scores[way]["artic."].append(float(np.abs(out[:, S_ARTIC] - gt[:, S_ARTIC]).mean()))
             scores[way]["MEE"].append(mee(out, gt))
             scores[way]["MLE vs label"].append(mle(out, label))
             scores[way]["corr"].append(float(np.mean([np.corrcoef(out[:, c], label[:, c])[0, 1] for c in moving
                                                       if out[:, c].std() > MOVING] or [np.nan])))
     print(f"{len(chosen)} test clips ({args.per_emotion} per emotion) of {args.data}")
-    print(f"{'guidance':18s} {'MLE':>8s} {'MEE':>8s} {'MLE vs label':>13s} {'mouth corr. with label':>23s}")
+    print(f"{'guidance':18s} {'MLE':>8s} {'artic.':>8s} {'MEE':>8s} {'MLE vs label':>13s} "
+          f"{'mouth corr. with label':>23s}")
     for way in ways:
         s = {k: np.nanmean(v) for k, v in scores[way].items()}
-        print(f"{way:18s} {s['MLE']:8.4f} {s['MEE']:8.4f} {s['MLE vs label']:13.4f} {s['corr']:23.3f}")
+        print(f"{way:18s} {s['MLE']:8.4f} {s['artic.']:8.4f} {s['MEE']:8.4f} {s['MLE vs label']:13.4f} "
+              f"{s['corr']:23.3f}")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,8 @@ Control sets used by the paper's metrics are derived here, once, from names:
   controls that carry expression (MEE);
 - ``S_UP``: the upper face, brows, eyelids, cheeks and nose, without gaze,
   pupils and eyelashes (FRD);
+- ``S_ARTIC``: ``S_LIP`` without the expressive mouth controls of ``S_EMO``:
+  articulation alone (how far the lips depend on the emotion guidance);
 - ``S_INT``: the 14 controls of the pseudo-intensity ``Int()`` (SPEC section 1).
 """
 
@@ -142,6 +144,7 @@ S_UP = _select(
     lambda c: c.region in ("brow", "eye", "cheek", "nose")
     and not any(s in c.name for s in _UPPER_FACE_SKIP)
 )
+S_ARTIC = np.setdiff1d(S_LIP, S_EMO)
 S_INT = np.array(sorted(index(n) for n in INT_CONTROL_NAMES), dtype=np.int64)
 assert S_INT.tolist() == [29, 30, 31, 32, 36, 43, 53, 98, 99, 100, 101, 105, 112, 122]
 
@@ -240,6 +243,6 @@ def clip_to_range(values: np.ndarray) -> np.ndarray:
 
 __all__ = [
     "CONTROLS", "CONTROL_NAMES", "Control", "DEFAULT_FPS", "NUM_CONTROLS", "REST_POSE",
-    "RigSequence", "S_EMO", "S_INT", "S_LIP", "S_UP", "clip_to_range", "index", "indices",
+    "RigSequence", "S_ARTIC", "S_EMO", "S_INT", "S_LIP", "S_UP", "clip_to_range", "index", "indices",
     "validate",
 ]
