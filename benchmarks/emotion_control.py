@@ -13,7 +13,10 @@ Prints
    word timing): the
    predicted intensity inside loaded words over inside the other words, with
    and without the transcript, next to the ground truth's ratio, and the
-   correlation of the predicted per-frame intensity with the true curve.
+   correlation of the predicted per-frame intensity with the true curve. The
+   model's ``I_t`` has a scale and offset of its own (``E_fuse`` reads it), so
+   the same ratio is also given for what a viewer sees: the pseudo-intensity
+   ``Int()`` of the animated rig against that of the performed one.
 """
 
 from __future__ import annotations
@@ -78,7 +81,9 @@ def facs_and_invariance(model) -> None:
 
 def loaded_word_intensity(model, data: Path, count: int) -> None:
     from medtalk.emotions import parse_emotion
-    from medtalk.infer import predict
+    from medtalk.eval.metrics import pseudo_intensity
+    from medtalk.infer import predict, smooth
+    from medtalk.rigio import read_rig
     from medtalk.synth.lexicon import word_loading
     from medtalk.text import default_text_encoder
     from medtalk.train.data import as_float, read_samples
@@ -96,28 +101,38 @@ def loaded_word_intensity(model, data: Path, count: int) -> None:
         return
     ratios: dict[str, list[float]] = {"truth": [], "with transcript": [], "without transcript": []}
     correlations: dict[str, list[float]] = {name: [] for name in ratios}
+    rig_ratios: dict[str, list[float]] = {name: [] for name in ratios}
     encoder = default_text_encoder()
     for meta, loaded in metas:
         wave = as_float(read_samples(data / "WAV" / f"{meta['id']}.wav"))
         label = EMOTIONS.index(parse_emotion(meta["emotion"]))
-        curves = {
-            "truth": np.asarray(meta["intensity"], dtype=np.float32),
-            "with transcript": predict(model, wave, label, encoder.tokens(meta["text"]))[1],
-            "without transcript": predict(model, wave, label, None)[1],
-        }
+        runs = {"with transcript": predict(model, wave, label, encoder.tokens(meta["text"])),
+                "without transcript": predict(model, wave, label, None)}
+        curves = {"truth": np.asarray(meta["intensity"], dtype=np.float32), **{k: v[1] for k, v in runs.items()}}
+        seen = {"truth": pseudo_intensity(read_rig(data / "VALID_CTR" / f"{meta['id']}.txt").values),
+                **{k: pseudo_intensity(smooth(v[0])) for k, v in runs.items()}}
         for name, curve in curves.items():
             n = min(len(curve), len(curves["truth"]))
             correlations[name].append(float(np.corrcoef(curve[:n], curves["truth"][:n])[0, 1]))
-            inside = [curve[round(w["start"] * FPS): round(w["end"] * FPS) + 1].mean()
-                      for w, is_loaded in zip(meta["words"], loaded) if is_loaded]
-            outside = [curve[round(w["start"] * FPS): round(w["end"] * FPS) + 1].mean()
-                       for w, is_loaded in zip(meta["words"], loaded) if not is_loaded]
-            ratios[name].append(float(np.mean(inside) / max(np.mean(outside), 1e-6)))
+            ratios[name].append(_loaded_ratio(curve, meta["words"], loaded))
+            rig_ratios[name].append(_loaded_ratio(seen[name], meta["words"], loaded))
     print(f"3. intensity inside loaded words / inside other words ({len(metas)} English test clips):")
     for name, values in ratios.items():
         print(f"   {name:20} mean ratio {np.mean(values):.3f}, higher on loaded words in "
               f"{np.mean(np.array(values) > 1):.0%} of clips; correlation with the true curve "
               f"{np.nanmean(correlations[name]):.3f}")
+    print("   the same ratio of the rig's pseudo-intensity Int():")
+    for name, values in rig_ratios.items():
+        print(f"   {name:20} mean ratio {np.mean(values):.3f}, higher on loaded words in "
+              f"{np.mean(np.array(values) > 1):.0%} of clips")
+
+
+def _loaded_ratio(curve: np.ndarray, words: list[dict], loaded: list[bool]) -> float:
+    """Mean of ``curve`` inside the loaded words over its mean inside the other words."""
+    def mean_over(want: bool) -> float:
+        return float(np.mean([curve[round(w["start"] * FPS): round(w["end"] * FPS) + 1].mean()
+                              for w, is_loaded in zip(words, loaded) if is_loaded == want]))
+    return mean_over(True) / max(mean_over(False), 1e-6)
 
 
 def main() -> None:
