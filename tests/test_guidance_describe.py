@@ -151,7 +151,6 @@ def test_bad_inputs_are_one_line_errors() -> None:
         describe_clip(np.zeros((10, 174)), "happy", np.zeros(9), rng)
 
 
-
 def test_some_descriptions_quote_a_line_or_name_a_bodily_sign() -> None:
     rng = np.random.default_rng(8)
     texts = [describe_pose(emotion_pose(e, 0.6), e, 0.6, rng) for e in EMOTIONS for _ in range(200)]
