@@ -68,12 +68,13 @@ def test_markdown_verdicts_follow_the_numbers() -> None:
     assert not beats(full, close, "MLE") and beats(full, close, "MEE")
     results = {
         "command": "make results", "budget": "full", "epochs_scale": 1.0, "data": "data/synth", "seeds": 3, "machine": "test",
-        "timing": {"train_core_minutes": 100.0, "run_core_minutes": 110.0, "runs": 15, "wall_minutes": 60.0},
+        "timing": {"train_core_minutes": 600.0, "runs": 15, "jobs": 2, "eval_minutes": 12.0},
         "table1": {"all": {"full": full, "faceformer": close}, "en": {"full": full}},
         "table3": {"all": {"full-seed0": full, "no-text": {**full, "EIE": 0.06}}, "en": {}},
         "real": {}, "notes": ["- a note"],
     }
     text = render(results, {"A figure": "img/results/a.png"})
     assert "better than FaceFormer-style beyond seed spread: MLE NO, MEE yes" in text
-    assert "w/o text: worse than the full model (seed 0) on EIE of" in text
+    assert "w/o text: worse than the full model (seed 0) on EIE; not worse on MLE, MEE" in text
+    assert "600 core-minutes" in text and "about 5.0 h of wall clock" in text
     assert "| MEDTalk (ours) | 5 | 0.0300 ± 0.0010 |" in text and "![A figure](img/results/a.png)" in text

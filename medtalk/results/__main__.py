@@ -72,7 +72,6 @@ def main(argv: list[str] | None = None) -> int:
     docs = args.docs or (Path("docs") if args.budget == "full" else runs / "docs")
     if not (args.data / "WAV").is_dir():
         raise MedtalkError(f"{args.data}: no dataset (run `make model` first)")
-    start = time.time()
     import torch
 
     from medtalk.eval.methods import eval_clips
@@ -86,23 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     runs.mkdir(parents=True, exist_ok=True)
     data = make_subset(args.data, runs / "data", budget.sentences) if budget.sentences else args.data
     runs_plan = plan()
-    timing_file = runs / "timing.json"  # wall seconds per run and of the driver, over all invocations
-    timing = json.loads(timing_file.read_text()) if timing_file.is_file() else {"runs": {}, "driver_seconds": 0.0}
-
-    def save_timing() -> None:
-        with atomic_output(timing_file, force=True) as tmp:
-            tmp.write_text(json.dumps(timing, indent=2))
-
-    def finished(name: str, seconds: float) -> None:
-        timing["runs"][name] = seconds
-        save_timing()
-
-    try:
-        train_all(runs_plan, data, runs, budget, args.jobs, not args.quiet, on_done=finished)
-    finally:  # an interrupted invocation still counts its time
-        timing["driver_seconds"] += time.time() - start
-        save_timing()
-    start = time.time()  # the evaluation's share is added below
+    train_all(runs_plan, data, runs, budget, args.jobs, not args.quiet)
+    start = time.time()  # evaluation and figures; training time comes from each run's losses.csv
 
     progress = not args.quiet
     test, _ = eval_clips(data, runs / "cache", "test", progress=progress)
@@ -141,9 +125,9 @@ def main(argv: list[str] | None = None) -> int:
         "command": shlex.join(["python", "-m", "medtalk.results", *(sys.argv[1:] if argv is None else argv)]),
         "budget": args.budget, "epochs_scale": budget.epochs_scale, "data": str(args.data), "seeds": len(SEEDS),
         "machine": f"{os.cpu_count()} cores, {platform.machine()}, Python {sys.version.split()[0]}",
-        "timing": {"runs": len(trained), "train_core_minutes": round(_train_minutes(runs, trained), 1),
-                   "run_core_minutes": round(sum(timing["runs"].values()) / 60, 1),
-                   "wall_minutes": round((timing["driver_seconds"] + time.time() - start) / 60, 1)},
+        "timing": {"runs": len(trained), "jobs": args.jobs,
+                   "train_core_minutes": round(_train_minutes(runs, trained), 1),
+                   "eval_minutes": round((time.time() - start) / 60, 1)},
         "table1": {subset: {k: v for k, v in rows.items() if k not in (*ABLATION_ROWS, collect.SEED0)}
                    for subset, rows in table.items()},
         "table3": {subset: {k: rows[k] for k in (collect.SEED0, *ABLATION_ROWS) if k in rows}
@@ -151,9 +135,6 @@ def main(argv: list[str] | None = None) -> int:
         "real": real, "notes": [n.format(baseline_epochs=STAGES[0].epochs) for n in NOTES],
         "figures": {title: str(path.relative_to(docs)) for title, path in made.items()},
     }
-    timing["driver_seconds"] += time.time() - start
-    save_timing()
-
     with atomic_output(docs / "results.json", force=True) as tmp:
         tmp.write_text(json.dumps(results, indent=2))
     with atomic_output(docs / "RESULTS.md", force=True) as tmp:

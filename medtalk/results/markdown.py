@@ -35,8 +35,10 @@ def _verdicts(results: dict) -> list[str]:
         if name == "full-seed0":
             continue
         worse = [k for k in LOWER_IS_BETTER if seed0 and row[k] > seed0[k]]
+        better = [k for k in LOWER_IS_BETTER if k not in worse]
         lines.append(f"- {NAMES[name]}: worse than the full model (seed 0) on "
-                     f"{', '.join(worse) if worse else 'none'} of MLE, MEE, EIE")
+                     f"{', '.join(worse) if worse else 'none of MLE, MEE, EIE'}"
+                     + (f"; not worse on {', '.join(better)}" if worse and better else ""))
     return lines
 
 
@@ -53,10 +55,10 @@ def render(results: dict, figures: dict[str, str]) -> str:
         f"upper-face liveliness (closer to 0 is better). Headline rows are mean ± sample std over "
         f"{results['seeds']} seeds.",
         "",
-        f"Time on {results['machine']}: {t['wall_minutes']:.0f} min wall clock for the whole driver "
-        f"(summed over its invocations if it was resumed), training two runs at a time with one thread "
-        f"each. The {t['runs']} runs took {t['run_core_minutes']:.0f} core-minutes including feature "
-        f"loading and their test evaluation, of which {t['train_core_minutes']:.0f} were training epochs.",
+        f"Time on {results['machine']}: the {t['runs']} runs took {t['train_core_minutes']:.0f} core-minutes "
+        f"of training epochs (summed from each run's `losses.csv`, so a resumed run counts once), about "
+        f"{t['train_core_minutes'] / t['jobs'] / 60:.1f} h of wall clock with {t['jobs']} trainings at a time "
+        f"on one thread each; evaluating every row and drawing the figures took {t['eval_minutes']:.0f} min.",
         "",
         "## Table 1 analogue: MEDTalk against the baselines",
         "",

@@ -10,7 +10,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from tqdm import tqdm
@@ -32,12 +31,8 @@ def command(run: Run, data: Path, runs: Path, budget: Budget) -> list[str]:
 
 
 def train_all(plan: tuple[Run, ...], data: Path, runs: Path, budget: Budget, jobs: int = 2,
-              progress: bool = True, on_done: Callable[[str, float], None] | None = None) -> dict[str, float]:
-    """Train every run not yet finished; ``{run name: wall seconds}`` of those trained now.
-
-    ``on_done(name, seconds)`` is called as each run finishes (so a driver
-    killed later still knows how long the finished ones took).
-    """
+              progress: bool = True) -> dict[str, float]:
+    """Train every run not yet finished; ``{run name: wall seconds}`` of those trained now."""
     pending = [r for r in plan if not (runs / r.name / "model.pt").is_file()]
     running: dict[str, tuple[subprocess.Popen, float]] = {}
     seconds: dict[str, float] = {}
@@ -52,8 +47,6 @@ def train_all(plan: tuple[Run, ...], data: Path, runs: Path, budget: Budget, job
                 if proc.returncode != 0:
                     raise MedtalkError(f"training {name} failed (exit {proc.returncode}); see {runs / name}/train.log")
                 seconds[name] = round(time.time() - start, 1)
-                if on_done is not None:
-                    on_done(name, seconds[name])
                 bar.update(1)
             for run in list(pending):
                 if len(running) >= jobs:
