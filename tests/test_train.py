@@ -30,6 +30,7 @@ def test_tiny_preset_trains_through_all_stages(tiny_run: Path) -> None:
     assert content[-1] < content[0]  # the content mapping learns
     model, info = load_model(tiny_run / "model.pt")
     assert info["metrics"]["test"]["clips"] == 7 and np.isfinite(info["metrics"]["test"]["MLE"])
+    assert not (tiny_run / "model.unscored.pt").exists()  # model.pt is written once scored
     assert info["data"]["clips"] == {"train": 28, "val": 7, "test": 7}
     assert model.config == preset("tiny")
 

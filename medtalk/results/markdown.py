@@ -71,6 +71,8 @@ def render(results: dict, figures: dict[str, str]) -> str:
         markdown_table(_named(results["table1"]["en"])),
         "",
         *_verdicts(results),
+        "- Why, and the experiments behind the diagnosis: [EVALUATION.md](EVALUATION.md#why-the-full-model-"
+        "trails-the-end-to-end-baseline-on-the-lips).",
         "",
         "## Table 3 analogue: ablations of the full model (seed 0)",
         "",

@@ -225,17 +225,22 @@ def _train_epoch(
 
 
 def _finish(model: MEDTalk, data: Dataset, opts: TrainOptions, stages: tuple[Stage, ...]) -> Path:
-    """Save ``model.pt``, reload it (float16 weights) and store its test figures in it."""
-    path = opts.run / "model.pt"
+    """Save the model, reload it (float16 weights) and write ``model.pt`` with its test figures.
+
+    ``model.pt`` appears only once it is scored: a run killed while testing
+    has no ``model.pt`` yet, and ``--resume`` scores it again.
+    """
+    path, unscored = opts.run / "model.pt", opts.run / "model.unscored.pt"
     if any(s.number == 4 for s in stages):
         model.guidance.trained.fill_(True)
     description = {
         **data.describe(), "stages": [s.name for s in stages], "epochs": {s.name: s.epochs for s in stages},
         "seed": opts.seed, "augment": opts.augment, "arch": opts.arch, "ablation": opts.ablation,
     }
-    save_model(path, model, description, force=True)
-    shipped, _ = load_model(path)
+    save_model(unscored, model, description, force=True)
+    shipped, _ = load_model(unscored)
     metrics = {"test": evaluate(shipped, data.clips["test"], opts.progress)}
     save_model(path, shipped, description, metrics, force=True)
+    unscored.unlink()
     return path
 
