@@ -120,6 +120,9 @@ def main(argv: list[str] | None = None) -> int:
             {NAMES[row]: animate_wave(m, load_capture(args.reference)[0], "angry") for row, m in models.items()},
             args.reference, img / "real_jaw.png")
 
+    missing = [str(path) for path in made.values() if not path.is_file()]
+    if missing:
+        raise MedtalkError(f"figures not written: {', '.join(missing)}")
     trained = [r.name for r in runs_plan]
     results = {
         "command": shlex.join(["python", "-m", "medtalk.results", *(sys.argv[1:] if argv is None else argv)]),
