@@ -58,7 +58,8 @@ def render(results: dict, figures: dict[str, str]) -> str:
         f"Time on {results['machine']}: the {t['runs']} runs took {t['train_core_minutes']:.0f} core-minutes "
         f"of training epochs (summed from each run's `losses.csv`, so a resumed run counts once), about "
         f"{t['train_core_minutes'] / t['jobs'] / 60:.1f} h of wall clock with {t['jobs']} trainings at a time "
-        f"on one thread each; evaluating every row and drawing the figures took {t['eval_minutes']:.0f} min.",
+        f"on one thread each (each run then scores itself on the test split, outside these epoch times); "
+        f"collecting the rows, the real-clip figures and the plots took {t['eval_minutes']:.0f} min.",
         "",
         "## Table 1 analogue: MEDTalk against the baselines",
         "",
