@@ -77,4 +77,6 @@ def test_markdown_verdicts_follow_the_numbers() -> None:
     assert "better than FaceFormer-style beyond seed spread: MLE NO, MEE yes" in text
     assert "w/o text: worse than the full model (seed 0) on EIE; not worse on MLE, MEE" in text
     assert "600 core-minutes" in text and "about 5.0 h of wall clock" in text
+    results["timing"]["train_core_minutes"] = 50.0
+    assert "about 25 min of wall clock" in render(results, {})
     assert "| MEDTalk (ours) | 5 | 0.0300 ± 0.0010 |" in text and "![A figure](img/results/a.png)" in text

@@ -42,6 +42,10 @@ def _verdicts(results: dict) -> list[str]:
     return lines
 
 
+def _duration(minutes: float) -> str:
+    return f"{minutes / 60:.1f} h" if minutes >= 60 else f"{minutes:.0f} min"
+
+
 def render(results: dict, figures: dict[str, str]) -> str:
     t = results["timing"]
     parts = [
@@ -57,7 +61,7 @@ def render(results: dict, figures: dict[str, str]) -> str:
         "",
         f"Time on {results['machine']}: the {t['runs']} runs took {t['train_core_minutes']:.0f} core-minutes "
         f"of training epochs (summed from each run's `losses.csv`, so a resumed run counts once), about "
-        f"{t['train_core_minutes'] / t['jobs'] / 60:.1f} h of wall clock with {t['jobs']} trainings at a time "
+        f"{_duration(t['train_core_minutes'] / t['jobs'])} of wall clock with {t['jobs']} trainings at a time "
         f"on one thread each (each run then scores itself on the test split, outside these epoch times); "
         f"collecting the rows, the real-clip figures and the plots took {t['eval_minutes']:.0f} min.",
         "",
