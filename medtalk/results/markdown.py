@@ -35,10 +35,10 @@ def _verdicts(results: dict) -> list[str]:
         if name == "full-seed0":
             continue
         worse = [k for k in LOWER_IS_BETTER if seed0 and row[k] > seed0[k]]
-        better = [k for k in LOWER_IS_BETTER if k not in worse]
+        not_worse = [k for k in LOWER_IS_BETTER if k not in worse]
         lines.append(f"- {NAMES[name]}: worse than the full model (seed 0) on "
                      f"{', '.join(worse) if worse else 'none of MLE, MEE, EIE'}"
-                     + (f"; not worse on {', '.join(better)}" if worse and better else ""))
+                     + (f"; not worse on {', '.join(not_worse)}" if worse and not_worse else ""))
     return lines
 
 
