@@ -27,7 +27,11 @@ def test_plan_trains_every_row_after_what_it_starts_from() -> None:
     assert all(rows.count(row) == 1 for row in ABLATION_ROWS)
     shared = {r.name: r.init for r in runs}
     assert shared["no-text"] == shared["no-intensity"] == "full-stage2"  # stage 1-2 shared, stage 3 their own
-    assert shared["no-overlap"] is None and shared["no-cycle"] is None  # they change stage 1
+    assert shared["no-overlap"] == "no-overlap-stage2" and shared["no-overlap-stage2"] is None  # they change stage 1
+    assert {r.init for r in runs if r.name.startswith("full-seed")} == {"full-stage2", "full-stage2-seed1",
+                                                                       "full-stage2-seed2"}
+    assert all("--stages" in r.args and r.args[r.args.index("--stages") + 1] == "3" for r in runs if r.row and
+               not r.row.startswith(("endtoend", "faceformer")))  # a stage-3 change re-runs stage 3 alone
 
 
 def test_runner_commands_are_single_threaded_and_resumable(tmp_path: Path) -> None:

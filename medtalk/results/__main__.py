@@ -20,11 +20,12 @@ from medtalk.files import atomic_output
 
 REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "real"  # developers' checkout only
 NOTES = [
-    "- Full model: stage 1 is trained once (`full-stage1`) and stage 2 once for seed 0 (`full-stage2`); "
-    "seed 0 adds stage 3, seeds 1 and 2 train stages 2 and 3 from the shared stage 1 with their own seed.",
-    "- `no-intensity` and `no-text` change only stage 3, so they start from the full model's stages 1-2 "
+    "- Full model: stage 1 is trained once (`full-stage1`); each seed trains its own stage 2 (`full-stage2`, "
+    "`full-stage2-seed1`, `full-stage2-seed2`) and then stage 3 (`full-seed0`, ...).",
+    "- `no-intensity` and `no-text` change only stage 3, so they start from seed 0's stages 1-2 "
     "(`full-stage2`) and train stage 3 (their FIM starts untrained, as the full model's does).",
-    "- `no-overlap` and `no-cycle` change stage 1 and train all three stages.",
+    "- `no-overlap` and `no-cycle` change stage 1: they train their own stages 1-2 (`no-overlap-stage2`, "
+    "`no-cycle-stage2`) and then stage 3.",
     "- FaceFormer-style and end-to-end baselines train one stage with the epochs of our stages 2 + 3 "
     "({baseline_epochs} audio epochs before the budget's scale) on the same crops, augmentation and "
     "learning-rate schedule.",

@@ -125,33 +125,36 @@ def content_losses(model: MEDTalk, batch: dict[str, torch.Tensor], terms: set[st
 
 
 def audio_content(model: MEDTalk, batch: dict[str, torch.Tensor]) -> torch.Tensor:
-    """The frozen stage-2 content of the batch's audio at the rig rate, ``(B, T, latent)``.
+    """The frozen ACM content of the batch's audio at the rig rate, ``(B, T, latent)``.
 
-    What ``D`` gets at inference; stages 3 and 4 decode with it.
+    What ``D`` gets at inference; stage 4 decodes with it.
     """
     with torch.no_grad():
         return model.content(batch["audio"], batch["rig"].shape[1], batch["audio_mask"])
 
 
 def intensity_losses(model: MEDTalk, batch: dict[str, torch.Tensor], terms: set[str]) -> dict[str, torch.Tensor]:
-    """Stage-3 terms: FIM emotion decoded with the (frozen) ACM content of the audio.
+    """Stage-3 terms: FIM emotion decoded with the ACM content of the audio (ACM keeps training,
+    anchored to ``E_c(R)`` by stage 2's cosine term).
 
     Text dropout happens in the data (``has_text`` False rows carry no tokens).
     """
     rig, mask = batch["rig"], batch["mask"]
     net = model.disentangle
+    content = model.content(batch["audio"], rig.shape[1], batch["audio_mask"])
     f = model.fim.label(batch["emotion"])
     intensity = model.intensity(
         batch["prosody"], batch["mel"], rig.shape[1], batch["text"], batch["text_mask"], batch["mel_mask"], f
     )
     emotion = model.fim.emotion_latent(f, intensity)
-    pred = net.decode(emotion, audio_content(model, batch))
+    pred = net.decode(emotion, content)
     int_error = (pseudo_intensity(pred) - pseudo_intensity(rig)).abs()
     return {
         "recon": mse(pred, rig, mask),
         "emotion_cos": cosine_distance(net.encode_emotion(rig), emotion, mask),
         "intensity": masked_mean(int_error, mask),
         "curve": correlation_distance(intensity, batch["intensity"], mask & batch["intensity_mask"]),
+        "content_cos": cosine_distance(net.encode_content(rig), content, mask),
     }
 
 
