@@ -67,7 +67,7 @@ model: dataset
 # data/synth two at a time (one thread each) and evaluated on its held-out split and the real capture.
 # Resumable: finished runs are skipped, interrupted ones continue. Time: see docs/RESULTS.md.
 RESULTS_RUNS := runs/results
-RESULTS_FLAGS ?=  # e.g. --epochs-scale 0.5 to halve the time (about 5.5 h in full)
+RESULTS_FLAGS ?=  # e.g. --epochs-scale 0.5 to halve the time (about 5-6 h in full)
 
 results: dataset
 	$(BIN)/python -m medtalk.results --data $(MODEL_DATA) --runs $(RESULTS_RUNS) --jobs 2 $(RESULTS_FLAGS)
