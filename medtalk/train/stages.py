@@ -83,7 +83,7 @@ STAGES: tuple[Stage, ...] = (
         # ACM keeps training here (D stays frozen, stage 2's cosine anchors it to E_c(R)): the
         # audio encoder then trains the 34 epochs a direct audio-to-rig model gets in the same
         # total, and fits the emotion codes FIM makes, which is what D reads at inference.
-        # Frozen, as in the paper, its lips were 8-12 % worse (docs/EVALUATION.md).
+        # Frozen, as in the paper, its lips were 9 % worse over three seeds (docs/EVALUATION.md).
         trainable=("fim", "acm"),
         objective="intensity",
         losses={"recon": 1.0, "emotion_cos": 0.1, "intensity": 0.1, "curve": 0.1, "content_cos": 0.1},
