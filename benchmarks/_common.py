@@ -19,3 +19,12 @@ def best_of(repeats: int, action: Callable[[], object]) -> float:
         action()
         times.append(time.perf_counter() - start)
     return min(times)
+
+
+def load_measured_model(path: Path | None):
+    """The model a benchmark measures (the installed default when None), its file printed first, so
+    every figure names the model it came from (an editable install may point at another checkout)."""
+    from medtalk.infer import default_model_path, load_model
+
+    print(f"model: {(Path(path) if path is not None else default_model_path()).resolve()}")
+    return load_model(path)

@@ -28,9 +28,11 @@ from pathlib import Path
 
 import numpy as np
 
-from medtalk.audio import SAMPLE_RATE, load_audio
+from medtalk.audio import load_audio
 from medtalk.emotions import EMOTIONS
 from medtalk.rig import S_ARTIC, index
+
+from _common import load_measured_model
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "reference" / "real"
 CLIPS = (REAL / "jfk.flac", REAL / "emoface_angry_gd04_001_021.wav")
@@ -143,10 +145,9 @@ def main() -> None:
     args = parser.parse_args()
     import torch
 
-    import medtalk
 
     torch.set_num_threads(2)
-    model = medtalk.load_model(args.model)
+    model = load_measured_model(args.model)
     if REAL.is_dir():
         facs_and_invariance(model)
     loaded_word_intensity(model, args.data, args.clips)

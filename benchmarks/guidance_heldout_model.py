@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from _common import load_measured_model
+
 HELDOUT = Path(__file__).resolve().parents[1] / "docs" / "guidance" / "heldout_descriptions.txt"
 
 
@@ -32,11 +34,10 @@ def main() -> None:
     import torch
 
     from medtalk.emotions import EMOTIONS
-    from medtalk.infer import load_model
     from medtalk.model.intensity import unit
     from medtalk.text import default_text_encoder
 
-    model = load_model(args.model)
+    model = load_measured_model(args.model)
     if not bool(model.guidance.trained):
         raise SystemExit("this model has no stage 4 (train it with --stages 4)")
     rows = [line.split("\t") for line in args.lines.read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -29,6 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
+from _common import load_measured_model
+
 ROOT = Path(__file__).resolve().parents[1]
 HELDOUT = ROOT / "docs" / "guidance" / "heldout_descriptions.txt"
 MOVING = 1e-3  # std below which a lip control counts as still (no correlation to speak of)
@@ -50,12 +52,12 @@ def main() -> None:
     from medtalk.guidance.describe import describe_clip
     from medtalk.guidance.face_model import synth_descriptors
     from medtalk.guidance.guide import Guide, description_guide, guide_vector
-    from medtalk.infer import load_model, predict, smooth
+    from medtalk.infer import predict, smooth
     from medtalk.rig import S_ARTIC, S_LIP
     from medtalk.train.data import _compute, as_float, scan
 
     torch.set_num_threads(1)
-    model = load_model(args.model)
+    model = load_measured_model(args.model)
     if not bool(model.guidance.trained):
         raise SystemExit("this model has no stage 4 (train it with --stages 4)")
     rng = np.random.default_rng(args.seed)

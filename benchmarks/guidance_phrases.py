@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from _common import load_measured_model
+
 EXAMPLES = (
     "seething with anger, glaring", "grossed out by the smell", "terrified, eyes wide",
     "beaming with joy, big smile", "a warm smile", "calm and matter-of-fact", "heartbroken, on the verge of tears",
@@ -31,11 +33,10 @@ def main() -> None:
 
     from medtalk.emotions import EMOTIONS
     from medtalk.guidance.guide import description_guide, guide_vector
-    from medtalk.infer import load_model
     from medtalk.model.intensity import unit
 
     torch.set_num_threads(1)
-    model = load_model(args.model)
+    model = load_measured_model(args.model)
     with torch.no_grad():
         labels = unit(model.fim.label(torch.arange(len(EMOTIONS))))
     for phrase in args.phrases:

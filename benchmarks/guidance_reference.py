@@ -17,9 +17,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import numpy as np
-
-from _common import REAL
+from _common import REAL, load_measured_model
 
 ROOT = Path(__file__).resolve().parents[1]
 PHOTO = REAL / "ravdess_01-01-03-02-01-01-24.png"
@@ -40,11 +38,11 @@ def main() -> None:
     import torch
 
     from medtalk.audio import SAMPLE_RATE, load_audio
-    from medtalk.infer import animate, load_model
+    from medtalk.infer import animate
     from medtalk.rig import index
 
     torch.set_num_threads(1)
-    model = load_model(args.model)
+    model = load_measured_model(args.model)
     wave = load_audio(args.audio)[: round(args.seconds * SAMPLE_RATE)]
     transcript_file = args.audio.with_suffix(".txt")
     transcript = transcript_file.read_text().strip() if transcript_file.is_file() else None

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from _common import REAL, best_of
+from _common import REAL, best_of, load_measured_model
 
 PHOTO = REAL / "ravdess_01-01-03-02-01-01-24.png"
 DESCRIPTION = "a tight-lipped, simmering glare, nostrils flared"
@@ -51,12 +51,11 @@ def main() -> None:
     from medtalk.guidance.face_model import fit_pose, synth_landmarks
     from medtalk.guidance.guide import description_guide, guide_vector, image_guide, parse_blend
     from medtalk.guidance.landmarks import face_landmarks
-    from medtalk.infer import load_model
     from medtalk.rig import REST_POSE
     from medtalk.text import default_text_encoder
 
     torch.set_num_threads(1)
-    model = load_model(args.model)
+    model = load_measured_model(args.model)
     if not bool(model.guidance.trained):
         raise SystemExit("this model has no stage 4 (train it with --stages 4)")
     start = time.perf_counter()

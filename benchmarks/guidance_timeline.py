@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from _common import REAL
+from _common import REAL, load_measured_model
 
 ROOT = Path(__file__).resolve().parents[1]
 AUDIO = ROOT / "examples" / "jfk.flac"
@@ -34,11 +34,11 @@ def main() -> None:
 
     import torch
 
-    from medtalk.infer import animate, load_model
+    from medtalk.infer import animate
     from medtalk.rig import index
 
     torch.set_num_threads(1)
-    model = load_model(args.model)
+    model = load_measured_model(args.model)
     with tempfile.TemporaryDirectory() as folder:
         photo = REAL / "ravdess_01-01-03-02-01-01-24.png"
         if not photo.is_file():

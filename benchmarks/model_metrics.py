@@ -18,6 +18,8 @@ import numpy as np
 
 from medtalk.eval.report import METRICS, evaluate, model_method
 
+from _common import load_measured_model
+
 
 def _row(name: str, summary: dict) -> str:
     return f"   {name:28}" + "".join(f"{summary[k]:>10.5f}" for k in METRICS) + f"{summary['clips']:>7}"
@@ -33,11 +35,10 @@ def main() -> None:
     args = parser.parse_args()
     import torch
 
-    import medtalk
     from medtalk.eval.methods import eval_clips
 
     torch.set_num_threads(1)
-    model = medtalk.load_model(args.model)
+    model = load_measured_model(args.model)
     clips, chosen = eval_clips(args.data, args.cache, args.split)
     train, _ = eval_clips(args.data, args.cache, "train", progress=False)
     mean_pose = np.concatenate([c.rig for c in train]).mean(axis=0)

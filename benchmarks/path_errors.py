@@ -21,6 +21,8 @@ from medtalk.features import log_mel, power_spectrogram, prosody
 from medtalk.infer import smooth
 from medtalk.train.data import as_float
 
+from _common import load_measured_model
+
 
 @torch.no_grad()
 def decodings(model, clip) -> dict[str, np.ndarray]:
@@ -52,11 +54,10 @@ def main() -> None:
     parser.add_argument("--language", help="only this META language")
     parser.add_argument("--cache", type=Path, default=Path("runs/default/cache"))
     args = parser.parse_args()
-    import medtalk
     from medtalk.eval.methods import eval_clips
 
     torch.set_num_threads(1)
-    model = medtalk.load_model(args.model).eval()
+    model = load_measured_model(args.model).eval()
     clips, chosen = eval_clips(args.data, args.cache, "test", args.language)
     rows: dict[str, list] = {}
     for clip in clips:

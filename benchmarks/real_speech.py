@@ -27,6 +27,8 @@ from medtalk.eval import real
 from medtalk.eval.real import JAW, frame_db
 from medtalk.rig import REST_POSE, S_LIP, indices
 
+from _common import load_measured_model
+
 REAL = Path(__file__).resolve().parents[2] / "shared" / "reference" / "real"
 JFK = REAL / "jfk.flac"
 JFK_TEXT = ("And so my fellow Americans, ask not what your country can do for you, "
@@ -150,10 +152,9 @@ def main() -> None:
         raise SystemExit(f"{REAL} is missing: these figures need the reference clips")
     import torch
 
-    import medtalk
 
     torch.set_num_threads(2)
-    model = medtalk.load_model(args.model)
+    model = load_measured_model(args.model)
     emoface_jaw(model)
     jfk_articulation(model)
     pause_rest(model)

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
+from _common import load_measured_model
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -31,7 +33,7 @@ def main() -> None:
 
     torch.set_num_threads(1)
     together = indices("lipsTogether")
-    model = medtalk.load_model(args.model)
+    model = load_measured_model(args.model)
     sentences = english_sentences(args.sentences, 7)  # seed 7: not the dataset's sentences
     for voice in args.voices.split(","):
         corr, closed, truth = [], [], []
