@@ -32,9 +32,8 @@ from medtalk.audio import load_audio
 from medtalk.emotions import EMOTIONS
 from medtalk.rig import S_ARTIC, index
 
-from _common import load_measured_model
+from _common import REAL, load_measured_model
 
-REAL = Path(__file__).resolve().parents[2] / "shared" / "reference" / "real"
 CLIPS = (REAL / "jfk.flac", REAL / "emoface_angry_gd04_001_021.wav")
 FPS = 60
 
@@ -144,7 +143,6 @@ def main() -> None:
     parser.add_argument("--clips", type=int, default=60, help="test clips for the loaded-word figure")
     args = parser.parse_args()
     import torch
-
 
     torch.set_num_threads(2)
     model = load_measured_model(args.model)

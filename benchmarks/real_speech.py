@@ -27,9 +27,8 @@ from medtalk.eval import real
 from medtalk.eval.real import JAW, frame_db
 from medtalk.rig import REST_POSE, S_LIP, indices
 
-from _common import load_measured_model
+from _common import REAL, load_measured_model
 
-REAL = Path(__file__).resolve().parents[2] / "shared" / "reference" / "real"
 JFK = REAL / "jfk.flac"
 JFK_TEXT = ("And so my fellow Americans, ask not what your country can do for you, "
             "ask what you can do for your country.")
@@ -151,7 +150,6 @@ def main() -> None:
     if not REAL.is_dir():
         raise SystemExit(f"{REAL} is missing: these figures need the reference clips")
     import torch
-
 
     torch.set_num_threads(2)
     model = load_measured_model(args.model)
