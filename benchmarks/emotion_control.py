@@ -83,10 +83,9 @@ def facs_and_invariance(model) -> None:
 def loaded_word_intensity(model, data: Path, count: int) -> None:
     from medtalk.emotions import parse_emotion
     from medtalk.eval.metrics import pseudo_intensity
-    from medtalk.infer import predict, smooth
+    from medtalk.infer import predict, smooth, transcript_inputs
     from medtalk.rigio import read_rig
     from medtalk.synth.lexicon import word_loading
-    from medtalk.text import default_text_encoder
     from medtalk.train.data import as_float, read_samples
 
     metas = []
@@ -103,11 +102,11 @@ def loaded_word_intensity(model, data: Path, count: int) -> None:
     ratios: dict[str, list[float]] = {"truth": [], "with transcript": [], "without transcript": []}
     correlations: dict[str, list[float]] = {name: [] for name in ratios}
     rig_ratios: dict[str, list[float]] = {name: [] for name in ratios}
-    encoder = default_text_encoder()
     for meta, loaded in metas:
         wave = as_float(read_samples(data / "WAV" / f"{meta['id']}.wav"))
         label = EMOTIONS.index(parse_emotion(meta["emotion"]))
-        runs = {"with transcript": predict(model, wave, label, encoder.tokens(meta["text"])),
+        tokens, spans = transcript_inputs(model, wave, meta["text"])
+        runs = {"with transcript": predict(model, wave, label, tokens, spans=spans),
                 "without transcript": predict(model, wave, label, None)}
         curves = {"truth": np.asarray(meta["intensity"], dtype=np.float32), **{k: v[1] for k, v in runs.items()}}
         seen = {"truth": pseudo_intensity(read_rig(data / "VALID_CTR" / f"{meta['id']}.txt").values),

@@ -52,7 +52,7 @@ def main() -> None:
     from medtalk.guidance.describe import describe_clip
     from medtalk.guidance.face_model import synth_descriptors
     from medtalk.guidance.guide import Guide, description_guide, guide_vector
-    from medtalk.infer import predict, smooth
+    from medtalk.infer import predict, smooth, transcript_inputs
     from medtalk.rig import S_ARTIC, S_LIP
     from medtalk.train.data import _compute, as_float, scan
 
@@ -76,7 +76,7 @@ def main() -> None:
         arrays = _compute(info)
         rig, curve = arrays["rig"].astype(np.float32), arrays.get("intensity")
         wave = as_float(arrays["samples"])
-        tokens = arrays["tokens"].astype(np.float32) if "tokens" in arrays else None
+        tokens, spans = transcript_inputs(model, wave, info.text)
         clip_rng = np.random.default_rng(zlib.crc32(info.id.encode()) + args.seed)
         level = curve if curve is not None else np.full(len(rig), 0.5)
         guides = {
@@ -90,7 +90,7 @@ def main() -> None:
             vectors["image"] = model.guidance.image(descriptor)[0]
         outputs = {}
         for way in ways:
-            values, _ = predict(model, wave, 0, tokens, guidance=vectors[way])
+            values, _ = predict(model, wave, 0, tokens, guidance=vectors[way], spans=spans)
             outputs[way] = smooth(values)[: len(rig)]
         frames = min(len(rig), *(len(v) for v in outputs.values()))
         gt, label = rig[:frames], outputs["label"][:frames]

@@ -12,11 +12,11 @@ features are computed per window, and the overlaps are linearly crossfaded so
 no seam shows. The output is smoothed with a Savitzky-Golay filter (window 5,
 order 2, as the paper) and clipped to each control's range.
 
-Transcripts: when the audio fits in one window the CMF attends to the whole
-transcript. Longer audio gets, per window, the tokens whose position in the
-transcript is proportional to the window's position in time, widened by
-``medtalk.model.inputs.TEXT_MARGIN_SECONDS`` on both sides (speech rate varies; the intensity the
-tokens modulate changes slowly, so the approximation is harmless).
+Transcripts: a model trained with word timing gets each token's time from
+forced alignment of the transcript to the audio (``medtalk.asr.align_words``;
+up to ``ALIGN_MAX_SECONDS`` of audio, beyond that and for older models the
+tokens are spread evenly over the audio). Each window sees the tokens said
+within ``medtalk.model.inputs.TEXT_MARGIN_SECONDS`` of it.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from medtalk.features import log_mel, power_spectrogram, prosody
 from medtalk.guidance.guide import Guide, description_guide, guide_vector, image_guide, parse_blend
 from medtalk.guidance.timeline import Segment, check_duration, parse_timeline, read_timeline, segment_weights
 from medtalk.model.content import audio_features
-from medtalk.model.inputs import pad, time_slice
+from medtalk.model.inputs import pad, span_slice, spread, token_spans
 from medtalk.model.medtalk import MEDTalk
 from medtalk.rig import DEFAULT_FPS, NUM_CONTROLS, RigSequence, clip_to_range
 
@@ -46,6 +46,7 @@ SAVGOL_WINDOW = 5  # frames (paper)
 SAVGOL_ORDER = 2
 TIMELINE_CONTEXT_SECONDS = 2.0  # audio a timeline segment's model pass sees beyond its own frames
 DEFAULT_MODEL = "default.pt"  # in medtalk/assets, written by `make model`
+ALIGN_MAX_SECONDS = 600.0  # longer audio is not force-aligned (pocketsphinx's time and memory grow with it)
 
 
 def default_model_path() -> Path:
@@ -101,15 +102,19 @@ def predict(
     intensity: float = 1.0,
     window_seconds: float = WINDOW_SECONDS,
     guidance: torch.Tensor | None = None,
+    spans: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Raw model output at the model's fps: 16 kHz ``wave (N,)`` -> ``(rig (T, 174), I (T,))``.
 
-    ``tokens (N_tok, 384)`` transcript features or None; ``guidance (label_dim,)``
-    replaces the label ``emotion`` (``medtalk.guidance.guide.guide_vector``). No
-    smoothing or clipping.
+    ``tokens (N_tok, 384)`` transcript features or None, ``spans (N_tok, 2)`` when
+    each is said in seconds (``transcript_inputs``; None spreads them evenly);
+    ``guidance (label_dim,)`` replaces the label ``emotion``
+    (``medtalk.guidance.guide.guide_vector``). No smoothing or clipping.
     """
     fps = model.config.fps
     num_frames = round(len(wave) / SAMPLE_RATE * fps)
+    if tokens is not None and spans is None:
+        spans = spread(len(tokens), len(wave) / SAMPLE_RATE)
     windows = _windows(num_frames, fps, window_seconds, OVERLAP_SECONDS)
     rig = np.zeros((num_frames, NUM_CONTROLS), dtype=np.float32)
     curve = np.zeros(num_frames, dtype=np.float32)
@@ -120,11 +125,11 @@ def predict(
         audio, audio_mask = pad([x["audio"] for x in inputs])
         mel, mel_mask = pad([x["mel"] for x in inputs])
         pros, _ = pad([x["prosody"] for x in inputs])
-        text, text_mask = _window_tokens(tokens, group, num_frames, fps)
+        text, text_mask, text_spans = _window_tokens(tokens, spans, group, fps)
         out = model(
             audio, pros, mel, torch.full((len(group),), emotion), max(e - s for s, e in group),
             audio_mask=audio_mask, text=text, text_mask=text_mask, intensity_scale=intensity, mel_mask=mel_mask,
-            guidance=None if guidance is None else guidance[None].expand(len(group), -1),
+            guidance=None if guidance is None else guidance[None].expand(len(group), -1), text_spans=text_spans,
         )
         for k, (s, e) in enumerate(group):
             values, level = out.rig[k, : e - s].numpy(), out.intensity[k, : e - s].numpy()
@@ -139,12 +144,36 @@ def predict(
 
 
 def _window_tokens(
-    tokens: np.ndarray | None, group: list[tuple[int, int]], num_frames: int, fps: float
-) -> tuple[torch.Tensor | None, torch.Tensor | None]:
-    """Per-window transcript tokens (all of them, or a time-proportional slice)."""
-    if tokens is None or len(tokens) == 0:
+    tokens: np.ndarray | None, spans: np.ndarray | None, group: list[tuple[int, int]], fps: float
+) -> tuple[torch.Tensor | None, torch.Tensor | None, torch.Tensor | None]:
+    """Per-window transcript tokens said near the window, their mask and spans from its start."""
+    if tokens is None or spans is None or len(tokens) == 0:
+        return None, None, None
+    pieces = [span_slice(tokens, spans, s / fps, e / fps) for s, e in group]
+    text, text_mask = pad([t for t, _ in pieces])
+    return text, text_mask, pad([p for _, p in pieces])[0]
+
+
+def transcript_inputs(
+    model: MEDTalk, wave: np.ndarray, transcript: str | None
+) -> tuple[np.ndarray, np.ndarray] | tuple[None, None]:
+    """``(tokens (N, 384), spans (N, 2))`` of a transcript of 16 kHz ``wave`` (``(None, None)`` without one).
+
+    A model trained with word timing gets the spans from forced alignment;
+    otherwise (and for audio over ``ALIGN_MAX_SECONDS``) they are spread evenly.
+    """
+    if transcript is None or not transcript.strip():
         return None, None
-    return pad([time_slice(tokens, s, e, num_frames, fps) for s, e in group])
+    from medtalk.text import default_text_encoder
+
+    encoder = default_text_encoder()
+    duration = len(wave) / SAMPLE_RATE
+    words = None
+    if getattr(getattr(model.config, "intensity", None), "word_timing", 0.0) > 0 and duration <= ALIGN_MAX_SECONDS:
+        from medtalk.asr import align_words
+
+        words = [(w.start, w.end) for w in align_words(wave, transcript)]
+    return encoder.tokens(transcript), token_spans(encoder.token_words(transcript), words, duration)
 
 
 def _savgol_matrix(window: int, order: int) -> np.ndarray:
@@ -217,14 +246,10 @@ def animate(
         raise MedtalkError(f"{source}: audio too short ({1000 * duration:.2f} ms), nothing to animate")
     check_duration(segments, duration, str(timeline) if isinstance(timeline, (str, Path)) else "timeline")
     vectors = [guide_vector(model, g) for g in [s.guide for s in segments] + [base]]  # bad photos fail here
-    tokens = None
-    if transcript is not None and transcript.strip():
-        from medtalk.text import default_text_encoder
-
-        tokens = default_text_encoder().tokens(transcript)
+    tokens, spans = transcript_inputs(model, wave, transcript)
     model_frames = round(duration * model.config.fps)
     weights = segment_weights(segments, model_frames, model.config.fps)
-    values, curve = _predict_mixed(model, wave, tokens, intensity, weights, vectors)
+    values, curve = _predict_mixed(model, wave, tokens, spans, intensity, weights, vectors)
     rig = RigSequence(smooth(values), model.config.fps)
     if rig.fps != fps or rig.num_frames != num_frames:
         rig = rig.resample(fps, num_frames)
@@ -257,8 +282,8 @@ def _timeline(timeline: Path | str | list | dict | None) -> list[Segment]:
 
 
 def _predict_mixed(
-    model: MEDTalk, wave: np.ndarray, tokens: np.ndarray | None, intensity: float, weights: np.ndarray,
-    vectors: list[torch.Tensor],
+    model: MEDTalk, wave: np.ndarray, tokens: np.ndarray | None, spans: np.ndarray | None, intensity: float,
+    weights: np.ndarray, vectors: list[torch.Tensor],
 ) -> tuple[np.ndarray, np.ndarray]:
     """``sum_k weights[k, t] * predict(vectors[k])`` over the model's frames: ``weights (K, T)``.
 
@@ -268,7 +293,7 @@ def _predict_mixed(
     fps = model.config.fps
     num_frames = weights.shape[1]
     if len(vectors) == 1:
-        return predict(model, wave, 0, tokens, intensity, guidance=vectors[0])
+        return predict(model, wave, 0, tokens, intensity, guidance=vectors[0], spans=spans)
     rig = np.zeros((num_frames, NUM_CONTROLS), dtype=np.float32)
     curve = np.zeros(num_frames, dtype=np.float32)
     margin = round(TIMELINE_CONTEXT_SECONDS * fps)
@@ -276,8 +301,8 @@ def _predict_mixed(
         for a, b in _runs(row > 0):
             lo, hi = max(0, a - margin), min(num_frames, b + margin)
             piece = wave[round(lo * SAMPLE_RATE / fps) : round(hi * SAMPLE_RATE / fps)]
-            span = None if tokens is None else time_slice(tokens, lo, hi, num_frames, fps)
-            values, level = predict(model, piece, 0, span, intensity, guidance=vector)
+            said, when = (None, None) if tokens is None else span_slice(tokens, spans, lo / fps, hi / fps)
+            values, level = predict(model, piece, 0, said, intensity, guidance=vector, spans=when)
             at = np.minimum(np.arange(a, b) - lo, len(values) - 1)  # frame counts may round apart by one
             rig[a:b] += row[a:b, None] * values[at]
             curve[a:b] += row[a:b] * level[at]

@@ -59,8 +59,10 @@ def write_emoface(root: Path, sentences: int = 6, seed: int = 0) -> Path:
             loud = np.interp(t, np.arange(frames) / FPS, env)
             buzz = np.sign(np.sin(2 * np.pi * (110 + 20 * e) * t)) * 0.3 + 0.05 * rng.standard_normal(n)
             write_wav(root / "WAV" / f"{clip}.wav", (buzz * loud).astype(np.float32))
-            meta = {"text": f"sentence number {s} said in a {emotion} way", "emotion": emotion,
-                    "sentence_id": sentence, "fps": FPS, "split": split,
+            text = f"sentence number {s} said in a {emotion} way"
+            edges = np.linspace(0.1, frames / FPS - 0.1, len(text.split()) + 1)
+            meta = {"text": text, "emotion": emotion, "sentence_id": sentence, "fps": FPS, "split": split,
+                    "words": [{"start": a, "end": b - 0.02} for a, b in zip(edges[:-1], edges[1:])],
                     "intensity": np.round(0.2 + 0.6 * env, 4).tolist()}  # follows the jaw, to check alignment
             (root / "META" / f"{clip}.json").write_text(json.dumps(meta))
             splits[split].append(clip)

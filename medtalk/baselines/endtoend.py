@@ -75,6 +75,7 @@ class EndToEnd(nn.Module):
         num_frames: int, audio_mask: torch.Tensor | None = None, text: torch.Tensor | None = None,
         text_mask: torch.Tensor | None = None, intensity_scale: float | torch.Tensor = 1.0,
         guidance: torch.Tensor | None = None, mel_mask: torch.Tensor | None = None,
+        text_spans: torch.Tensor | None = None,
     ) -> MEDTalkOutput:
         """As ``MEDTalk.forward`` (same inputs and outputs); no stage-4 guidance."""
         if guidance is not None:
@@ -82,7 +83,7 @@ class EndToEnd(nn.Module):
         cfg = self.config
         content = resample_time(self.acm(audio, audio_mask), cfg.content.output_rate, cfg.fps, num_frames)
         f = self.fim.label(emotion)
-        intensity = self.fim.cmf(prosody, mel, text, text_mask, mel_mask, f)
+        intensity = self.fim.cmf(prosody, mel, text, text_mask, mel_mask, f, text_spans)
         intensity = resample_time(intensity, cfg.intensity.feature_rate, cfg.fps, num_frames) * intensity_scale
         emotion_latent = self.fim.emotion_latent(f, intensity)
         rig = self.decoder(torch.cat([emotion_latent, content], dim=-1))
@@ -92,4 +93,4 @@ class EndToEnd(nn.Module):
         """The rig of a training batch (``medtalk.train.batches.AudioCrops``): ``(B, T, 174)``."""
         return self(batch["audio"], batch["prosody"], batch["mel"], batch["emotion"], batch["rig"].shape[1],
                     audio_mask=batch["audio_mask"], text=batch["text"], text_mask=batch["text_mask"],
-                    mel_mask=batch["mel_mask"]).rig
+                    mel_mask=batch["mel_mask"], text_spans=batch["text_spans"]).rig

@@ -149,6 +149,7 @@ class FaceFormer(nn.Module):
         num_frames: int, audio_mask: torch.Tensor | None = None, text: torch.Tensor | None = None,
         text_mask: torch.Tensor | None = None, intensity_scale: float | torch.Tensor = 1.0,
         guidance: torch.Tensor | None = None, mel_mask: torch.Tensor | None = None,
+        text_spans: torch.Tensor | None = None,
     ) -> MEDTalkOutput:
         """Autoregressive animation with ``MEDTalk.forward``'s inputs (text and intensity scale unused)."""
         if guidance is not None:

@@ -17,16 +17,17 @@ from tqdm import tqdm
 
 from medtalk.emotions import EMOTIONS, parse_emotion
 from medtalk.eval.metrics import all_metrics
-from medtalk.infer import predict, smooth
+from medtalk.infer import predict, smooth, transcript_inputs
 from medtalk.train.data import Clip, as_float
 
 METRICS = ("MLE", "MEE", "EIE", "FRD")
 Method = Callable[[Clip], np.ndarray]  # a clip -> its animation (T, 174) at the clip's rig rate
 
 
-def animate_wave(model, wave: np.ndarray, emotion: str, tokens: np.ndarray | None = None) -> np.ndarray:
+def animate_wave(model, wave: np.ndarray, emotion: str, transcript: str | None = None) -> np.ndarray:
     """16 kHz ``wave (N,)`` -> ``(T, 174)`` at the model's fps, as ``medtalk animate`` does (any architecture)."""
-    values, _ = predict(model.eval(), wave, EMOTIONS.index(parse_emotion(emotion)), tokens)
+    tokens, spans = transcript_inputs(model, wave, transcript)
+    values, _ = predict(model.eval(), wave, EMOTIONS.index(parse_emotion(emotion)), tokens, spans=spans)
     return smooth(values)
 
 
@@ -34,7 +35,7 @@ def model_method(model, text: bool = True) -> Method:
     """Animate exactly as ``medtalk animate`` does, with each clip's label (and transcript when ``text``)."""
 
     def animate(clip: Clip) -> np.ndarray:
-        return animate_wave(model, as_float(clip.samples), clip.info.emotion, clip.tokens if text else None)
+        return animate_wave(model, as_float(clip.samples), clip.info.emotion, clip.info.text if text else None)
 
     return animate
 

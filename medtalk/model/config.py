@@ -82,6 +82,11 @@ class IntensityConfig:
     # the CMF queries also see the emotion direction f / ||f|| (False in files
     # written before it existed; both presets turn it on)
     emotion_queries: bool = False
+    # keys carry the time their word is said (forced alignment at inference,
+    # the generator's word times in training) and each frame's attention is
+    # biased towards the words said near it: a Gaussian of the distance to the
+    # word's span with this std in seconds (0: none, as in files written before)
+    word_timing: float = 0.0
     num_labels: int = len(EMOTIONS)
     label_dim: int = 64
     fuse_hidden: int = 256
@@ -156,14 +161,14 @@ def _build(kind: type[T], data: Any, where: str) -> T:
 PRESETS: dict[str, ModelConfig] = {
     # What `make model` trains and ships: the paper's 256-d latents, a small
     # convolutional audio encoder sized for CPU real time.
-    "default": ModelConfig(intensity=IntensityConfig(query_dilations=(3, 9), emotion_queries=True)),
+    "default": ModelConfig(intensity=IntensityConfig(query_dilations=(3, 9), emotion_queries=True, word_timing=0.15)),
     # For tests and quick experiments: trains through all stages in seconds.
     "tiny": ModelConfig(
         disentangle=DisentangleConfig(hidden_dim=32, latent_dim=16),
         content=ContentConfig(channels=32, dilations=(1, 2)),
         intensity=IntensityConfig(
             model_dim=16, num_heads=2, label_dim=8, fuse_hidden=32, mel_proj_dim=4, position_dim=4,
-            query_dilations=(3,), emotion_queries=True,
+            query_dilations=(3,), emotion_queries=True, word_timing=0.15,
         ),
         guidance=GuidanceConfig(label_dim=8, hidden=32),
     ),

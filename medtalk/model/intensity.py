@@ -10,7 +10,12 @@
   cross-attention, residual + LayerNorm, a linear layer, residual + LayerNorm
   and a scalar head give a per-frame intensity ``I_t >= 0``. A learned "no
   text" token is always among the keys, so the block still works (on audio
-  alone) when there is no transcript.
+  alone) when there is no transcript. With ``word_timing`` (ours too) each
+  key is placed at the time its word is said (``text_spans``: forced
+  alignment at inference, the generator's word times in training) and each
+  frame's attention is biased towards the words said around it, so the
+  block can find the word being spoken instead of guessing it from relative
+  positions.
 - ``LabelEmbedding``: an embedding table + MLP gives the emotion vector ``f``.
 - ``intensity_rescale``: ``f_t = I_t * f / ||f||``, the norm *is* the intensity.
 - ``FusionEncoder`` (``E_fuse``): ``f_t`` -> the frozen emotion space of ``E_e``.
@@ -66,6 +71,7 @@ class CrossModalityFusion(nn.Module):
         text_mask: torch.Tensor | None = None,
         audio_mask: torch.Tensor | None = None,
         emotion: torch.Tensor | None = None,
+        text_spans: torch.Tensor | None = None,
     ) -> torch.Tensor:
         """Per-frame intensity.
 
@@ -73,7 +79,9 @@ class CrossModalityFusion(nn.Module):
         ``text (B, N, 384)`` token features or None, ``text_mask (B, N)`` True on
         real tokens (all-False rows mean "no transcript"), ``audio_mask (B, T_a)``
         True on real frames, ``emotion (B, label_dim)`` the label embedding (or
-        guidance vector) when ``emotion_queries`` -> ``(B, T_a)``.
+        guidance vector) when ``emotion_queries``, ``text_spans (B, N, 2)`` start
+        and end in seconds from the first frame of the word each token belongs to
+        (with ``word_timing``; None spreads the tokens evenly over the audio) -> ``(B, T_a)``.
         """
         B, T, P = prosody.shape
         assert P == self.config.prosody_dim, (P, self.config.prosody_dim)
@@ -94,27 +102,42 @@ class CrossModalityFusion(nn.Module):
             # only the direction of f matters downstream, so only it steers the queries
             q = q + self.emotion(unit(emotion))[:, None, :]
         no_text = self.no_text.expand(B, 1, -1)
+        bias = None
         if text is None or text.shape[1] == 0 or not self.config.use_text:
             kv, pad = no_text, torch.zeros(B, 1, dtype=torch.bool, device=q.device)
         else:
             assert text.shape[0] == B and text.shape[2] == self.config.text_dim, text.shape
             if text_mask is None:
                 text_mask = torch.ones(text.shape[:2], dtype=torch.bool, device=text.device)
-            keys = torch.cat([text, relative_position(text_mask, self.config.position_dim)], dim=-1)
+            if self.config.word_timing > 0:
+                rate = self.config.feature_rate
+                duration = (audio_mask.sum(dim=1) - 1).clamp(min=1).to(torch.float32) / rate
+                if text_spans is None:
+                    text_spans = even_spans(text_mask, duration)
+                position = sinusoids(text_spans.mean(dim=-1) / duration[:, None], text_mask, self.config.position_dim)
+                word_bias = timing_bias(text_spans, T, rate, self.config.word_timing)
+                bias = torch.cat([torch.zeros_like(word_bias[..., :1]), word_bias], dim=-1)
+            else:
+                position = relative_position(text_mask, self.config.position_dim)
+            keys = torch.cat([text, position], dim=-1)
             kv = torch.cat([no_text, self.key_value(keys)], dim=1)
             pad = torch.cat([torch.zeros(B, 1, dtype=torch.bool, device=q.device), ~text_mask], dim=1)
-        attended = attend(self.attention, q, kv, pad)
+        attended = attend(self.attention, q, kv, pad, bias)
         x = self.norm1(q + attended)
         x = self.norm2(x + self.linear(x))
         return nn.functional.softplus(self.head(x)).squeeze(-1)
 
 
-def attend(mha: nn.MultiheadAttention, query: torch.Tensor, keys: torch.Tensor, pad: torch.Tensor) -> torch.Tensor:
+def attend(
+    mha: nn.MultiheadAttention, query: torch.Tensor, keys: torch.Tensor, pad: torch.Tensor,
+    bias: torch.Tensor | None = None,
+) -> torch.Tensor:
     """``mha(query, keys, keys, key_padding_mask=pad)`` for a batch-first layer, computed directly.
 
     The same weights and result; it skips ``nn.MultiheadAttention``'s mask
     checks, whose first call imports sympy (0.7 s of every cold start).
-    ``query (B, Lq, E)``, ``keys (B, Lk, E)``, ``pad (B, Lk)`` True on padding.
+    ``query (B, Lq, E)``, ``keys (B, Lk, E)``, ``pad (B, Lk)`` True on padding,
+    ``bias (B, Lq, Lk)`` added to the attention logits of every head, or None.
     """
     B, Lq, E = query.shape
     heads = mha.num_heads
@@ -122,8 +145,11 @@ def attend(mha: nn.MultiheadAttention, query: torch.Tensor, keys: torch.Tensor, 
         nn.functional.linear(x, w, b).view(B, -1, heads, E // heads).transpose(1, 2)
         for x, w, b in zip((query, keys, keys), mha.in_proj_weight.chunk(3), mha.in_proj_bias.chunk(3))
     )
+    mask = ~pad[:, None, None, :]
+    if bias is not None:
+        mask = bias[:, None].masked_fill(~mask, float("-inf"))
     out = nn.functional.scaled_dot_product_attention(
-        q, k, v, attn_mask=~pad[:, None, None, :], dropout_p=mha.dropout if mha.training else 0.0
+        q, k, v, attn_mask=mask, dropout_p=mha.dropout if mha.training else 0.0
     )
     return mha.out_proj(out.transpose(1, 2).reshape(B, Lq, E))
 
@@ -137,9 +163,35 @@ def relative_position(mask: torch.Tensor, dim: int) -> torch.Tensor:
     """
     length = mask.sum(dim=1, keepdim=True).clamp(min=2).to(torch.float32)
     position = torch.cumsum(mask.to(torch.float32), dim=1).sub(1).clamp(min=0) / (length - 1)
+    return sinusoids(position, mask, dim)
+
+
+def sinusoids(position: torch.Tensor, mask: torch.Tensor, dim: int) -> torch.Tensor:
+    """``position (B, L)`` in 0..1 as ``dim`` sinusoids: ``(B, L, dim)`` (zeros where ``mask`` is False)."""
     frequency = torch.arange(1, dim // 2 + 1, device=mask.device, dtype=torch.float32) * torch.pi
-    angle = position[..., None] * frequency
+    angle = position.clamp(0.0, 1.0)[..., None] * frequency
     return torch.cat([angle.sin(), angle.cos()], dim=-1) * mask[..., None]
+
+
+def even_spans(mask: torch.Tensor, duration: torch.Tensor) -> torch.Tensor:
+    """Tokens spread evenly over ``duration (B,)`` seconds when their times are unknown:
+    ``mask (B, N)`` True on real tokens -> ``(B, N, 2)`` start and end in seconds."""
+    count = mask.sum(dim=1, keepdim=True).clamp(min=1).to(torch.float32)
+    index = torch.cumsum(mask.to(torch.float32), dim=1).sub(1).clamp(min=0)
+    step = duration[:, None] / count
+    return torch.stack([index * step, (index + 1) * step], dim=-1)
+
+
+def timing_bias(spans: torch.Tensor, num_frames: int, rate: float, sigma: float) -> torch.Tensor:
+    """Attention-logit bias of each frame towards each token: ``-d^2 / (2 sigma^2)`` with ``d``
+    the frame's distance in seconds to the token's word span (0 inside it).
+
+    ``spans (B, N, 2)`` seconds from the first frame, frames at ``rate`` per second -> ``(B, T, N)``.
+    """
+    t = torch.arange(num_frames, device=spans.device, dtype=torch.float32)[None, :, None] / rate
+    start, end = spans[:, None, :, 0], spans[:, None, :, 1]
+    distance = (start - t).clamp(min=0) + (t - end).clamp(min=0)
+    return -0.5 * (distance / sigma) ** 2
 
 
 class LabelEmbedding(nn.Module):

@@ -72,14 +72,16 @@ class MEDTalk(nn.Module):
         text_mask: torch.Tensor | None = None,
         audio_mask: torch.Tensor | None = None,
         emotion: torch.Tensor | None = None,
+        text_spans: torch.Tensor | None = None,
     ) -> torch.Tensor:
         """CMF intensity at the rig rate: ``prosody (B, T_a, P)`` -> ``(B, num_frames)``.
 
-        ``emotion (B, label_dim)``: the label embedding or guidance vector.
+        ``emotion (B, label_dim)``: the label embedding or guidance vector;
+        ``text_spans (B, N, 2)``: when each token's word is said (``CrossModalityFusion``).
         """
         if self.config.intensity.static_intensity:  # the ablation: no intensity modelling at all
             return torch.ones(prosody.shape[0], num_frames, device=prosody.device)
-        intensity = self.fim.cmf(prosody, mel, text, text_mask, audio_mask, emotion)
+        intensity = self.fim.cmf(prosody, mel, text, text_mask, audio_mask, emotion, text_spans)
         return resample_time(intensity, self.config.intensity.feature_rate, self.config.fps, num_frames)
 
     def forward(
@@ -95,6 +97,7 @@ class MEDTalk(nn.Module):
         intensity_scale: float | torch.Tensor = 1.0,
         guidance: torch.Tensor | None = None,
         mel_mask: torch.Tensor | None = None,
+        text_spans: torch.Tensor | None = None,
     ) -> MEDTalkOutput:
         """Animate: audio features + emotion -> rig.
 
@@ -103,11 +106,12 @@ class MEDTalk(nn.Module):
         with ``text_mask (B, N)``; ``guidance (B, label_dim)`` replaces the label
         embedding (stage 4). ``intensity_scale`` multiplies ``I_t``. Masks are True
         on real frames: ``audio_mask (B, T_a)`` of the ACM input, ``mel_mask (B, T_m)``
-        of ``prosody`` and ``mel``.
+        of ``prosody`` and ``mel``. ``text_spans (B, N, 2)``: when each token's word
+        is said, in seconds from the start (None: unknown).
         """
         content = self.content(audio, num_frames, audio_mask)
         f = self.fim.label(emotion) if guidance is None else guidance
-        intensity = self.intensity(prosody, mel, num_frames, text, text_mask, mel_mask, f) * intensity_scale
+        intensity = self.intensity(prosody, mel, num_frames, text, text_mask, mel_mask, f, text_spans) * intensity_scale
         emotion_latent = self.fim.emotion_latent(f, intensity)
         rig = self.disentangle.decode(emotion_latent, content)
         return MEDTalkOutput(rig, content, emotion_latent, intensity)

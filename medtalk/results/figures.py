@@ -15,7 +15,7 @@ import torch
 from medtalk.emotions import EMOTIONS
 from medtalk.eval.real import JAW, load_capture
 from medtalk.files import save_figure
-from medtalk.infer import predict, smooth
+from medtalk.infer import predict, smooth, transcript_inputs
 from medtalk.rig import DEFAULT_FPS, index
 from medtalk.train.data import Clip, as_float
 
@@ -41,7 +41,9 @@ def _save(fig, out: Path) -> Path:
 def intensity_curve(model, clip: Clip, out: Path) -> Path:
     """Predicted ``I_t`` over a held-out sentence, its words marked, against the generator's curve."""
     plt = _plt()
-    _, curve = predict(model.eval(), as_float(clip.samples), clip.emotion_id, clip.tokens)
+    wave = as_float(clip.samples)
+    tokens, spans = transcript_inputs(model, wave, clip.info.text)
+    _, curve = predict(model.eval(), wave, clip.emotion_id, tokens, spans=spans)
     t = np.arange(len(curve)) / model.config.fps
     words = json.loads(clip.info.meta.read_text()).get("words", []) if clip.info.meta else []
     fig, ax = plt.subplots(figsize=(10, 3.2))
@@ -95,8 +97,10 @@ def emotion_swap(model, clip: Clip, emotions: tuple[str, str], out: Path) -> Pat
     """The same speech with two labels: the jaw (lips) stays, the brows and mouth corners change."""
     plt = _plt()
     curves = {}
+    wave = as_float(clip.samples)
+    tokens, spans = transcript_inputs(model, wave, clip.info.text)
     for name in emotions:
-        values, _ = predict(model.eval(), as_float(clip.samples), EMOTIONS.index(name), clip.tokens)
+        values, _ = predict(model.eval(), wave, EMOTIONS.index(name), tokens, spans=spans)
         curves[name] = smooth(values)
     t = np.arange(len(next(iter(curves.values())))) / model.config.fps
     fig, axes = plt.subplots(3, 1, figsize=(10, 6), sharex=True)

@@ -20,7 +20,7 @@ from medtalk.audio import SAMPLE_RATE
 from medtalk.features import FEATURE_RATE, log_mel, num_feature_frames, power_spectrogram
 from medtalk.model.config import TEXT_DIM, ModelConfig
 from medtalk.model.content import audio_features
-from medtalk.model.inputs import pad, time_slice
+from medtalk.model.inputs import pad, span_slice
 from medtalk.rig import resample_frames
 from medtalk.train.data import Clip, as_float
 
@@ -29,6 +29,10 @@ BAND_MASK_WIDTH = 8  # mel bands, at most
 P_BAND_MASK = 0.5
 P_SILENCE = 0.5  # crops at a clip's start or end get extra silence this often
 SILENCE_SECONDS = (0.2, 1.5)
+# Word times at inference come from forced alignment, which is off by a few
+# tens of ms: training word times move by this std (s), per token and per crop.
+WORD_TIME_JITTER = 0.04
+WORD_TIME_SHIFT = 0.03
 
 
 def _crop(rng: np.random.Generator, length: int, crop: int, step: int = 1) -> int:
@@ -135,7 +139,7 @@ class AudioCrops:
 
     def item(self, clip: Clip, rng: np.random.Generator) -> dict[str, np.ndarray | None]:
         """One crop: ``audio (T_a, F)``, ``mel (T_m, 80)``, ``prosody (T_m, P)``, ``rig (T, 174)``,
-        ``tokens (n, 384)`` or None, ``intensity (T,)`` or None."""
+        ``tokens (n, 384)`` and ``spans (n, 2)`` (s from the crop's start) or None, ``intensity (T,)`` or None."""
         from medtalk.augment import augment_power, augment_wave
 
         start = _crop(rng, len(clip.rig), self.crop, self.step)
@@ -146,15 +150,25 @@ class AudioCrops:
         samples = as_float(clip.samples[first : first + round(len(rig) * SAMPLE_RATE / self.fps)])
         feature_start = round(start * FEATURE_RATE / self.fps)
         prosody = _frames(clip.prosody, feature_start, num_feature_frames(len(samples)))
+        tokens = spans = None
+        if clip.tokens is not None and rng.random() >= self.text_dropout:
+            tokens, spans = span_slice(clip.tokens, clip.token_spans, start / self.fps, (start + self.crop) / self.fps)
         if self.augment > 0 and rng.random() < P_SILENCE:
             at_start, at_end = start == 0, start + len(rig) >= len(clip.rig)
-            samples, rig, prosody = self._add_silence(samples, rig, prosody, rng, at_start, at_end)
+            samples, rig, prosody, lead = self._add_silence(samples, rig, prosody, rng, at_start, at_end)
+            if spans is not None:  # the words move by the silence put before them
+                spans = spans + np.float32(lead)
         if self.augment > 0:
             stretched = augment_wave(samples, rng, self.augment)
             if len(stretched) != len(samples):  # speed perturbation: stretch the targets alike
                 rig = _stretch(rig, max(1, round(len(rig) * len(stretched) / len(samples))))
                 prosody = _stretch(prosody, num_feature_frames(len(stretched)))
+                if spans is not None:
+                    spans = spans * np.float32(len(stretched) / len(samples))
             samples = stretched
+            if spans is not None and len(spans):
+                spans = spans + rng.normal(0.0, WORD_TIME_JITTER, spans.shape) + rng.normal(0.0, WORD_TIME_SHIFT)
+                spans = np.sort(spans, axis=1).astype(np.float32)
         power = power_spectrogram(samples)
         if self.augment > 0:
             power = augment_power(power, rng, self.augment)
@@ -162,18 +176,16 @@ class AudioCrops:
         if self.augment > 0:
             mel = mask_bands(mel, rng)
         audio = mel if self.config.content.frontend == "log_mel" else audio_features(samples, self.config.content)
-        tokens = None
-        if clip.tokens is not None and rng.random() >= self.text_dropout:
-            tokens = time_slice(clip.tokens, start, start + self.crop, len(clip.rig), self.fps)
         intensity = rig[:, -1] if clip.intensity is not None else None
         return {"audio": audio, "mel": mel, "prosody": prosody, "rig": rig[:, : clip.rig.shape[1]],
-                "tokens": tokens, "intensity": intensity}
+                "tokens": tokens, "spans": spans, "intensity": intensity}
 
     def _add_silence(
         self, samples: np.ndarray, rig: np.ndarray, prosody: np.ndarray, rng: np.random.Generator,
         at_start: bool, at_end: bool,
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Extend a crop that touches the clip's start or end with silence and the resting face.
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+        """Extend a crop that touches the clip's start or end with silence and the resting face;
+        also returns the seconds of silence put before it.
 
         Synthetic clips hold only a breath of digital silence; real recordings
         have long pauses over a noise floor (the noise comes from
@@ -190,7 +202,7 @@ class AudioCrops:
         rig = np.concatenate([np.repeat(rig[:1], lead, 0), rig, np.repeat(rig[-1:], tail, 0)])
         prosody = np.concatenate([np.repeat(prosody[:1], lead // self.step * step_features, 0), prosody,
                                   np.repeat(prosody[-1:], tail // self.step * step_features, 0)])
-        return samples, rig, prosody
+        return samples, rig, prosody, lead // self.step * step_samples / SAMPLE_RATE
 
     def batch(self, indices: np.ndarray, rng: np.random.Generator) -> dict[str, torch.Tensor]:
         items = [self.item(self.clips[i], rng) for i in indices]
@@ -200,12 +212,13 @@ class AudioCrops:
         rig, mask = pad([it["rig"] for it in items])
         tokens = [it["tokens"] if it["tokens"] is not None else np.zeros((0, TEXT_DIM), np.float32) for it in items]
         text, text_mask = pad(tokens)
+        spans, _ = pad([it["spans"] if it["spans"] is not None else np.zeros((0, 2), np.float32) for it in items])
         curves = [it["intensity"] if it["intensity"] is not None else np.zeros(0, np.float32) for it in items]
         intensity, intensity_mask = pad(curves, rig.shape[1])
         emotion = torch.tensor([self.clips[i].emotion_id for i in indices])
         return {
             "audio": audio, "audio_mask": audio_mask, "mel": mel, "mel_mask": mel_mask, "prosody": prosody,
-            "rig": rig, "mask": mask, "text": text, "text_mask": text_mask, "emotion": emotion,
+            "rig": rig, "mask": mask, "text": text, "text_mask": text_mask, "text_spans": spans, "emotion": emotion,
             "intensity": intensity, "intensity_mask": intensity_mask,
         }
 

@@ -3,7 +3,8 @@
 ```
 DATA/WAV/<clip>.wav             speech (any format ffmpeg reads; 16 kHz mono is fastest)
 DATA/VALID_CTR/<clip>.txt       the rig, one row of 174 controls per frame at 60 fps
-DATA/META/<clip>.json           optional: text, emotion, sentence_id, split, fps
+DATA/META/<clip>.json           optional: text, emotion, sentence_id, split, fps,
+                                words ([{"start": s, "end": s}, ...], one per word of text)
 DATA/ALIGNED_CTR/<sentence>/<emotion>.txt   optional: one sentence, same timing, each emotion
 DATA/splits.json                optional: {"train": [...], "val": [...], "test": [...]}
 ```
@@ -11,7 +12,8 @@ DATA/splits.json                optional: {"train": [...], "val": [...], "test":
 Real capture data has only ``WAV/`` and ``VALID_CTR/`` with the emotion as a
 file-name prefix (``angry_gd04_001_021``): then there is no transcript (text
 features are absent), stage-1 content pairs are unavailable (only same-emotion
-pairs are used) and the split is random by file.
+pairs are used) and the split is random by file. A transcript without word
+times has its tokens spread evenly over the clip.
 
 ``load_dataset`` computes once, per clip, what training reads (samples, the
 rig, prosody and transcript token features) into ``cache/`` files, so an
@@ -35,6 +37,7 @@ from medtalk.audio import SAMPLE_RATE, load_audio
 from medtalk.emotions import EMOTIONS, emotion_from_filename, parse_emotion
 from medtalk.errors import MedtalkError
 from medtalk.features import FEATURES_VERSION
+from medtalk.model.inputs import token_spans
 from medtalk.rig import DEFAULT_FPS, RigSequence, resample_frames
 
 SPLITS = ("train", "val", "test")
@@ -57,13 +60,15 @@ class ClipInfo:
     fps: float = DEFAULT_FPS
     meta: Path | None = None
     language: str | None = None
+    words: tuple[tuple[float, float], ...] | None = None  # (start, end) s of each word of text
 
 
 @dataclass
 class Clip:
     """A loaded clip: ``samples (N,)`` int16 at 16 kHz, ``rig (T, 174)`` float32,
     ``prosody (T_a, P)`` float32 at 100 frames/s, ``tokens (N_tok, 384)`` float32 or None,
-    ``intensity (T,)`` float32 (the generator's per-frame emotion intensity) or None."""
+    ``intensity (T,)`` float32 (the generator's per-frame emotion intensity) or None,
+    ``token_spans (N_tok, 2)`` float32 when each token's word is said (s) or None."""
 
     info: ClipInfo
     samples: np.ndarray
@@ -71,6 +76,7 @@ class Clip:
     prosody: np.ndarray
     tokens: np.ndarray | None
     intensity: np.ndarray | None = None
+    token_spans: np.ndarray | None = None
 
     @property
     def emotion_id(self) -> int:
@@ -168,7 +174,18 @@ def _clip_info(root: Path, stem: str, wav_path: Path, rig_path: Path, splits: di
         fps=float(meta.get("fps") or DEFAULT_FPS),
         meta=meta_path if meta_path.is_file() else None,
         language=meta.get("language") or None,
+        words=_word_times(meta.get("words"), meta_path),
     )
+
+
+def _word_times(words: object, where: Path) -> tuple[tuple[float, float], ...] | None:
+    """``((start, end), ...)`` of META's ``words`` list, or None when there is none."""
+    if not words:
+        return None
+    try:
+        return tuple((float(w["start"]), float(w["end"])) for w in words)  # type: ignore[union-attr]
+    except (TypeError, KeyError, ValueError):
+        raise MedtalkError(f"{where}: 'words' must be a list of {{\"start\": s, \"end\": s}}") from None
 
 
 def _random_split(infos: list[ClipInfo]) -> list[ClipInfo]:
@@ -262,6 +279,10 @@ def _load_clip(info: ClipInfo, cache: Path) -> Clip:
         arrays = _compute(info)
         _write_cache(path, arrays, stamp)
     tokens = arrays.get("tokens")
+    spans = None
+    if tokens is not None:
+        words = info.words if info.words is not None and len(info.words) == len(info.text.split()) else None
+        spans = token_spans(_token_words(info.text), words, len(arrays["samples"]) / SAMPLE_RATE)
     return Clip(
         info=info,
         samples=arrays["samples"],
@@ -269,7 +290,15 @@ def _load_clip(info: ClipInfo, cache: Path) -> Clip:
         prosody=arrays["prosody"],
         tokens=None if tokens is None else tokens.astype(np.float32),
         intensity=arrays.get("intensity"),
+        token_spans=spans,
     )
+
+
+@lru_cache(maxsize=16)
+def _token_words(text: str) -> list[int]:
+    from medtalk.text import default_text_encoder
+
+    return default_text_encoder().token_words(text)
 
 
 def _load_aligned(sentence: str, paths: dict[str, Path], cache: Path) -> dict[str, np.ndarray]:

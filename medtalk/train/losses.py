@@ -144,7 +144,8 @@ def intensity_losses(model: MEDTalk, batch: dict[str, torch.Tensor], terms: set[
     content = model.content(batch["audio"], rig.shape[1], batch["audio_mask"])
     f = model.fim.label(batch["emotion"])
     intensity = model.intensity(
-        batch["prosody"], batch["mel"], rig.shape[1], batch["text"], batch["text_mask"], batch["mel_mask"], f
+        batch["prosody"], batch["mel"], rig.shape[1], batch["text"], batch["text_mask"], batch["mel_mask"], f,
+        batch["text_spans"],
     )
     emotion = model.fim.emotion_latent(f, intensity)
     pred = net.decode(emotion, content)
@@ -172,7 +173,8 @@ def guidance_losses(model: MEDTalk, batch: dict[str, torch.Tensor], terms: set[s
     out: dict[str, torch.Tensor] = {}
     for name, f in branches.items():
         intensity = model.intensity(
-            batch["prosody"], batch["mel"], rig.shape[1], batch["text"], batch["text_mask"], batch["mel_mask"], f
+            batch["prosody"], batch["mel"], rig.shape[1], batch["text"], batch["text_mask"], batch["mel_mask"], f,
+            batch["text_spans"],
         )
         out[f"recon_{name}"] = mse(net.decode(model.fim.emotion_latent(f, intensity), content), rig, mask)
     out["recon"] = sum(out[f"recon_{name}"] for name in branches) / len(branches)
