@@ -21,12 +21,10 @@ from medtalk.errors import MedtalkError
 from medtalk.model.config import ModelConfig
 from medtalk.train.stages import Stage
 
-# a fixed I_t has no curve to learn: no-intensity drops that term (and the phase made of it)
-_DROPPED_TERMS = {"no-overlap": ("overlap_content", "overlap_emotion"), "no-cycle": ("cycle",),
-                  "no-intensity": ("curve",)}
+_DROPPED_TERMS = {"no-overlap": ("overlap_content", "overlap_emotion"), "no-cycle": ("cycle",)}
 _INTENSITY = {"no-intensity": {"static_intensity": True}, "no-text": {"use_text": False}}
-ABLATIONS = ("no-overlap", "no-cycle", "no-intensity", "no-text")
-STAGE1_ABLATIONS = ("no-overlap", "no-cycle")  # the ablations that need their own stage 1
+ABLATIONS = tuple(_DROPPED_TERMS) + tuple(_INTENSITY)
+STAGE1_ABLATIONS = tuple(_DROPPED_TERMS)  # the ablations that need their own stage 1
 
 
 def _check(name: str | None) -> None:
@@ -43,9 +41,7 @@ def ablate_config(name: str | None, config: ModelConfig) -> ModelConfig:
 
 
 def ablate_stages(name: str | None, stages: tuple[Stage, ...]) -> tuple[Stage, ...]:
-    """The stages of ablation ``name``: loss terms it removes are dropped from every stage,
-    and stages left without any term with them."""
+    """The stages of ablation ``name``: loss terms it removes are dropped from every stage."""
     _check(name)
     dropped = _DROPPED_TERMS.get(name or "", ())
-    kept = (replace(s, losses={k: w for k, w in s.losses.items() if k not in dropped}) for s in stages)
-    return tuple(s for s in kept if s.losses)
+    return tuple(replace(s, losses={k: w for k, w in s.losses.items() if k not in dropped}) for s in stages)

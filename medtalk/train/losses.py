@@ -133,17 +133,6 @@ def audio_content(model: MEDTalk, batch: dict[str, torch.Tensor]) -> torch.Tenso
         return model.content(batch["audio"], batch["rig"].shape[1], batch["audio_mask"])
 
 
-def curve_losses(model: MEDTalk, batch: dict[str, torch.Tensor], terms: set[str]) -> dict[str, torch.Tensor]:
-    """Stage 3's first phase: the CMF's ``I_t`` against the generator's intensity curve alone."""
-    mask = batch["mask"]
-    f = model.fim.label(batch["emotion"])
-    intensity = model.intensity(
-        batch["prosody"], batch["mel"], mask.shape[1], batch["text"], batch["text_mask"], batch["mel_mask"], f,
-        batch["text_spans"],
-    )
-    return {"curve": correlation_distance(intensity, batch["intensity"], mask & batch["intensity_mask"])}
-
-
 def intensity_losses(model: MEDTalk, batch: dict[str, torch.Tensor], terms: set[str]) -> dict[str, torch.Tensor]:
     """Stage-3 terms: FIM emotion decoded with the ACM content of the audio (ACM keeps training,
     anchored to ``E_c(R)`` by stage 2's cosine term).
@@ -223,7 +212,6 @@ Objective = Callable[[MEDTalk, dict[str, torch.Tensor], set[str]], dict[str, tor
 OBJECTIVES: dict[str, Objective] = {
     "disentangle": disentangle_losses,
     "content": content_losses,
-    "curve": curve_losses,
     "intensity": intensity_losses,
     "direct": direct_losses,
     "guidance": guidance_losses,

@@ -2,8 +2,7 @@
 
 Stage 1 runs in three ordered phases (self-reconstruction, overlap exchange,
 cycle exchange), each keeping the earlier terms. After it ``E_c``, ``E_e`` and
-``D`` are frozen and stages 2 (ACM), 3 (FIM, with ACM still training; its
-intensity block first learns the generator's intensity curve alone) and 4
+``D`` are frozen and stages 2 (ACM), 3 (FIM, with ACM still training) and 4
 (text and image guidance) map into their spaces.
 Learning rates and per-epoch decays are the paper's; epoch counts are ours,
 sized for the default synthetic dataset on a 2-core CPU (``--epochs-scale``
@@ -77,19 +76,6 @@ STAGES: tuple[Stage, ...] = (
         # 24 epochs = 3.4 passes; the paper's 0.9 decay per pass is 0.985 per 1/7 pass.
         epochs=24,
         **{**_AUDIO, "decay": 0.985},
-    ),
-    Stage(
-        "3-curve",
-        number=3,
-        # The CMF alone against the generator's intensity curve first: within the full
-        # phase below it learns from a small share of the gradient and stays nearly flat
-        # (a rise of 2-5 % on emotionally loaded words against the performer's 27 %).
-        # Cheap: no audio encoder, no decoder.
-        trainable=("fim.cmf", "fim.label"),
-        objective="curve",
-        losses={"curve": 1.0},
-        epochs=24,
-        **{**_AUDIO, "decay": 0.97},
     ),
     Stage(
         "3-intensity",
