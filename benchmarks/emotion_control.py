@@ -1,6 +1,7 @@
 """How the emotion label and the transcript steer a model.
 
 Run: .venv/bin/python benchmarks/emotion_control.py [--model PATH] [--data data/synth] [--clips 60]
+     [--figure docs/img/loaded_words.png]
 Prints
 1. FACS check on real speech (jfk.flac and the EmoFace clip): per label, the
    mean change against ``neutral`` of the upper-face and mouth-corner controls
@@ -17,6 +18,7 @@ Prints
    model's ``I_t`` has a scale and offset of its own (``E_fuse`` reads it), so
    the same ratio is also given for what a viewer sees: the pseudo-intensity
    ``Int()`` of the animated rig against that of the performed one.
+   ``--figure`` plots the curves of the first three clips, loaded words shaded.
 """
 
 from __future__ import annotations
@@ -80,7 +82,7 @@ def facs_and_invariance(model) -> None:
           f"{np.abs(a[:n, S_ARTIC] - b[:n, S_ARTIC]).mean():.4f}")
 
 
-def loaded_word_intensity(model, data: Path, count: int) -> None:
+def loaded_word_intensity(model, data: Path, count: int, figure: Path | None = None) -> None:
     from medtalk.emotions import parse_emotion
     from medtalk.eval.metrics import pseudo_intensity
     from medtalk.infer import predict, smooth, transcript_inputs
@@ -102,6 +104,7 @@ def loaded_word_intensity(model, data: Path, count: int) -> None:
     ratios: dict[str, list[float]] = {"truth": [], "with transcript": [], "without transcript": []}
     correlations: dict[str, list[float]] = {name: [] for name in ratios}
     rig_ratios: dict[str, list[float]] = {name: [] for name in ratios}
+    examples = []
     for meta, loaded in metas:
         wave = as_float(read_samples(data / "WAV" / f"{meta['id']}.wav"))
         label = EMOTIONS.index(parse_emotion(meta["emotion"]))
@@ -116,6 +119,7 @@ def loaded_word_intensity(model, data: Path, count: int) -> None:
             correlations[name].append(float(np.corrcoef(curve[:n], curves["truth"][:n])[0, 1]))
             ratios[name].append(_loaded_ratio(curve, meta["words"], loaded))
             rig_ratios[name].append(_loaded_ratio(seen[name], meta["words"], loaded))
+        examples.append((meta, loaded, curves))
     print(f"3. intensity inside loaded words / inside other words ({len(metas)} English test clips):")
     for name, values in ratios.items():
         print(f"   {name:20} mean ratio {np.mean(values):.3f}, higher on loaded words in "
@@ -125,6 +129,37 @@ def loaded_word_intensity(model, data: Path, count: int) -> None:
     for name, values in rig_ratios.items():
         print(f"   {name:20} mean ratio {np.mean(values):.3f}, higher on loaded words in "
               f"{np.mean(np.array(values) > 1):.0%} of clips")
+
+
+    if figure is not None:
+        print(f"   figure: {_plot_curves(examples[:3], figure)}")
+
+
+def _plot_curves(examples: list, out: Path) -> Path:
+    """Predicted ``I_t`` with and without the transcript against the performer's curve (rescaled to
+    the prediction's mean: ``I_t`` has a scale of its own), one panel per clip, loaded words shaded."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from medtalk.files import save_figure
+
+    fig, axes = plt.subplots(len(examples), 1, figsize=(10, 2.4 * len(examples)), squeeze=False)
+    for ax, (meta, loaded, curves) in zip(axes[:, 0], examples):
+        scale = curves["with transcript"].mean() / max(float(curves["truth"].mean()), 1e-6)
+        for name, style in (("truth", "k-"), ("with transcript", "C3-"), ("without transcript", "C0--")):
+            curve = curves[name] * (scale if name == "truth" else 1.0)
+            ax.plot(np.arange(len(curve)) / FPS, curve, style, label=name if name != "truth" else "performer (rescaled)")
+        for word, is_loaded in zip(meta["words"], loaded):
+            if is_loaded:
+                ax.axvspan(word["start"], word["end"], color="C1", alpha=0.25)
+        ax.set_title(f"{meta['emotion']}: {meta['text']}", fontsize=9)
+        ax.set_ylabel("intensity")
+    axes[0, 0].legend(fontsize=8, loc="lower right")
+    axes[-1, 0].set_xlabel("seconds (loaded words shaded)")
+    fig.tight_layout()
+    return save_figure(fig, out, force=True, dpi=90)
 
 
 def _loaded_ratio(curve: np.ndarray, words: list[dict], loaded: list[bool]) -> float:
@@ -140,6 +175,7 @@ def main() -> None:
     parser.add_argument("--model", type=Path, help="model file (default: the shipped model)")
     parser.add_argument("--data", type=Path, default=Path("data/synth"), help="synthetic dataset (test split)")
     parser.add_argument("--clips", type=int, default=60, help="test clips for the loaded-word figure")
+    parser.add_argument("--figure", type=Path, help="write the intensity curves of three clips here (PNG)")
     args = parser.parse_args()
     import torch
 
@@ -147,7 +183,7 @@ def main() -> None:
     model = load_measured_model(args.model)
     if REAL.is_dir():
         facs_and_invariance(model)
-    loaded_word_intensity(model, args.data, args.clips)
+    loaded_word_intensity(model, args.data, args.clips, args.figure)
 
 
 if __name__ == "__main__":

@@ -131,12 +131,15 @@ def _run(decoder, pcm: bytes) -> None:
     decoder.end_utt()
 
 
-def _forced(decoder, wave: np.ndarray, words: list[str]) -> list[tuple[float, float, list[Phone]]] | None:
+def _forced(
+    decoder, wave: np.ndarray, words: list[str], with_phones: bool = True
+) -> list[tuple[float, float, list[Phone]]] | None:
     """pocketsphinx alignment of dictionary words: ``(start, end, phones)`` per word, or None.
 
-    The first pass gives word times; a second pass (``set_alignment``) adds
-    phone times, and when it fails (it sometimes cannot close the utterance)
-    the words keep their first-pass times without phones.
+    The first pass gives word times; with ``with_phones`` a second pass
+    (``set_alignment``, as long again) adds phone times, and when it fails (it
+    sometimes cannot close the utterance) the words keep their first-pass
+    times without phones.
     """
     frame_s = 1.0 / float(decoder.config["frate"])
     pcm = _pcm(wave)
@@ -150,6 +153,8 @@ def _forced(decoder, wave: np.ndarray, words: list[str]) -> list[tuple[float, fl
     if [_ALTERNATE.sub("", word) for word, _, _ in segments] != words:
         return None
     found = [(start * frame_s, (end + 1) * frame_s, []) for _, start, end in segments]
+    if not with_phones:
+        return found
     try:
         decoder.set_alignment()
         _run(decoder, pcm)
@@ -166,7 +171,9 @@ def _forced(decoder, wave: np.ndarray, words: list[str]) -> list[tuple[float, fl
     return found
 
 
-def align(wave: np.ndarray, transcript: str, sample_rate: int = SAMPLE_RATE) -> tuple[list[Word], list[Phone]]:
+def align(
+    wave: np.ndarray, transcript: str, sample_rate: int = SAMPLE_RATE, with_phones: bool = True
+) -> tuple[list[Word], list[Phone]]:
     """Forced alignment of ``transcript`` to ``(N,)`` samples: word and phone times in seconds.
 
     Words are the whitespace-separated words of the transcript (``Word.text``
@@ -175,7 +182,8 @@ def align(wave: np.ndarray, transcript: str, sample_rate: int = SAMPLE_RATE) -> 
     missing from the pronouncing dictionary (names, numerals) get no phones and
     share the time between their aligned neighbours; if nothing can be aligned
     (silence, no known word, the aligner gives up) the words share the whole
-    duration in proportion to their length.
+    duration in proportion to their length. ``with_phones=False`` skips the
+    phone pass (half the time) and returns no phones.
     """
     wave = _resampled(wave, sample_rate)
     texts = transcript.split()
@@ -185,7 +193,8 @@ def align(wave: np.ndarray, transcript: str, sample_rate: int = SAMPLE_RATE) -> 
     decoder = _aligner()
     spelled = [_dictionary_form(t) for t in texts]
     known = [i for i, s in enumerate(spelled) if s and decoder.lookup_word(s) is not None]
-    aligned = _forced(decoder, wave, [spelled[i] for i in known]) if known and _has_speech(wave) else None
+    aligned = (_forced(decoder, wave, [spelled[i] for i in known], with_phones)
+               if known and _has_speech(wave) else None)
     if aligned is None:
         return _spread(texts, 0.0, duration, 0), []
 
@@ -211,4 +220,4 @@ def align(wave: np.ndarray, transcript: str, sample_rate: int = SAMPLE_RATE) -> 
 
 def align_words(wave: np.ndarray, transcript: str, sample_rate: int = SAMPLE_RATE) -> list[Word]:
     """The word times of ``align``: one ``Word`` per whitespace-separated transcript word."""
-    return align(wave, transcript, sample_rate)[0]
+    return align(wave, transcript, sample_rate, with_phones=False)[0]
