@@ -103,3 +103,20 @@ def test_training_crops_carry_word_times_from_the_crop_start(tiny_emoface, tmp_p
         assert 0.0 <= shift[0, 0] <= len(clip.rig) / 60 - 1.0 + 1e-5
     batch = crops.batch(np.array([0, 0]), rng)
     assert batch["text_spans"].shape == (*batch["text"].shape[:2], 2)
+
+
+def test_malformed_word_times_are_a_one_line_error(tmp_path) -> None:
+    import json
+
+    from model_fixtures import write_emoface
+
+    from medtalk.errors import MedtalkError
+    from medtalk.train.data import scan_clips
+
+    root = write_emoface(tmp_path / "data", sentences=3)
+    meta_path = sorted((root / "META").glob("*.json"))[0]
+    meta = json.loads(meta_path.read_text())
+    meta["words"] = [{"begin": 0.1}]
+    meta_path.write_text(json.dumps(meta))
+    with pytest.raises(MedtalkError, match="'words' must be a list"):
+        scan_clips(root)
