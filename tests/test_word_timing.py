@@ -120,3 +120,17 @@ def test_malformed_word_times_are_a_one_line_error(tmp_path) -> None:
     meta_path.write_text(json.dumps(meta))
     with pytest.raises(MedtalkError, match="'words' must be a list"):
         scan_clips(root)
+
+
+def test_a_later_stage_keeps_the_configuration_of_its_init_model(tiny_emoface, tmp_path) -> None:
+    from medtalk.errors import MedtalkError
+    from medtalk.train.checkpoint import load_model
+    from medtalk.train.loop import TrainOptions, train
+
+    opts = dict(data=tiny_emoface, epochs_scale=0.05, progress=False, threads=1, cache=tmp_path / "cache")
+    first = train(TrainOptions(run=tmp_path / "s1", preset="tiny", stages="1", **opts))
+    # no --preset: stage 2 continues the tiny, timed model instead of building the default one
+    second = train(TrainOptions(run=tmp_path / "s2", stages="2", init=first, **opts))
+    assert load_model(second)[0].config == preset("tiny")
+    with pytest.raises(MedtalkError, match="not one of --arch endtoend"):
+        train(TrainOptions(run=tmp_path / "e2e", stages="1", init=first, arch="endtoend", **opts))

@@ -45,7 +45,7 @@ class TrainOptions:
 
     data: Path
     run: Path
-    preset: str = "default"
+    preset: str | None = None  # None: the --init model's configuration, else "default"
     arch: str = "medtalk"  # or a baseline (medtalk.train.archs)
     ablation: str | None = None  # medtalk.train.ablations
     cache: Path | None = None  # feature cache (default RUN/cache); runs on the same data may share one
@@ -58,6 +58,17 @@ class TrainOptions:
     seed: int = 0
     threads: int = 1  # more OpenMP threads crawl when other processes share the cores
     augment: float = 1.0  # strength of the audio augmentation (0: none)
+
+
+def _base_config(arch, opts: TrainOptions):
+    """The preset asked for; without one, the configuration of the ``--init`` model (so a later stage
+    keeps what an earlier one was trained with), else the default preset."""
+    if opts.preset is not None or opts.init is None:
+        return arch.preset(opts.preset or "default")
+    config = load_model(opts.init)[0].config
+    if not isinstance(config, arch.config):
+        raise MedtalkError(f"{opts.init}: a {type(config).__name__} model, not one of --arch {arch.name}")
+    return config
 
 
 def _prepare_run(opts: TrainOptions) -> None:
@@ -135,7 +146,7 @@ def train(opts: TrainOptions) -> Path:
     stages = ablate_stages(opts.ablation, select_stages(opts.stages, opts.epochs_scale, arch.stages))
     state_path = opts.run / "state.pt"
     state = load_state(state_path) if opts.resume and state_path.is_file() else None
-    config = build_config(arch.config, state["config"]) if state else ablate_config(opts.ablation, arch.preset(opts.preset))
+    config = build_config(arch.config, state["config"]) if state else ablate_config(opts.ablation, _base_config(arch, opts))
     if state:
         stages = _resumed_stages(opts, state, stages)
     _write_config(opts, config, stages)
