@@ -82,13 +82,9 @@ def facs_and_invariance(model) -> None:
           f"{np.abs(a[:n, S_ARTIC] - b[:n, S_ARTIC]).mean():.4f}")
 
 
-def loaded_word_intensity(model, data: Path, count: int, figure: Path | None = None) -> None:
-    from medtalk.emotions import parse_emotion
-    from medtalk.eval.metrics import pseudo_intensity
-    from medtalk.infer import predict, smooth, transcript_inputs
-    from medtalk.rigio import read_rig
+def loaded_word_clips(data: Path, count: int) -> list[tuple[dict, list[bool]]]:
+    """English test clips with some words loaded with the clip's emotion: ``(META, loaded per word)``."""
     from medtalk.synth.lexicon import word_loading
-    from medtalk.train.data import as_float, read_samples
 
     metas = []
     for path in sorted((data / "META").glob("*.json")):
@@ -97,7 +93,17 @@ def loaded_word_intensity(model, data: Path, count: int, figure: Path | None = N
             loaded = [word_loading(w["text"])[0] == meta["emotion"] for w in meta["words"]]
             if any(loaded) and not all(loaded):
                 metas.append((meta, loaded))
-    metas = metas[:count]
+    return metas[:count]
+
+
+def loaded_word_intensity(model, data: Path, count: int, figure: Path | None = None) -> None:
+    from medtalk.emotions import parse_emotion
+    from medtalk.eval.metrics import pseudo_intensity
+    from medtalk.infer import predict, smooth, transcript_inputs
+    from medtalk.rigio import read_rig
+    from medtalk.train.data import as_float, read_samples
+
+    metas = loaded_word_clips(data, count)
     if not metas:
         print("3. no English test clips with emotionally loaded words found in", data)
         return
@@ -117,8 +123,8 @@ def loaded_word_intensity(model, data: Path, count: int, figure: Path | None = N
         for name, curve in curves.items():
             n = min(len(curve), len(curves["truth"]))
             correlations[name].append(float(np.corrcoef(curve[:n], curves["truth"][:n])[0, 1]))
-            ratios[name].append(_loaded_ratio(curve, meta["words"], loaded))
-            rig_ratios[name].append(_loaded_ratio(seen[name], meta["words"], loaded))
+            ratios[name].append(loaded_ratio(curve, meta["words"], loaded))
+            rig_ratios[name].append(loaded_ratio(seen[name], meta["words"], loaded))
         examples.append((meta, loaded, curves))
     print(f"3. intensity inside loaded words / inside other words ({len(metas)} English test clips):")
     for name, values in ratios.items():
@@ -162,7 +168,7 @@ def _plot_curves(examples: list, out: Path) -> Path:
     return save_figure(fig, out, force=True, dpi=90)
 
 
-def _loaded_ratio(curve: np.ndarray, words: list[dict], loaded: list[bool]) -> float:
+def loaded_ratio(curve: np.ndarray, words: list[dict], loaded: list[bool]) -> float:
     """Mean of ``curve`` inside the loaded words over its mean inside the other words."""
     def mean_over(want: bool) -> float:
         return float(np.mean([curve[round(w["start"] * FPS): round(w["end"] * FPS) + 1].mean()
