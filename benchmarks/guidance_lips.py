@@ -76,7 +76,8 @@ def main() -> None:
         arrays = _compute(info)
         rig, curve = arrays["rig"].astype(np.float32), arrays.get("intensity")
         wave = as_float(arrays["samples"])
-        tokens, spans = transcript_inputs(model, wave, info.text)
+        cached = arrays["tokens"].astype(np.float32) if "tokens" in arrays else None
+        tokens, spans = transcript_inputs(model, wave, info.text, cached)
         clip_rng = np.random.default_rng(zlib.crc32(info.id.encode()) + args.seed)
         level = curve if curve is not None else np.full(len(rig), 0.5)
         guides = {

@@ -155,25 +155,28 @@ def _window_tokens(
 
 
 def transcript_inputs(
-    model: MEDTalk, wave: np.ndarray, transcript: str | None
+    model: MEDTalk, wave: np.ndarray, transcript: str | None, tokens: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray] | tuple[None, None]:
     """``(tokens (N, 384), spans (N, 2))`` of a transcript of 16 kHz ``wave`` (``(None, None)`` without one).
 
-    A model trained with word timing gets the spans from forced alignment;
-    otherwise (and for audio over ``ALIGN_MAX_SECONDS``) they are spread evenly.
+    ``tokens``: the transcript's features when already at hand (a feature
+    cache), so MiniLM does not run again. A model trained with word timing
+    gets the spans from forced alignment; otherwise (and for audio over
+    ``ALIGN_MAX_SECONDS``) they are spread evenly.
     """
     if transcript is None or not transcript.strip():
         return None, None
     from medtalk.text import default_text_encoder
 
-    encoder = default_text_encoder()
     duration = len(wave) / SAMPLE_RATE
-    words = None
-    if getattr(getattr(model.config, "intensity", None), "word_timing", 0.0) > 0 and duration <= ALIGN_MAX_SECONDS:
-        from medtalk.asr import align_words
+    if tokens is None:
+        tokens = default_text_encoder().tokens(transcript)
+    if getattr(getattr(model.config, "intensity", None), "word_timing", 0.0) <= 0 or duration > ALIGN_MAX_SECONDS:
+        return tokens, spread(len(tokens), duration)
+    from medtalk.asr import align_words
 
-        words = [(w.start, w.end) for w in align_words(wave, transcript)]
-    return encoder.tokens(transcript), token_spans(encoder.token_words(transcript), words, duration)
+    words = [(w.start, w.end) for w in align_words(wave, transcript)]
+    return tokens, token_spans(default_text_encoder().token_words(transcript), words, duration)
 
 
 def _savgol_matrix(window: int, order: int) -> np.ndarray:

@@ -24,9 +24,12 @@ METRICS = ("MLE", "MEE", "EIE", "FRD")
 Method = Callable[[Clip], np.ndarray]  # a clip -> its animation (T, 174) at the clip's rig rate
 
 
-def animate_wave(model, wave: np.ndarray, emotion: str, transcript: str | None = None) -> np.ndarray:
-    """16 kHz ``wave (N,)`` -> ``(T, 174)`` at the model's fps, as ``medtalk animate`` does (any architecture)."""
-    tokens, spans = transcript_inputs(model, wave, transcript)
+def animate_wave(
+    model, wave: np.ndarray, emotion: str, transcript: str | None = None, tokens: np.ndarray | None = None
+) -> np.ndarray:
+    """16 kHz ``wave (N,)`` -> ``(T, 174)`` at the model's fps, as ``medtalk animate`` does (any architecture);
+    ``tokens``: the transcript's features when cached."""
+    tokens, spans = transcript_inputs(model, wave, transcript, tokens)
     values, _ = predict(model.eval(), wave, EMOTIONS.index(parse_emotion(emotion)), tokens, spans=spans)
     return smooth(values)
 
@@ -35,7 +38,9 @@ def model_method(model, text: bool = True) -> Method:
     """Animate exactly as ``medtalk animate`` does, with each clip's label (and transcript when ``text``)."""
 
     def animate(clip: Clip) -> np.ndarray:
-        return animate_wave(model, as_float(clip.samples), clip.info.emotion, clip.info.text if text else None)
+        if not text:
+            return animate_wave(model, as_float(clip.samples), clip.info.emotion)
+        return animate_wave(model, as_float(clip.samples), clip.info.emotion, clip.info.text, clip.tokens)
 
     return animate
 
