@@ -105,6 +105,24 @@ def test_training_crops_carry_word_times_from_the_crop_start(tiny_emoface, tmp_p
     assert batch["text_spans"].shape == (*batch["text"].shape[:2], 2)
 
 
+def test_cached_clips_load_without_the_text_encoder(tiny_emoface, tmp_path, monkeypatch) -> None:
+    import medtalk.text
+    from medtalk.train import data
+
+    infos = data.scan_clips(tiny_emoface)[:2]
+    first = data.load_clips(infos, tmp_path, progress=False)
+    data._token_words.cache_clear()
+    data._tokens.cache_clear()
+
+    def no_encoder():
+        raise AssertionError("a cached clip loaded MiniLM")
+
+    monkeypatch.setattr(medtalk.text, "default_text_encoder", no_encoder)
+    again = data.load_clips(infos, tmp_path, progress=False)
+    for a, b in zip(first, again):
+        assert np.array_equal(a.token_spans, b.token_spans) and np.array_equal(a.tokens, b.tokens)
+
+
 def test_malformed_word_times_are_a_one_line_error(tmp_path) -> None:
     import json
 

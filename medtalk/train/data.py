@@ -258,6 +258,7 @@ def _compute(info: ClipInfo) -> dict[str, np.ndarray]:
     }
     if info.text:
         arrays["tokens"] = _tokens(info.text)
+        arrays["token_words"] = np.asarray(_token_words(info.text), dtype=np.int32)
     curve = json.loads(info.meta.read_text()).get("intensity") if info.meta else None
     if curve:  # per rig frame at the META fps; resampled with the rig
         values = np.asarray(curve, dtype=np.float32)[:, None]
@@ -282,7 +283,9 @@ def _load_clip(info: ClipInfo, cache: Path) -> Clip:
     spans = None
     if tokens is not None:
         words = info.words if info.words is not None and len(info.words) == len(info.text.split()) else None
-        spans = token_spans(_token_words(info.text), words, len(arrays["samples"]) / SAMPLE_RATE)
+        # caches written before token_words was kept fall back to the tokenizer (loads MiniLM)
+        token_words = arrays["token_words"].tolist() if "token_words" in arrays else _token_words(info.text)
+        spans = token_spans(token_words, words, len(arrays["samples"]) / SAMPLE_RATE)
     return Clip(
         info=info,
         samples=arrays["samples"],
