@@ -29,6 +29,10 @@ TEXT_DIM = 384  # hidden size of all-MiniLM-L6-v2
 # (``max_seq_length`` of the sentence-transformers config): longer text is
 # truncated there, exactly as sentence-transformers does.
 MAX_TOKENS = 256
+# Texts embedded together by ``sentences``: small, length-sorted batches pad
+# little (embedding 28,000 stage-4 descriptions took half the time of 64-text
+# batches in the order given).
+SENTENCE_BATCH = 16
 _WORD = re.compile(r"\S+")
 
 
@@ -94,11 +98,22 @@ class TextEncoder:
         starts = [match.start() for match in _WORD.finditer(text)]
         return [int(np.searchsorted(starts, start, side="right")) - 1 for start, _ in spans]
 
-    @torch.no_grad()
     def sentences(self, texts: list[str]) -> np.ndarray:
-        """Sentence embeddings, mean-pooled and L2-normalised: ``(B, TEXT_DIM)`` float32."""
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
+        """Sentence embeddings, mean-pooled and L2-normalised: ``(B, TEXT_DIM)`` float32.
+
+        Long lists run in batches of ``SENTENCE_BATCH`` texts of similar length
+        (sorted by characters), so little of the work goes into padding; the
+        rows come back in the order given.
+        """
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        order = np.argsort([len(t) for t in texts], kind="stable")
+        for first in range(0, len(order), SENTENCE_BATCH):
+            rows = order[first : first + SENTENCE_BATCH]
+            out[rows] = self._sentence_batch([texts[i] for i in rows])
+        return out
+
+    @torch.no_grad()
+    def _sentence_batch(self, texts: list[str]) -> np.ndarray:
         batch = self.tokenizer(
             list(texts), padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt"
         )

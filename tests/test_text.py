@@ -71,6 +71,15 @@ def test_matches_sentence_transformers(encoder: TextEncoder) -> None:
     np.testing.assert_allclose(encoder.sentences(texts), expected, atol=1e-5)
 
 
+def test_long_lists_batch_by_length_and_keep_their_order(encoder: TextEncoder) -> None:
+    from medtalk.text import SENTENCE_BATCH
+
+    texts = [("word " * (k % 7 + 1)) + str(k) for k in range(2 * SENTENCE_BATCH + 3)]
+    together = encoder.sentences(texts)
+    alone = np.stack([encoder.sentence(t) for t in texts])
+    np.testing.assert_allclose(together, alone, atol=1e-5)
+
+
 def test_missing_model_folder(tmp_path: Path) -> None:
     with pytest.raises(MedtalkError, match="not a transformers model"):
         TextEncoder(tmp_path / "nowhere")

@@ -35,7 +35,7 @@ from medtalk.train.data import Clip, _read_cache, _stamp, _write_cache
 DESCRIPTIONS_PER_CLIP = 4
 FALLBACK_INTENSITY = 0.5  # a "moderate" description when the data carries no intensity curve
 P_TONIC = 0.5  # share of descriptors made from the held pose rather than a single frame
-ENCODE_BATCH = 64
+CHUNK_CLIPS = 256  # clips embedded (and cached) together: their descriptions batch by length
 
 
 def _generator_stamp() -> int:
@@ -73,9 +73,8 @@ def description_embeddings(clips: list[Clip], cache: Path, progress: bool = True
 
         encoder = default_text_encoder()
         bar = tqdm(total=len(todo), desc="embedding descriptions", unit="clip", disable=not progress, leave=False)
-        per_batch = max(1, ENCODE_BATCH // DESCRIPTIONS_PER_CLIP)
-        for first in range(0, len(todo), per_batch):
-            group = todo[first : first + per_batch]
+        for first in range(0, len(todo), CHUNK_CLIPS):
+            group = todo[first : first + CHUNK_CLIPS]
             texts = [clip_descriptions(clip) for clip, _, _ in group]
             vectors = encoder.sentences([t for ts in texts for t in ts]).reshape(len(group), -1, encoder.dim)
             for (clip, path, stamp), ts, v in zip(group, texts, vectors):
