@@ -4,7 +4,8 @@ Run: .venv/bin/python benchmarks/frontend_speed.py [--seconds 60] [--repeats 3]
 Prints the best-of-repeats wall time of the frame features and of one
 augmentation draw on ``--seconds`` of speech (jfk.flac looped when the
 reference folder is present, else espeak-ng speech), the MiniLM load and
-per-sentence times, and pocketsphinx's real-time factor on jfk.flac.
+per-sentence times, the rate of embedding many stage-4 descriptions, and
+pocketsphinx's real-time factor on jfk.flac.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from _common import REAL, best_of
 from medtalk.audio import SAMPLE_RATE, load_audio
 
 JFK = REAL / "jfk.flac"
+DESCRIPTIONS = 1024
 SENTENCE = "And so my fellow Americans, ask not what your country can do for you."
 
 
@@ -31,6 +33,20 @@ def speech(seconds: float) -> np.ndarray:
 
         clip = synthesize(SENTENCE.split()).audio
     return np.resize(clip, int(seconds * SAMPLE_RATE))
+
+
+def descriptions(count: int) -> list[str]:
+    """``count`` clip descriptions of the kind stage 4 embeds (all seven labels, mixed lengths)."""
+    from medtalk.emotions import EMOTIONS
+    from medtalk.guidance.describe import describe_clip
+    from medtalk.rig import NUM_CONTROLS, clip_to_range
+
+    rng = np.random.default_rng(0)
+    out = []
+    for k in range(count):  # random faces and strengths, so the texts vary in length as the data's do
+        rig = clip_to_range(np.abs(rng.normal(0.0, 0.3, (120, NUM_CONTROLS))).astype(np.float32))
+        out.append(describe_clip(rig, EMOTIONS[k % len(EMOTIONS)], np.full(120, rng.uniform(0.1, 1.0)), rng))
+    return out
 
 
 def main() -> None:
@@ -65,6 +81,9 @@ def main() -> None:
     encoder.sentence(SENTENCE)
     print(f"  sentence  {1000 * best_of(args.repeats, lambda: encoder.sentence(SENTENCE)):6.1f} ms")
     print(f"  tokens    {1000 * best_of(args.repeats, lambda: encoder.tokens(SENTENCE)):6.1f} ms")
+    texts = descriptions(DESCRIPTIONS)
+    t_many = best_of(1, lambda: encoder.sentences(texts))
+    print(f"  sentences {t_many:6.2f} s for {len(texts)} stage-4 descriptions ({len(texts) / t_many:.0f}/s)")
 
     if not JFK.is_file():
         print("ASR: skipped (no ../shared/reference/real/jfk.flac)")
