@@ -1,0 +1,113 @@
+"""What limits the jaw-open correlation on the EmoFace capture (evaluation only).
+
+Run: .venv/bin/python benchmarks/real_jaw_limits.py [--model PATH]
+Prints, against the actor's jaw-open curve (Mandarin, angry, 60 fps):
+1. the model's correlation over the whole clip and within speech (frames
+   within 25 dB of a loud frame);
+2. what the audio itself carries within speech: the energy envelope and a
+   first-formant proxy (the spectral centroid between 200 and 1200 Hz; the
+   jaw lowers F1 as it opens), and that proxy placed in speech with the mouth
+   at rest in pauses, scored over the whole clip;
+3. the within-speech correlation a model resting in pauses needs for a given
+   whole-clip figure (the actor's own curve plus smoothed noise, placed the same way);
+4. the model on its input pitch-shifted or warped in vocal-tract length
+   (``medtalk.augment``), to see if the voice alone puts the clip out of reach.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+
+from _common import REAL, load_measured_model
+
+SPEECH_DB = -25.0  # frames within this of a loud frame are speech (as benchmarks/real_speech.py)
+F1_BAND_HZ = (200.0, 1200.0)
+NOISE_SMOOTH = 9  # frames of the moving sum that shapes the noise of section 3
+
+
+def corr(a: np.ndarray, b: np.ndarray, mask: np.ndarray | None = None) -> float:
+    mask = np.ones(len(a), dtype=bool) if mask is None else mask
+    return float(np.corrcoef(a[mask], b[mask])[0, 1])
+
+
+def placed(x: np.ndarray, truth: np.ndarray, speech: np.ndarray) -> np.ndarray:
+    """``x`` standardised within speech and given the actor's speech mean and spread; 0 in pauses."""
+    z = (x[speech] - x[speech].mean()) / x[speech].std()
+    out = np.zeros(len(x))
+    out[speech] = truth[speech].mean() + truth[speech].std() * z
+    return np.maximum(out, 0.0)
+
+
+def f1_proxy(power: np.ndarray, frames: int) -> np.ndarray:
+    """Spectral centroid within ``F1_BAND_HZ`` of each feature frame, at 60 fps."""
+    from medtalk.features import FEATURE_RATE, N_FREQS
+
+    hz = np.linspace(0.0, 8000.0, N_FREQS)
+    band = (hz >= F1_BAND_HZ[0]) & (hz < F1_BAND_HZ[1])
+    centroid = (power[:, band] * hz[band]).sum(axis=1) / (power[:, band].sum(axis=1) + 1e-10)
+    return np.interp(np.arange(frames) / 60, np.arange(len(power)) / FEATURE_RATE, centroid)
+
+
+def needed_within(truth: np.ndarray, speech: np.ndarray) -> list[tuple[float, float]]:
+    """``(within-speech, whole-clip)`` correlation pairs of noisy copies of the actor's curve."""
+    rng = np.random.default_rng(0)
+    noise = np.convolve(rng.standard_normal(len(truth)), np.ones(NOISE_SMOOTH), "same")
+    noise *= truth[speech].std() / noise[speech].std()
+    pairs = []
+    for scale in np.linspace(0.0, 3.0, 61):
+        noisy = truth + scale * noise
+        pairs.append((corr(noisy, truth, speech), corr(placed(noisy, truth, speech), truth)))
+    return pairs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", help="model file (default: the shipped model)")
+    args = parser.parse_args()
+    if not REAL.is_dir():
+        raise SystemExit(f"{REAL} is missing: these figures need the reference clips")
+    import torch
+
+    import medtalk
+    import medtalk.infer
+    from medtalk.augment import pitch_shift, vtlp
+    from medtalk.eval.real import JAW, frame_db, load_capture
+    from medtalk.features import power_spectrogram
+
+    torch.set_num_threads(2)
+    model = load_measured_model(args.model)
+    wave, rig = load_capture(REAL)
+    truth = rig[:, JAW]
+    n = len(truth)
+
+    def jaw() -> np.ndarray:
+        return medtalk.animate(wave, "angry", model=model).values[:n, JAW]
+
+    db = frame_db(wave, n)
+    speech = db > SPEECH_DB
+    pred = jaw()
+    print(f"1. model: whole clip {corr(pred, truth):.3f}, within speech {corr(pred, truth, speech):.3f} "
+          f"({speech.mean():.0%} of the frames are speech)")
+    f1 = f1_proxy(power_spectrogram(wave), n)
+    print(f"2. within speech: energy envelope {corr(db, truth, speech):.3f}, F1 proxy {corr(f1, truth, speech):.3f}; "
+          f"F1 proxy in speech, rest in pauses, whole clip {corr(placed(f1, truth, speech), truth):.3f}")
+    pairs = needed_within(truth, speech)
+    print("3. resting in pauses, whole-clip correlation for a within-speech one of: " + ", ".join(
+        f"{w:.1f} -> {next(o for wi, o in sorted(pairs) if wi >= w):.2f}" for w in (0.5, 0.6, 0.7, 0.8, 0.9)))
+    clean = medtalk.infer.power_spectrogram
+    changes = {f"pitch {s:+d} st": (lambda p, s=s: pitch_shift(p, s)) for s in (-5, -3, 3)}
+    changes |= {f"VTLP {a:g}": (lambda p, a=a: vtlp(p, a)) for a in (0.85, 0.9, 1.1)}
+    figures = []
+    try:
+        for name, change in changes.items():
+            medtalk.infer.power_spectrogram = lambda samples, change=change: change(clean(samples))
+            figures.append(f"{name} {corr(jaw(), truth):.3f}")
+    finally:
+        medtalk.infer.power_spectrogram = clean
+    print("4. model on a changed voice (whole clip): " + ", ".join(figures))
+
+
+if __name__ == "__main__":
+    main()
