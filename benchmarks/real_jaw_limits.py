@@ -17,6 +17,7 @@ Prints, against the actor's jaw-open curve (Mandarin, angry, 60 fps):
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 import numpy as np
 
@@ -64,7 +65,7 @@ def needed_within(truth: np.ndarray, speech: np.ndarray) -> list[tuple[float, fl
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", help="model file (default: the shipped model)")
+    parser.add_argument("--model", type=Path, help="model file (default: the shipped model)")
     args = parser.parse_args()
     if not REAL.is_dir():
         raise SystemExit(f"{REAL} is missing: these figures need the reference clips")
