@@ -11,7 +11,10 @@ Prints, against the actor's jaw-open curve (Mandarin, angry, 60 fps):
 3. the within-speech correlation a model resting in pauses needs for a given
    whole-clip figure (the actor's own curve plus smoothed noise, placed the same way);
 4. the model on its input pitch-shifted or warped in vocal-tract length
-   (``medtalk.augment``), to see if the voice alone puts the clip out of reach.
+   (``medtalk.augment``), to see if the voice alone puts the clip out of reach;
+5. the model in speech with the actor's jaw in the pauses, and with only a
+   generic breath (a raised-cosine jaw opening) over the quiet stretch where
+   the actor breathes in: how much of the gap is what the face does between phrases.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from _common import REAL, load_measured_model
 SPEECH_DB = -25.0  # frames within this of a loud frame are speech (as benchmarks/real_speech.py)
 F1_BAND_HZ = (200.0, 1200.0)
 NOISE_SMOOTH = 9  # frames of the moving sum that shapes the noise of section 3
+BREATH_S = (1.1, 1.5)  # the actor breathes in, mouth opening, in this quiet stretch of the clip
+BREATH_JAW = 0.25  # peak jaw-open of the generic breath of section 5
 
 
 def corr(a: np.ndarray, b: np.ndarray, mask: np.ndarray | None = None) -> float:
@@ -108,6 +113,13 @@ def main() -> None:
     finally:
         medtalk.infer.power_spectrogram = clean
     print("4. model on a changed voice (whole clip): " + ", ".join(figures))
+    between = pred.copy()
+    between[~speech] = truth[~speech]
+    breath = pred.copy()
+    a, b = round(BREATH_S[0] * 60), round(BREATH_S[1] * 60)
+    breath[a:b] = np.maximum(breath[a:b], BREATH_JAW * np.sin(np.linspace(0.0, np.pi, b - a)))
+    print(f"5. model in speech, the actor's jaw in pauses: {corr(between, truth):.3f}; the model with a generic "
+          f"breath (jaw {BREATH_JAW:g}) at {BREATH_S[0]:g}-{BREATH_S[1]:g} s: {corr(breath, truth):.3f}")
 
 
 if __name__ == "__main__":
