@@ -26,6 +26,8 @@ import numpy as np
 
 from _common import REAL, load_measured_model
 
+from medtalk.rig import DEFAULT_FPS
+
 SPEECH_DB = -25.0  # frames within this of a loud frame are speech (as benchmarks/real_speech.py)
 F1_BAND_HZ = (200.0, 1200.0)
 NOISE_SMOOTH = 9  # frames of the moving sum that shapes the noise of section 3
@@ -53,7 +55,7 @@ def f1_proxy(power: np.ndarray, frames: int) -> np.ndarray:
     hz = np.linspace(0.0, 8000.0, N_FREQS)
     band = (hz >= F1_BAND_HZ[0]) & (hz < F1_BAND_HZ[1])
     centroid = (power[:, band] * hz[band]).sum(axis=1) / (power[:, band].sum(axis=1) + 1e-10)
-    return np.interp(np.arange(frames) / 60, np.arange(len(power)) / FEATURE_RATE, centroid)
+    return np.interp(np.arange(frames) / DEFAULT_FPS, np.arange(len(power)) / FEATURE_RATE, centroid)
 
 
 def needed_within(truth: np.ndarray, speech: np.ndarray) -> list[tuple[float, float]]:
@@ -116,7 +118,7 @@ def main() -> None:
     between = pred.copy()
     between[~speech] = truth[~speech]
     breath = pred.copy()
-    a, b = round(BREATH_S[0] * 60), round(BREATH_S[1] * 60)
+    a, b = round(BREATH_S[0] * DEFAULT_FPS), round(BREATH_S[1] * DEFAULT_FPS)
     breath[a:b] = np.maximum(breath[a:b], BREATH_JAW * np.sin(np.linspace(0.0, np.pi, b - a)))
     print(f"5. model in speech, the actor's jaw in pauses: {corr(between, truth):.3f}; the model with a generic "
           f"breath (jaw {BREATH_JAW:g}) at {BREATH_S[0]:g}-{BREATH_S[1]:g} s: {corr(breath, truth):.3f}")
