@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -35,20 +36,38 @@ def test_export_dir_and_unknown_target(tmp_path, model_path, speech, capsys):
     assert not (tmp_path / "other.txt").exists()
 
 
-def test_livelink_streams_every_frame(tmp_path, model_path, speech):
+def _collect(receiver: socket.socket, packets: list, done: threading.Event) -> None:
+    """Receive Live Link packets until ``done`` is set and the socket has gone quiet."""
+    receiver.settimeout(0.2)
+    while True:
+        try:
+            packets.append(decode(receiver.recv(65536)))
+        except TimeoutError:
+            if done.is_set():
+                return
+
+
+def test_livelink_streams_every_frame(tmp_path, model_path, speech, patient_stream):
     receiver = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     receiver.bind(("127.0.0.1", 0))
-    receiver.settimeout(2.0)
     port = receiver.getsockname()[1]
     out = tmp_path / "line.txt"
+    # drain the socket while the animation streams: a clip's worth of packets can
+    # overflow a default receive buffer if read only afterwards
+    packets: list = []
+    done = threading.Event()
+    listener = threading.Thread(target=_collect, args=(receiver, packets, done), daemon=True)
+    listener.start()
     try:
         code = main(["animate", str(speech), "-o", str(out), "--model", str(model_path), "-q",
                      "--livelink", f"127.0.0.1:{port}", "--fps", "30"])
-        assert code == 0
-        frames = RigSequence.read(out, fps=30).num_frames
-        packets = [decode(receiver.recv(65536)) for _ in range(frames)]
+        done.set()
+        listener.join(timeout=10.0)
     finally:
+        done.set()
         receiver.close()
+    assert code == 0
+    frames = RigSequence.read(out, fps=30).num_frames
     assert [p.frame for p in packets] == list(range(frames))
     assert all(p.rate == (30, 1) and len(p.values) == 61 for p in packets)
 

@@ -103,7 +103,7 @@ def test_livelink_bad_targets(rig_file, capsys, target, message):
     one_line_error(capsys, message)
 
 
-def test_livelink_streams_to_a_local_receiver(rig_file, capsys):
+def test_livelink_streams_to_a_local_receiver(rig_file, capsys, patient_stream):
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as receiver:
         receiver.bind(("127.0.0.1", 0))
         receiver.settimeout(2.0)

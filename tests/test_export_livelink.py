@@ -68,7 +68,7 @@ def test_decode_inverts_encode_and_rejects_malformed_packets():
         encode(Packet("d", "s", 0, 0.0, (60, 1), (0.0,) * 52))
 
 
-def test_stream_sends_every_frame_byte_exactly(receiver):
+def test_stream_sends_every_frame_byte_exactly(receiver, patient_stream):
     rig = random_rig(12, seed=1)
     port = receiver.getsockname()[1]
     stats = stream(rig, "127.0.0.1", port, subject="Ada")
