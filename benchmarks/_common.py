@@ -1,4 +1,4 @@
-"""What several benchmarks share: where the reference clips are, and a timer."""
+"""What several benchmarks share: where the reference clips are (and a check for them), a timer, the model."""
 
 from __future__ import annotations
 
@@ -9,6 +9,27 @@ from pathlib import Path
 # ../shared/reference/real beside the checkout (developers only; benchmarks
 # that use it fall back to generated input when it is absent)
 REAL = Path(__file__).resolve().parents[2] / "shared" / "reference" / "real"
+
+
+def real_clip_model(description: str):
+    """The usual start of a benchmark on the reference clips: parse ``--model``, make sure the
+    clips are there, two torch threads, then the measured model (``load_measured_model``)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--model", type=Path, help="model file (default: the shipped model)")
+    args = parser.parse_args()
+    require_real()
+    import torch
+
+    torch.set_num_threads(2)
+    return load_measured_model(args.model)
+
+
+def require_real() -> None:
+    """Exit with a one-line message when the reference clips are not beside the checkout."""
+    if not REAL.is_dir():
+        raise SystemExit(f"{REAL} is missing: these figures need the reference clips")
 
 
 def best_of(repeats: int, action: Callable[[], object]) -> float:

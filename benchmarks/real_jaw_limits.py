@@ -19,12 +19,9 @@ Prints, against the actor's jaw-open curve (Mandarin, angry, 60 fps):
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-
 import numpy as np
 
-from _common import REAL, load_measured_model
+from _common import REAL, real_clip_model
 
 from medtalk.rig import DEFAULT_FPS
 
@@ -50,9 +47,10 @@ def placed(x: np.ndarray, truth: np.ndarray, speech: np.ndarray) -> np.ndarray:
 
 def f1_proxy(power: np.ndarray, frames: int) -> np.ndarray:
     """Spectral centroid within ``F1_BAND_HZ`` of each feature frame, at 60 fps."""
+    from medtalk.audio import SAMPLE_RATE
     from medtalk.features import FEATURE_RATE, N_FREQS
 
-    hz = np.linspace(0.0, 8000.0, N_FREQS)
+    hz = np.linspace(0.0, SAMPLE_RATE / 2, N_FREQS)
     band = (hz >= F1_BAND_HZ[0]) & (hz < F1_BAND_HZ[1])
     centroid = (power[:, band] * hz[band]).sum(axis=1) / (power[:, band].sum(axis=1) + 1e-10)
     return np.interp(np.arange(frames) / DEFAULT_FPS, np.arange(len(power)) / FEATURE_RATE, centroid)
@@ -71,12 +69,7 @@ def needed_within(truth: np.ndarray, speech: np.ndarray) -> list[tuple[float, fl
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", type=Path, help="model file (default: the shipped model)")
-    args = parser.parse_args()
-    if not REAL.is_dir():
-        raise SystemExit(f"{REAL} is missing: these figures need the reference clips")
-    import torch
+    model = real_clip_model(__doc__.splitlines()[0])
 
     import medtalk
     import medtalk.infer
@@ -84,8 +77,6 @@ def main() -> None:
     from medtalk.eval.real import JAW, frame_db, load_capture
     from medtalk.features import power_spectrogram
 
-    torch.set_num_threads(2)
-    model = load_measured_model(args.model)
     wave, rig = load_capture(REAL)
     truth = rig[:, JAW]
     n = len(truth)

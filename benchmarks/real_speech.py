@@ -16,9 +16,6 @@ Prints
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-
 import numpy as np
 
 from medtalk.audio import load_audio
@@ -27,7 +24,7 @@ from medtalk.eval import real
 from medtalk.eval.real import JAW, frame_db
 from medtalk.rig import REST_POSE, S_LIP, indices
 
-from _common import REAL, load_measured_model
+from _common import REAL, real_clip_model
 
 JFK = REAL / "jfk.flac"
 JFK_TEXT = ("And so my fellow Americans, ask not what your country can do for you, "
@@ -144,15 +141,7 @@ def jfk_agreement(model) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", type=Path, help="model file (default: the shipped model)")
-    args = parser.parse_args()
-    if not REAL.is_dir():
-        raise SystemExit(f"{REAL} is missing: these figures need the reference clips")
-    import torch
-
-    torch.set_num_threads(2)
-    model = load_measured_model(args.model)
+    model = real_clip_model(__doc__.splitlines()[0])
     emoface_jaw(model)
     jfk_articulation(model)
     pause_rest(model)
