@@ -92,6 +92,19 @@ def test_intensity_curve_stays_aligned_through_augmentation(tiny_emoface: Path, 
     assert batches.P_SILENCE > 0
 
 
+def test_batches_made_ahead_in_a_thread_are_the_batches_made_in_turn(tiny_emoface: Path, tmp_path: Path) -> None:
+    data = load_dataset(tiny_emoface, tmp_path / "cache", progress=False)
+    crops = AudioCrops(data.clips["train"], preset("tiny"), crop_seconds=2.0, augment=1.0)
+    chunks = [np.arange(i, i + 3) % len(crops) for i in range(0, 12, 3)]
+    rng = np.random.default_rng(5)
+    in_turn = [crops.batch(c, rng) for c in chunks]
+    ahead = list(loop._prefetched(crops, chunks, np.random.default_rng(5)))
+    assert len(ahead) == len(in_turn) == 4
+    for a, b in zip(ahead, in_turn):
+        assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+    assert list(loop._prefetched(crops, [], rng)) == []
+
+
 def test_rig_pairs_use_aligned_sentences(tiny_emoface: Path, tmp_path: Path) -> None:
     data = load_dataset(tiny_emoface, tmp_path / "cache", progress=False)
     assert set(data.aligned) == {"s000", "s001", "s002", "s003"}  # val/test sentences held out

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -221,9 +222,9 @@ def _train_epoch(
     order = rng.permutation(len(source))[: max(1, round(len(source) * stage.epoch_fraction))]
     steps = math.ceil(len(order) / stage.batch_size)
     sums: dict[str, float] = {}
-    bar = tqdm(range(steps), desc=desc, unit="batch", disable=not progress, leave=False)
-    for step in bar:
-        batch = source.batch(order[step * stage.batch_size : (step + 1) * stage.batch_size], rng)
+    chunks = [order[step * stage.batch_size : (step + 1) * stage.batch_size] for step in range(steps)]
+    bar = tqdm(_prefetched(source, chunks, rng), total=steps, desc=desc, unit="batch", disable=not progress, leave=False)
+    for batch in bar:
         total, terms = _step_terms(model, stage, batch)
         optimizer.zero_grad(set_to_none=True)
         total.backward()
@@ -233,6 +234,22 @@ def _train_epoch(
             sums[k] = sums.get(k, 0.0) + v
         bar.set_postfix(loss=f"{total.item():.4g}")
     return {f"train_{k}": v / max(steps, 1) for k, v in sums.items()}
+
+
+def _prefetched(source, chunks: list[np.ndarray], rng: np.random.Generator):
+    """``source.batch(chunk, rng)`` for each chunk, the next one made in a thread while the
+    caller trains on this one (torch releases the GIL, so the crops, augmentation and
+    features of a batch cost no step time on a second core). Batches are made one at a
+    time, in order, from the one ``rng``: the same batches as without the thread."""
+    if not chunks:
+        return
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(source.batch, chunks[0], rng)
+        for chunk in chunks[1:]:
+            batch = pending.result()
+            pending = pool.submit(source.batch, chunk, rng)
+            yield batch
+        yield pending.result()
 
 
 def _finish(model: MEDTalk, data: Dataset, opts: TrainOptions, stages: tuple[Stage, ...]) -> Path:
