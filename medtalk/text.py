@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -54,10 +55,14 @@ class TextEncoder:
             raise MedtalkError(f"{model_dir}: needs a fast tokenizer (tokenizer.json) for word offsets")
         self.dim = int(self.model.config.hidden_size)
         self.model_dir = model_dir
+        # the Rust tokenizer changes its padding/truncation settings in place and refuses
+        # ("Already borrowed") a second thread meanwhile; the model itself runs in parallel
+        self._tokenizer_lock = threading.Lock()
 
     def _pieces(self, text: str) -> tuple[list[int], list[tuple[int, int]]]:
         """Word-piece ids and their character spans in ``text`` (no special tokens)."""
-        encoded = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
+        with self._tokenizer_lock:
+            encoded = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
         return encoded["input_ids"], encoded["offset_mapping"]
 
     @torch.no_grad()
@@ -114,9 +119,10 @@ class TextEncoder:
 
     @torch.no_grad()
     def _sentence_batch(self, texts: list[str]) -> np.ndarray:
-        batch = self.tokenizer(
-            list(texts), padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt"
-        )
+        with self._tokenizer_lock:
+            batch = self.tokenizer(
+                list(texts), padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt"
+            )
         states = self.model(**batch).last_hidden_state
         mask = batch["attention_mask"].unsqueeze(-1).to(states.dtype)
         pooled = (states * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)

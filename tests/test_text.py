@@ -80,6 +80,22 @@ def test_long_lists_batch_by_length_and_keep_their_order(encoder: TextEncoder) -
     np.testing.assert_allclose(together, alone, atol=1e-5)
 
 
+def test_two_threads_can_share_the_encoder(encoder: TextEncoder) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [f"sentence number {k} is {'long ' * (k % 5)}enough" for k in range(40)]
+    jobs = [("sentences", texts[k : k + 4]) if k % 8 == 0 else ("tokens", texts[k]) for k in range(0, 40, 2)]
+
+    def run(job):
+        kind, arg = job
+        return encoder.sentences(arg) if kind == "sentences" else encoder.tokens(arg)
+
+    with ThreadPoolExecutor(2) as pool:
+        together = list(pool.map(run, jobs))
+    for job, result in zip(jobs, together):
+        np.testing.assert_allclose(result, run(job), atol=1e-5)
+
+
 def test_missing_model_folder(tmp_path: Path) -> None:
     with pytest.raises(MedtalkError, match="not a transformers model"):
         TextEncoder(tmp_path / "nowhere")

@@ -54,3 +54,16 @@ def test_guided_batches_carry_a_description_and_a_descriptor(tiny_emoface: Path,
     assert torch.allclose(batch["description"].norm(dim=1), torch.ones(4), atol=1e-2)
     other = crops.batch(np.arange(4), np.random.default_rng(1))
     assert not torch.equal(batch["descriptor"], other["descriptor"])  # a new face every time
+
+
+def test_descriptions_embedded_on_two_threads_match_one_at_a_time(tiny_emoface: Path, tmp_path: Path, monkeypatch) -> None:
+    import medtalk.train.guidance_data as guidance_data
+    from medtalk.text import default_text_encoder
+
+    clips = load_dataset(tiny_emoface, tmp_path / "cache", progress=False).clips["train"][:5]
+    monkeypatch.setattr(guidance_data, "CHUNK_CLIPS", 1)  # five chunks shared by the threads
+    embedded = guidance_data.description_embeddings(clips, tmp_path / "cache", progress=False)
+    assert list(embedded) == [c.info.id for c in clips]
+    for clip in clips:
+        alone = default_text_encoder().sentences(clip_descriptions(clip))
+        np.testing.assert_allclose(embedded[clip.info.id], alone, atol=2e-3)  # stored as float16

@@ -24,10 +24,13 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import wave
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import groupby
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +47,9 @@ SPLITS = ("train", "val", "test")
 RANDOM_SPLIT = (0.8, 0.1, 0.1)  # train/val/test fractions when the data names no split
 SPLIT_SEED = 0  # the random split depends on the file names only, not on the run's seed
 CACHE_VERSION = 2  # bump when what a cache file holds changes
+# threads filling the feature cache: MiniLM (torch) and most of the numpy feature work
+# release the GIL, so two use both cores of a small machine
+CACHE_THREADS = 2
 
 
 @dataclass(frozen=True)
@@ -268,9 +274,19 @@ def _compute(info: ClipInfo) -> dict[str, np.ndarray]:
 
 @lru_cache(maxsize=16)  # the seven emotion clips of a sentence share its text
 def _tokens(text: str) -> np.ndarray:
-    from medtalk.text import default_text_encoder  # loads MiniLM once, only if something is uncached
+    return _text_encoder().tokens(text).astype(np.float16)
 
-    return default_text_encoder().tokens(text).astype(np.float16)
+
+_TEXT_ENCODER_LOCK = threading.Lock()
+
+
+def _text_encoder():
+    """The shared MiniLM encoder, loaded once (only if something is uncached) even when
+    several cache threads need it at the same moment."""
+    from medtalk.text import default_text_encoder
+
+    with _TEXT_ENCODER_LOCK:
+        return default_text_encoder()
 
 
 def _load_clip(info: ClipInfo, cache: Path) -> Clip:
@@ -299,9 +315,7 @@ def _load_clip(info: ClipInfo, cache: Path) -> Clip:
 
 @lru_cache(maxsize=16)
 def _token_words(text: str) -> list[int]:
-    from medtalk.text import default_text_encoder
-
-    return default_text_encoder().token_words(text)
+    return _text_encoder().token_words(text)
 
 
 def _load_aligned(sentence: str, paths: dict[str, Path], cache: Path) -> dict[str, np.ndarray]:
@@ -319,10 +333,14 @@ def load_clips(infos: list[ClipInfo], cache: Path, progress: bool = True) -> lis
     """Load clips through the feature cache in ``cache``, in the order of ``infos``."""
     cache.mkdir(parents=True, exist_ok=True)
     loaded: dict[str, Clip] = {}
-    # in text order, so the clips that share a transcript meet the token cache together
-    by_text = sorted(infos, key=lambda i: (i.text or "", i.id))
-    for info in tqdm(by_text, desc="caching clips", unit="clip", disable=not progress, leave=False):
-        loaded[info.id] = _load_clip(info, cache)
+    # the clips that share a transcript go to one thread together, so they meet its token cache
+    key = lambda i: i.text or i.id  # noqa: E731
+    groups = [list(g) for _, g in groupby(sorted(infos, key=lambda i: (key(i), i.id)), key=key)]
+    with ThreadPoolExecutor(CACHE_THREADS) as pool, \
+            tqdm(total=len(infos), desc="caching clips", unit="clip", disable=not progress, leave=False) as bar:
+        for group in pool.map(lambda group: [_load_clip(info, cache) for info in group], groups):
+            loaded.update((clip.info.id, clip) for clip in group)
+            bar.update(len(group))
     return [loaded[i.id] for i in infos]
 
 

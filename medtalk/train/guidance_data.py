@@ -20,6 +20,7 @@ Clips without a per-frame intensity curve (capture data) are described at
 from __future__ import annotations
 
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +37,9 @@ DESCRIPTIONS_PER_CLIP = 4
 FALLBACK_INTENSITY = 0.5  # a "moderate" description when the data carries no intensity curve
 P_TONIC = 0.5  # share of descriptors made from the held pose rather than a single frame
 CHUNK_CLIPS = 256  # clips embedded (and cached) together: their descriptions batch by length
+# chunks embedded at once: MiniLM releases the GIL in its tensor operations, each on one
+# torch thread, so two threads use both cores without OpenMP spinning on a busy machine
+EMBED_THREADS = 2
 
 
 def _generator_stamp() -> int:
@@ -72,16 +76,20 @@ def description_embeddings(clips: list[Clip], cache: Path, progress: bool = True
         from medtalk.text import default_text_encoder
 
         encoder = default_text_encoder()
-        bar = tqdm(total=len(todo), desc="embedding descriptions", unit="clip", disable=not progress, leave=False)
-        for first in range(0, len(todo), CHUNK_CLIPS):
-            group = todo[first : first + CHUNK_CLIPS]
+
+        def embed(group: list[tuple[Clip, Path, np.ndarray]]) -> list[tuple[str, np.ndarray]]:
             texts = [clip_descriptions(clip) for clip, _, _ in group]
             vectors = encoder.sentences([t for ts in texts for t in ts]).reshape(len(group), -1, encoder.dim)
             for (clip, path, stamp), ts, v in zip(group, texts, vectors):
                 _write_cache(path, {"embeddings": v.astype(np.float16), "texts": np.array(ts)}, stamp)
-                out[clip.info.id] = v.astype(np.float16).astype(np.float32)  # as a resumed run reads it
-            bar.update(len(group))
-        bar.close()
+            return [(clip.info.id, v.astype(np.float16).astype(np.float32)) for (clip, _, _), v in zip(group, vectors)]
+
+        groups = [todo[first : first + CHUNK_CLIPS] for first in range(0, len(todo), CHUNK_CLIPS)]
+        with ThreadPoolExecutor(EMBED_THREADS) as pool, \
+                tqdm(total=len(todo), desc="embedding descriptions", unit="clip", disable=not progress, leave=False) as bar:
+            for done in pool.map(embed, groups):
+                out.update(done)  # float16 and back: as a resumed run reads it
+                bar.update(len(done))
     return out
 
 
