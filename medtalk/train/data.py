@@ -47,8 +47,8 @@ SPLITS = ("train", "val", "test")
 RANDOM_SPLIT = (0.8, 0.1, 0.1)  # train/val/test fractions when the data names no split
 SPLIT_SEED = 0  # the random split depends on the file names only, not on the run's seed
 CACHE_VERSION = 2  # bump when what a cache file holds changes
-# threads filling the feature cache: MiniLM (torch) and most of the numpy feature work
-# release the GIL, so two use both cores of a small machine
+# threads filling the feature cache: MiniLM's tensor work releases the GIL, the prosody
+# features mostly hold it (280 new clips cache in 13 s instead of 15)
 CACHE_THREADS = 2
 
 
