@@ -26,6 +26,7 @@ from medtalk.synth.timeline import Phone, Word
 # language model would otherwise hallucinate words into silence or hiss.
 SILENCE_PEAK = 10 ** (-50 / 20)  # -50 dBFS
 MIN_SPEECH_S = 0.1  # shorter input cannot hold a word
+DIGITAL_SILENCE_S = 0.1  # runs of zero samples at least this long are digital silence (dithered)
 # Long recordings are decoded in pieces of at most this length, cut at the
 # quietest 10 ms within the last CUT_SEARCH_S seconds of each piece, so the
 # decoder's memory stays bounded and cuts fall in pauses.
@@ -70,8 +71,27 @@ def _resampled(wave: np.ndarray, sample_rate: int) -> np.ndarray:
 
 
 def _pcm(wave: np.ndarray) -> bytes:
-    """16-bit little-endian PCM (truncated, the common idiom), what pocketsphinx decodes."""
-    return (np.clip(wave, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
+    """16-bit little-endian PCM (truncated, the common idiom), what pocketsphinx decodes.
+
+    Stretches of digital silence (synthetic speech, padded files) get a one-step
+    dither (fixed seed): on exact zeros pocketsphinx's features degenerate and
+    its alignment drifts by a word or more. Audio with a noise floor, as from
+    any microphone, is left as it is.
+    """
+    pcm = np.clip(wave, -1.0, 1.0) * 32767.0
+    silent = _digital_silence(pcm.astype("<i2") == 0)
+    pcm[silent] += np.random.default_rng(0).standard_normal(int(silent.sum()))
+    return np.clip(pcm, -32768.0, 32767.0).astype("<i2").tobytes()
+
+
+def _digital_silence(zero: np.ndarray) -> np.ndarray:
+    """The samples in runs of at least ``DIGITAL_SILENCE_S`` of ``zero`` (N,) bool."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], zero.view(np.int8), [0]])))
+    out = np.zeros(len(zero), dtype=bool)
+    for a, b in zip(edges[::2], edges[1::2]):
+        if b - a >= DIGITAL_SILENCE_S * SAMPLE_RATE:
+            out[a:b] = True
+    return out
 
 
 def _has_speech(wave: np.ndarray) -> bool:
