@@ -47,7 +47,7 @@ from medtalk.synth.corpus import (
 from medtalk.synth.performer import perform, perform_aligned
 
 DATASET_FORMAT = "medtalk-synth-dataset"
-DATASET_VERSION = 2  # 2: inhales and the slow jaw release between phrases (synth.phrasing)
+DATASET_VERSION = 1
 SENTENCE_SPLIT = {"train": 0.8, "val": 0.1, "test": 0.1}  # share of each language's sentences
 WAV_DIR, RIG_DIR, META_DIR, ALIGNED_DIR = "WAV", "VALID_CTR", "META", "ALIGNED_CTR"
 CONFIG_FILE, INDEX_FILE, SPLITS_FILE = "config.json", "meta.jsonl", "splits.json"

@@ -7,8 +7,6 @@ emotion's voice and prosody (espeak-ng), and renders a 60 fps rig:
           + articulation (visemes) * emotion articulation gain * speaker scale
           + expression (emotion template * intensity curve)
           + idle (gaze, brow beats, breathing, jaw sway)
-    with the jaw opening for audible inhales and relaxing slowly after each phrase
-    (``phrasing``),
     then blinks close the lids, bilabials seal the lips, values are clipped.
 
 ``perform_aligned`` renders one synthesis under all seven emotions: same
@@ -26,7 +24,7 @@ import numpy as np
 from medtalk.emotions import EMOTIONS, parse_emotion
 from medtalk.errors import MedtalkError
 from medtalk.rig import DEFAULT_FPS, REST_POSE, RigSequence, clip_to_range, index
-from medtalk.synth import flite, phrasing, visemes
+from medtalk.synth import flite, visemes
 from medtalk.synth.expressions import articulation_gain, render_expression
 from medtalk.synth.idle import SpeakerStyle, apply_blinks, beat_curve, prominence, render_idle, speaker_style
 from medtalk.synth.intensity import frame_curve, plan_word_intensity, voice_settings, word_prosody
@@ -36,7 +34,7 @@ from medtalk.synth.timeline import Utterance
 
 FPS = DEFAULT_FPS
 # Independent random streams, so that e.g. the blinks do not change with the emotion.
-_PLAN, _ARTICULATION, _CURVE, _EXPRESSION, _IDLE, _BREATH, _RELEASE = range(7)
+_PLAN, _ARTICULATION, _CURVE, _EXPRESSION, _IDLE = range(5)
 _JAW = index("CTRL_C_jaw-translateY")
 
 
@@ -113,10 +111,8 @@ def _speak(words: list[str], voice: str, settings: dict[str, int], prosody: list
 
 
 def render(utterance: Utterance, emotion: str, word_levels: np.ndarray, style: SpeakerStyle,
-           seed: int, text: str, breaths: list[phrasing.Breath] = ()) -> tuple[RigSequence, np.ndarray]:
+           seed: int, text: str) -> tuple[RigSequence, np.ndarray]:
     """The rig of ``utterance`` performed with ``emotion``: ``(RigSequence, intensity (T,))``.
-
-    ``breaths`` are the inhales in its audio (:func:`phrasing.breathe`); the jaw opens for them.
 
     Everything that does not depend on the emotion (articulation jitter, idle
     motion) is drawn from streams keyed by ``seed`` and ``text`` only.
@@ -127,7 +123,6 @@ def render(utterance: Utterance, emotion: str, word_levels: np.ndarray, style: S
     beats = beat_curve(prominence(utterance), n_frames, FPS)
     mouth = visemes.articulate(segments, n_frames, FPS, _rng(seed, text, _ARTICULATION))
     mouth *= articulation_gain(emotion, intensity) * (style.articulation * style.side_gain)
-    mouth[:, _JAW] = phrasing.phrase_jaw(mouth[:, _JAW], utterance, list(breaths), FPS, _rng(seed, text, _RELEASE))
     face = render_expression(emotion, intensity, FPS, _rng(seed, text, _EXPRESSION, emotion), beats)
     face *= style.side_gain
     idle = render_idle(style, beats, mouth[:, _JAW], FPS, _rng(seed, text, _IDLE))
@@ -148,8 +143,7 @@ def perform(text: str, emotion: str, *, voice: str = "en-us", seed: int = 0) -> 
     levels = plan_word_intensity(words, emotion, _rng(seed, text, _PLAN, emotion))
     settings = voice_settings(emotion, float(np.median(levels)), base=style.voice)
     utterance = _speak(words, voice, settings, word_prosody(levels, emotion))
-    utterance, breaths = phrasing.breathe(utterance, _rng(seed, text, _BREATH))
-    rig, intensity = render(utterance, emotion, levels, style, seed, text, breaths)
+    rig, intensity = render(utterance, emotion, levels, style, seed, text)
     return Performance(utterance, rig, intensity, text, emotion, voice)
 
 
@@ -161,9 +155,9 @@ def perform_aligned(text: str, *, voice: str = "en-us", seed: int = 0) -> dict[s
     """
     words = _words(text)
     style = speaker_style(voice, seed)
-    utterance, breaths = phrasing.breathe(_synthesize(words, voice, **style.voice), _rng(seed, text, _BREATH))
+    utterance = _synthesize(words, voice, **style.voice)
     rigs: dict[str, RigSequence] = {}
     for emotion in EMOTIONS:
         levels = plan_word_intensity(words, emotion, _rng(seed, text, _PLAN, emotion))
-        rigs[emotion], _ = render(utterance, emotion, levels, style, seed, text, breaths)
+        rigs[emotion], _ = render(utterance, emotion, levels, style, seed, text)
     return rigs
