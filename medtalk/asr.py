@@ -26,7 +26,9 @@ from medtalk.synth.timeline import Phone, Word
 # language model would otherwise hallucinate words into silence or hiss.
 SILENCE_PEAK = 10 ** (-50 / 20)  # -50 dBFS
 MIN_SPEECH_S = 0.1  # shorter input cannot hold a word
-DIGITAL_SILENCE_S = 0.1  # runs of zero samples at least this long are digital silence (dithered)
+# Runs of zero samples at least this long are digital silence and get dithered (shorter
+# ones are left alone: dithering jfk.flac's 45 ms lead cost pocketsphinx the phones of "my").
+DIGITAL_SILENCE_S = 0.1
 # Long recordings are decoded in pieces of at most this length, cut at the
 # quietest 10 ms within the last CUT_SEARCH_S seconds of each piece, so the
 # decoder's memory stays bounded and cuts fall in pauses.
