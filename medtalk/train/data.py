@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 import wave
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -274,19 +273,9 @@ def _compute(info: ClipInfo) -> dict[str, np.ndarray]:
 
 @lru_cache(maxsize=16)  # the seven emotion clips of a sentence share its text
 def _tokens(text: str) -> np.ndarray:
-    return _text_encoder().tokens(text).astype(np.float16)
+    from medtalk.text import default_text_encoder  # loads MiniLM once, only if something is uncached
 
-
-_TEXT_ENCODER_LOCK = threading.Lock()
-
-
-def _text_encoder():
-    """The shared MiniLM encoder, loaded once (only if something is uncached) even when
-    several cache threads need it at the same moment."""
-    from medtalk.text import default_text_encoder
-
-    with _TEXT_ENCODER_LOCK:
-        return default_text_encoder()
+    return default_text_encoder().tokens(text).astype(np.float16)
 
 
 def _load_clip(info: ClipInfo, cache: Path) -> Clip:
@@ -315,7 +304,9 @@ def _load_clip(info: ClipInfo, cache: Path) -> Clip:
 
 @lru_cache(maxsize=16)
 def _token_words(text: str) -> list[int]:
-    return _text_encoder().token_words(text)
+    from medtalk.text import default_text_encoder
+
+    return default_text_encoder().token_words(text)
 
 
 def _load_aligned(sentence: str, paths: dict[str, Path], cache: Path) -> dict[str, np.ndarray]:

@@ -80,15 +80,16 @@ def description_embeddings(clips: list[Clip], cache: Path, progress: bool = True
         def embed(group: list[tuple[Clip, Path, np.ndarray]]) -> list[tuple[str, np.ndarray]]:
             texts = [clip_descriptions(clip) for clip, _, _ in group]
             vectors = encoder.sentences([t for ts in texts for t in ts]).reshape(len(group), -1, encoder.dim)
+            vectors = vectors.astype(np.float16)  # what the cache holds and a resumed run reads
             for (clip, path, stamp), ts, v in zip(group, texts, vectors):
-                _write_cache(path, {"embeddings": v.astype(np.float16), "texts": np.array(ts)}, stamp)
-            return [(clip.info.id, v.astype(np.float16).astype(np.float32)) for (clip, _, _), v in zip(group, vectors)]
+                _write_cache(path, {"embeddings": v, "texts": np.array(ts)}, stamp)
+            return [(clip.info.id, v.astype(np.float32)) for (clip, _, _), v in zip(group, vectors)]
 
         groups = [todo[first : first + CHUNK_CLIPS] for first in range(0, len(todo), CHUNK_CLIPS)]
         with ThreadPoolExecutor(EMBED_THREADS) as pool, \
                 tqdm(total=len(todo), desc="embedding descriptions", unit="clip", disable=not progress, leave=False) as bar:
             for done in pool.map(embed, groups):
-                out.update(done)  # float16 and back: as a resumed run reads it
+                out.update(done)
                 bar.update(len(done))
     return out
 
