@@ -114,8 +114,8 @@ def loaded_word_intensity(model, data: Path, count: int, figure: Path | None = N
     for meta, loaded in metas:
         wave = as_float(read_samples(data / "WAV" / f"{meta['id']}.wav"))
         label = EMOTIONS.index(parse_emotion(meta["emotion"]))
-        tokens, spans = transcript_inputs(model, wave, meta["text"])
-        runs = {"with transcript": predict(model, wave, label, tokens, spans=spans),
+        text = transcript_inputs(model, wave, meta["text"])
+        runs = {"with transcript": predict(model, wave, label, text),
                 "without transcript": predict(model, wave, label, None)}
         curves = {"truth": np.asarray(meta["intensity"], dtype=np.float32), **{k: v[1] for k, v in runs.items()}}
         seen = {"truth": pseudo_intensity(read_rig(data / "VALID_CTR" / f"{meta['id']}.txt").values),

@@ -77,7 +77,7 @@ def main() -> None:
         rig, curve = arrays["rig"].astype(np.float32), arrays.get("intensity")
         wave = as_float(arrays["samples"])
         cached = arrays["tokens"].astype(np.float32) if "tokens" in arrays else None
-        tokens, spans = transcript_inputs(model, wave, info.text, cached)
+        text = transcript_inputs(model, wave, info.text, cached)
         clip_rng = np.random.default_rng(zlib.crc32(info.id.encode()) + args.seed)
         level = curve if curve is not None else np.full(len(rig), 0.5)
         guides = {
@@ -91,7 +91,7 @@ def main() -> None:
             vectors["image"] = model.guidance.image(descriptor)[0]
         outputs = {}
         for way in ways:
-            values, _ = predict(model, wave, 0, tokens, guidance=vectors[way], spans=spans)
+            values, _ = predict(model, wave, 0, text, guidance=vectors[way])
             outputs[way] = smooth(values)[: len(rig)]
         frames = min(len(rig), *(len(v) for v in outputs.values()))
         gt, label = rig[:frames], outputs["label"][:frames]

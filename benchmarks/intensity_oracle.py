@@ -44,8 +44,8 @@ def main() -> None:
     for meta, loaded in clips:
         wave = as_float(read_samples(args.data / "WAV" / f"{meta['id']}.wav"))
         label = EMOTIONS.index(meta["emotion"])
-        tokens, spans = transcript_inputs(model, wave, meta["text"])
-        rig, own = predict(model, wave, label, tokens, spans=spans)
+        text = transcript_inputs(model, wave, meta["text"])
+        rig, own = predict(model, wave, label, text)
         truth = np.asarray(meta["intensity"], dtype=np.float32)
         curve = torch.from_numpy(truth * (own.mean() / max(float(truth.mean()), 1e-6)))
 
@@ -53,7 +53,7 @@ def main() -> None:
             return torch.nn.functional.interpolate(curve[None, None], size=num_frames, mode="linear")[0]
 
         model.intensity = types.MethodType(performed, model)
-        oracle, _ = predict(model, wave, label, tokens, spans=spans)
+        oracle, _ = predict(model, wave, label, text)
         del model.intensity  # back to the class's method
         target = read_rig(args.data / "VALID_CTR" / f"{meta['id']}.txt").values
         for name, values in zip(rises, (target, smooth(rig), smooth(oracle))):

@@ -16,7 +16,9 @@ Transcripts: a model trained with word timing gets each token's time from
 forced alignment of the transcript to the audio (``medtalk.asr.align_words``;
 up to ``ALIGN_MAX_SECONDS`` of audio, beyond that and for older models the
 tokens are spread evenly over the audio). Each window sees the tokens said
-within ``medtalk.model.inputs.TEXT_MARGIN_SECONDS`` of it.
+within ``medtalk.model.inputs.TEXT_MARGIN_SECONDS`` of it. A model with the
+phonetic input also gets the transcript's phones placed on the audio
+(``medtalk.phonetics.transcript_phones``; English transcripts only).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import math
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import torch
@@ -35,7 +38,7 @@ from medtalk.features import log_mel, power_spectrogram, prosody
 from medtalk.guidance.guide import Guide, description_guide, guide_vector, image_guide, parse_blend
 from medtalk.guidance.timeline import Segment, check_duration, parse_timeline, read_timeline, segment_weights
 from medtalk.model.content import audio_features
-from medtalk.model.inputs import pad, span_slice, spread, token_spans
+from medtalk.model.inputs import pad, phone_segments, phone_track, shifted, span_slice, spread, token_spans
 from medtalk.model.medtalk import MEDTalk
 from medtalk.rig import DEFAULT_FPS, NUM_CONTROLS, RigSequence, clip_to_range
 
@@ -47,6 +50,21 @@ SAVGOL_ORDER = 2
 TIMELINE_CONTEXT_SECONDS = 2.0  # audio a timeline segment's model pass sees beyond its own frames
 DEFAULT_MODEL = "default.pt"  # in medtalk/assets, written by `make model`
 ALIGN_MAX_SECONDS = 600.0  # longer audio is not force-aligned (pocketsphinx's time and memory grow with it)
+
+
+class TranscriptInputs(NamedTuple):
+    """What a model reads of a transcript, times in seconds from the audio's start:
+    ``tokens (N, 384)`` and ``spans (N, 2)`` when each is said, ``phones (S, 3)`` viseme
+    segments (``inputs.phone_segments``) or None."""
+
+    tokens: np.ndarray
+    spans: np.ndarray
+    phones: np.ndarray | None = None
+
+    def window(self, start: float, end: float) -> TranscriptInputs:
+        """The tokens said near ``[start, end)`` s and the phones, with times from ``start``."""
+        tokens, spans = span_slice(self.tokens, self.spans, start, end)
+        return TranscriptInputs(tokens, spans, None if self.phones is None else shifted(self.phones, start))
 
 
 def default_model_path() -> Path:
@@ -82,15 +100,20 @@ def _windows(num_frames: int, fps: float, window_s: float, overlap_s: float) -> 
     return [(k * hop, min(k * hop + length, num_frames)) for k in range(count)]
 
 
-def _window_inputs(model: MEDTalk, wave: np.ndarray, start: int, end: int) -> dict[str, np.ndarray]:
-    """Features of the samples under rig frames ``[start, end)`` at the model's fps."""
+def _window_inputs(
+    model: MEDTalk, wave: np.ndarray, start: int, end: int, phones: np.ndarray | None
+) -> dict[str, np.ndarray]:
+    """Features of the samples under rig frames ``[start, end)`` at the model's fps, and the
+    phone track on the ACM input frames (zeros without ``phones``)."""
     fps = model.config.fps
     samples = wave[round(start * SAMPLE_RATE / fps) : round(end * SAMPLE_RATE / fps)]
     power = power_spectrogram(samples)
     mel = log_mel(power=power)
     content = model.config.content
     audio = mel if content.frontend == "log_mel" else audio_features(samples, content)
-    return {"audio": audio, "mel": mel, "prosody": prosody(samples, power=power)}
+    track = (phone_track(shifted(phones, start / fps), len(audio), content.input_rate) if phones is not None
+             else np.zeros((len(audio), 0), np.float32))
+    return {"audio": audio, "mel": mel, "prosody": prosody(samples, power=power), "phones": track}
 
 
 @torch.inference_mode()
@@ -98,38 +121,38 @@ def predict(
     model: MEDTalk,
     wave: np.ndarray,
     emotion: int,
-    tokens: np.ndarray | None = None,
+    text: TranscriptInputs | None = None,
     intensity: float = 1.0,
     window_seconds: float = WINDOW_SECONDS,
     guidance: torch.Tensor | None = None,
-    spans: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Raw model output at the model's fps: 16 kHz ``wave (N,)`` -> ``(rig (T, 174), I (T,))``.
 
-    ``tokens (N_tok, 384)`` transcript features or None, ``spans (N_tok, 2)`` when
-    each is said in seconds (``transcript_inputs``; None spreads them evenly);
+    ``text``: what the model reads of the transcript (``transcript_inputs``), or None;
     ``guidance (label_dim,)`` replaces the label ``emotion``
     (``medtalk.guidance.guide.guide_vector``). No smoothing or clipping.
     """
     fps = model.config.fps
     num_frames = round(len(wave) / SAMPLE_RATE * fps)
-    if tokens is not None and spans is None:
-        spans = spread(len(tokens), len(wave) / SAMPLE_RATE)
+    phones = text.phones if text is not None and model.config.content.phones else None
     windows = _windows(num_frames, fps, window_seconds, OVERLAP_SECONDS)
     rig = np.zeros((num_frames, NUM_CONTROLS), dtype=np.float32)
     curve = np.zeros(num_frames, dtype=np.float32)
     overlap = round(OVERLAP_SECONDS * fps)
     for first in range(0, len(windows), WINDOW_BATCH):
         group = windows[first : first + WINDOW_BATCH]
-        inputs = [_window_inputs(model, wave, s, e) for s, e in group]
+        inputs = [_window_inputs(model, wave, s, e, phones) for s, e in group]
         audio, audio_mask = pad([x["audio"] for x in inputs])
         mel, mel_mask = pad([x["mel"] for x in inputs])
         pros, _ = pad([x["prosody"] for x in inputs])
-        text, text_mask, text_spans = _window_tokens(tokens, spans, group, fps)
+        tokens, text_mask, text_spans = _window_tokens(text, group, fps)
+        # only a model with the phonetic input takes phones (the baselines have none)
+        extra = {} if phones is None else {"phones": pad([x["phones"] for x in inputs])[0]}
         out = model(
             audio, pros, mel, torch.full((len(group),), emotion), max(e - s for s, e in group),
-            audio_mask=audio_mask, text=text, text_mask=text_mask, intensity_scale=intensity, mel_mask=mel_mask,
+            audio_mask=audio_mask, text=tokens, text_mask=text_mask, intensity_scale=intensity, mel_mask=mel_mask,
             guidance=None if guidance is None else guidance[None].expand(len(group), -1), text_spans=text_spans,
+            **extra,
         )
         for k, (s, e) in enumerate(group):
             values, level = out.rig[k, : e - s].numpy(), out.intensity[k, : e - s].numpy()
@@ -144,39 +167,48 @@ def predict(
 
 
 def _window_tokens(
-    tokens: np.ndarray | None, spans: np.ndarray | None, group: list[tuple[int, int]], fps: float
+    text: TranscriptInputs | None, group: list[tuple[int, int]], fps: float
 ) -> tuple[torch.Tensor | None, torch.Tensor | None, torch.Tensor | None]:
     """Per-window transcript tokens said near the window, their mask and spans from its start."""
-    if tokens is None or spans is None or len(tokens) == 0:
+    if text is None or len(text.tokens) == 0:
         return None, None, None
-    pieces = [span_slice(tokens, spans, s / fps, e / fps) for s, e in group]
-    text, text_mask = pad([t for t, _ in pieces])
-    return text, text_mask, pad([p for _, p in pieces])[0]
+    pieces = [text.window(s / fps, e / fps) for s, e in group]
+    tokens, text_mask = pad([p.tokens for p in pieces])
+    return tokens, text_mask, pad([p.spans for p in pieces])[0]
 
 
 def transcript_inputs(
     model: MEDTalk, wave: np.ndarray, transcript: str | None, tokens: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray] | tuple[None, None]:
-    """``(tokens (N, 384), spans (N, 2))`` of a transcript of 16 kHz ``wave`` (``(None, None)`` without one).
+) -> TranscriptInputs | None:
+    """What ``model`` reads of a transcript of 16 kHz ``wave`` (None without one).
 
     ``tokens``: the transcript's features when already at hand (a feature
-    cache), so MiniLM does not run again. A model trained with word timing
-    gets the spans from forced alignment; otherwise (and for audio over
-    ``ALIGN_MAX_SECONDS``) they are spread evenly.
+    cache), so MiniLM does not run again. Forced alignment places the words
+    for a model trained with word timing and the phones for one with the
+    phonetic input (English only: other transcripts get no phones); otherwise,
+    and for audio over ``ALIGN_MAX_SECONDS``, the tokens are spread evenly.
     """
     if transcript is None or not transcript.strip():
-        return None, None
+        return None
     from medtalk.text import default_text_encoder
 
     duration = len(wave) / SAMPLE_RATE
     if tokens is None:
         tokens = default_text_encoder().tokens(transcript)
-    if getattr(getattr(model.config, "intensity", None), "word_timing", 0.0) <= 0 or duration > ALIGN_MAX_SECONDS:
-        return tokens, spread(len(tokens), duration)
+    timed = getattr(getattr(model.config, "intensity", None), "word_timing", 0.0) > 0
+    phonetic = model.config.content.phones
+    if duration > ALIGN_MAX_SECONDS or not (timed or phonetic):
+        return TranscriptInputs(tokens, spread(len(tokens), duration))
     from medtalk.asr import align_words
+    from medtalk.phonetics import transcript_phones
 
-    words = [(w.start, w.end) for w in align_words(wave, transcript)]
-    return tokens, token_spans(default_text_encoder().token_words(transcript), words, duration)
+    placed = transcript_phones(wave, transcript) if phonetic else None
+    phones = None if placed is None else phone_segments(placed[1])
+    if not timed:
+        return TranscriptInputs(tokens, spread(len(tokens), duration), phones)
+    words = placed[0] if placed is not None else align_words(wave, transcript)
+    spans = token_spans(default_text_encoder().token_words(transcript), [(w.start, w.end) for w in words], duration)
+    return TranscriptInputs(tokens, spans, phones)
 
 
 def _savgol_matrix(window: int, order: int) -> np.ndarray:
@@ -249,10 +281,10 @@ def animate(
         raise MedtalkError(f"{source}: audio too short ({1000 * duration:.2f} ms), nothing to animate")
     check_duration(segments, duration, str(timeline) if isinstance(timeline, (str, Path)) else "timeline")
     vectors = [guide_vector(model, g) for g in [s.guide for s in segments] + [base]]  # bad photos fail here
-    tokens, spans = transcript_inputs(model, wave, transcript)
+    text = transcript_inputs(model, wave, transcript)
     model_frames = round(duration * model.config.fps)
     weights = segment_weights(segments, model_frames, model.config.fps)
-    values, curve = _predict_mixed(model, wave, tokens, spans, intensity, weights, vectors)
+    values, curve = _predict_mixed(model, wave, text, intensity, weights, vectors)
     rig = RigSequence(smooth(values), model.config.fps)
     if rig.fps != fps or rig.num_frames != num_frames:
         rig = rig.resample(fps, num_frames)
@@ -285,7 +317,7 @@ def _timeline(timeline: Path | str | list | dict | None) -> list[Segment]:
 
 
 def _predict_mixed(
-    model: MEDTalk, wave: np.ndarray, tokens: np.ndarray | None, spans: np.ndarray | None, intensity: float,
+    model: MEDTalk, wave: np.ndarray, text: TranscriptInputs | None, intensity: float,
     weights: np.ndarray, vectors: list[torch.Tensor],
 ) -> tuple[np.ndarray, np.ndarray]:
     """``sum_k weights[k, t] * predict(vectors[k])`` over the model's frames: ``weights (K, T)``.
@@ -296,7 +328,7 @@ def _predict_mixed(
     fps = model.config.fps
     num_frames = weights.shape[1]
     if len(vectors) == 1:
-        return predict(model, wave, 0, tokens, intensity, guidance=vectors[0], spans=spans)
+        return predict(model, wave, 0, text, intensity, guidance=vectors[0])
     rig = np.zeros((num_frames, NUM_CONTROLS), dtype=np.float32)
     curve = np.zeros(num_frames, dtype=np.float32)
     margin = round(TIMELINE_CONTEXT_SECONDS * fps)
@@ -304,8 +336,8 @@ def _predict_mixed(
         for a, b in _runs(row > 0):
             lo, hi = max(0, a - margin), min(num_frames, b + margin)
             piece = wave[round(lo * SAMPLE_RATE / fps) : round(hi * SAMPLE_RATE / fps)]
-            said, when = (None, None) if tokens is None else span_slice(tokens, spans, lo / fps, hi / fps)
-            values, level = predict(model, piece, 0, said, intensity, guidance=vector, spans=when)
+            said = None if text is None else text.window(lo / fps, hi / fps)
+            values, level = predict(model, piece, 0, said, intensity, guidance=vector)
             at = np.minimum(np.arange(a, b) - lo, len(values) - 1)  # frame counts may round apart by one
             rig[a:b] += row[a:b, None] * values[at]
             curve[a:b] += row[a:b] * level[at]

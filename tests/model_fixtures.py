@@ -17,6 +17,7 @@ import pytest
 
 from medtalk.audio import SAMPLE_RATE, write_wav
 from medtalk.emotions import EMOTIONS
+from medtalk.infer import _runs  # runs of True: the syllables, said as an open vowel
 from medtalk.rig import REST_POSE, RigSequence, index
 
 FPS = 60
@@ -63,7 +64,8 @@ def write_emoface(root: Path, sentences: int = 6, seed: int = 0) -> Path:
             edges = np.linspace(0.1, frames / FPS - 0.1, len(text.split()) + 1)
             meta = {"text": text, "emotion": emotion, "sentence_id": sentence, "fps": FPS, "split": split,
                     "words": [{"start": a, "end": b - 0.02} for a, b in zip(edges[:-1], edges[1:])],
-                    "intensity": np.round(0.2 + 0.6 * env, 4).tolist()}  # follows the jaw, to check alignment
+                    "intensity": np.round(0.2 + 0.6 * env, 4).tolist(),  # follows the jaw, to check alignment
+                    "phonemes": [{"phoneme": "a", "start": a / FPS, "end": b / FPS} for a, b in _runs(env > 1e-6)]}
             (root / "META" / f"{clip}.json").write_text(json.dumps(meta))
             splits[split].append(clip)
     (root / "splits.json").write_text(json.dumps(splits))

@@ -78,13 +78,13 @@ def test_transcript_inputs_align_words_to_the_speech(tiny: MEDTalk) -> None:
 
     utterance = synthesize("please open the window before the meeting starts".split(), "en-us+f2", rate=140)
     text = " ".join(w.text for w in utterance.words)
-    tokens, spans = transcript_inputs(tiny, utterance.audio, text)
+    tokens, spans, _ = transcript_inputs(tiny, utterance.audio, text)
     assert tokens.shape == (len(spans), 384)
     words = default_text_encoder().token_words(text)
     starts = np.array([utterance.words[w].start for w in words])
     assert np.median(np.abs(spans[:, 0] - starts)) < 0.05  # forced alignment, not an even spread
     assert (np.diff(spans[:, 0]) >= 0).all()
-    assert transcript_inputs(tiny, utterance.audio, "  ") == (None, None)
+    assert transcript_inputs(tiny, utterance.audio, "  ") is None
 
 
 def test_training_crops_carry_word_times_from_the_crop_start(tiny_emoface, tmp_path) -> None:

@@ -23,14 +23,13 @@ import numpy as np
 from medtalk.audio import SAMPLE_RATE
 from medtalk.emotions import parse_emotion
 from medtalk.errors import MedtalkError
+from medtalk.phonetics import VOICE, fill_unaligned
 from medtalk.synth.idle import speaker_style
 from medtalk.synth.intensity import plan_word_intensity
 from medtalk.synth.performer import render
-from medtalk.synth.speech import synthesize
-from medtalk.synth.timeline import Phone, Utterance, Word
+from medtalk.synth.timeline import Utterance
 from medtalk.train.data import Clip, as_float
 
-VOICE = "en-us"  # the performer's default speaker style (the clip's own is unknown to a user)
 LANGUAGES = (None, "en")  # clips without a language are taken as English
 
 
@@ -43,31 +42,12 @@ def animate_aligned(wave: np.ndarray, transcript: str, emotion: str, seed: int =
     words, phones = align(wave, transcript)
     if not words:
         raise MedtalkError("the performer baseline needs a transcript with words")
-    utterance = Utterance(np.asarray(wave, np.float32), SAMPLE_RATE, _phones(words, to_espeak(phones)), words, VOICE)
+    phones = fill_unaligned(words, to_espeak(phones))
+    utterance = Utterance(np.asarray(wave, np.float32), SAMPLE_RATE, phones, words, VOICE)
     rng = np.random.default_rng([seed, zlib.crc32(transcript.encode())])
     levels = plan_word_intensity([w.text for w in words], emotion, rng)
     rig, _ = render(utterance, emotion, levels, speaker_style(VOICE, seed), seed, transcript)
     return rig.values
-
-
-def _phones(words: list[Word], aligned: list[Phone]) -> list[Phone]:
-    """The aligned phones, and for words the aligner placed but gave no phones (its phone pass
-    fails on about half of the synthetic English clips), espeak-ng's own phones of the word
-    stretched over the word's aligned time."""
-    out: list[Phone] = []
-    spoken = None
-    for word in words:
-        own = [p for p in aligned if word.start <= p.start < word.end]
-        if own or word.end <= word.start:
-            out += own
-            continue
-        if spoken is None:
-            spoken = synthesize([w.text for w in words], VOICE)
-        ref = spoken.words[word.index]
-        scale = (word.end - word.start) / max(ref.end - ref.start, 1e-6)
-        out += [Phone(p.symbol, word.start + (p.start - ref.start) * scale, word.start + (p.end - ref.start) * scale)
-                for p in spoken.phones if ref.start <= p.start < ref.end]
-    return out
 
 
 def performer_method(seed: int = 0):

@@ -29,8 +29,8 @@ def animate_wave(
 ) -> np.ndarray:
     """16 kHz ``wave (N,)`` -> ``(T, 174)`` at the model's fps, as ``medtalk animate`` does (any architecture);
     ``tokens``: the transcript's features when cached."""
-    tokens, spans = transcript_inputs(model, wave, transcript, tokens)
-    values, _ = predict(model.eval(), wave, EMOTIONS.index(parse_emotion(emotion)), tokens, spans=spans)
+    text = transcript_inputs(model, wave, transcript, tokens)
+    values, _ = predict(model.eval(), wave, EMOTIONS.index(parse_emotion(emotion)), text)
     return smooth(values)
 
 

@@ -58,6 +58,11 @@ class ContentConfig:
     # speech better but transfers worse to real voices (docs/MODEL.md)
     gru_hidden: int = 0
     dropout: float = 0.1
+    # a phonetic input next to the audio (False in files written before it existed): the viseme
+    # class of each frame from the transcript's phones (forced alignment at inference, the
+    # generator's phones in training), all zero without a transcript (``inputs.phone_track``)
+    phones: bool = False
+    phone_dropout: float = 0.5  # p of training a crop without its phones
 
     @property
     def output_rate(self) -> float:
@@ -166,10 +171,13 @@ PRESETS: dict[str, ModelConfig] = {
     # intensity on loaded words (4.8 % against 2 %), but in its first runs the stage-4
     # descriptions landed less often on their emotion (77 % against 83 %), so it is not shipped yet.
     "timed": ModelConfig(intensity=IntensityConfig(query_dilations=(3, 9), emotion_queries=True, word_timing=0.15)),
+    # The default with the phonetic input (docs/MODEL.md): the transcript's phones next to the audio.
+    "phonetic": ModelConfig(content=ContentConfig(phones=True),
+                            intensity=IntensityConfig(query_dilations=(3, 9), emotion_queries=True)),
     # For tests and quick experiments: trains through all stages in seconds.
     "tiny": ModelConfig(
         disentangle=DisentangleConfig(hidden_dim=32, latent_dim=16),
-        content=ContentConfig(channels=32, dilations=(1, 2)),
+        content=ContentConfig(channels=32, dilations=(1, 2), phones=True),
         intensity=IntensityConfig(
             model_dim=16, num_heads=2, label_dim=8, fuse_hidden=32, mel_proj_dim=4, position_dim=4,
             query_dilations=(3,), emotion_queries=True, word_timing=0.15,
@@ -180,7 +188,7 @@ PRESETS: dict[str, ModelConfig] = {
 
 
 def preset(name: str) -> ModelConfig:
-    """A named configuration (``tiny``, ``default`` or ``timed``)."""
+    """A named configuration (``default``, ``timed``, ``phonetic`` or ``tiny``)."""
     try:
         return PRESETS[name]
     except KeyError:

@@ -5,7 +5,9 @@ Without those weights our default learns its own audio encoder over the
 per-utterance normalised log-mel of ``medtalk.features``: a convolutional stem,
 residual dilated convolutions (about +-0.3 s of context: a lip shape depends
 on the neighbouring phonemes, coarticulation) and a bidirectional GRU for
-longer context. With ``frontend="wav2vec2"`` the same network runs over frozen
+longer context. With ``ContentConfig.phones`` the stem also reads the viseme
+class of each frame from the transcript (``inputs.phone_track``), trained with
+dropout so that it is optional. With ``frontend="wav2vec2"`` the same network runs over frozen
 Wav2Vec2 features from a local folder instead.
 """
 
@@ -20,6 +22,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from medtalk.errors import MedtalkError
 from medtalk.model.config import ContentConfig
+from medtalk.model.inputs import PHONE_CLASSES
 
 FRONTENDS = ("log_mel", "wav2vec2")
 
@@ -58,16 +61,26 @@ class AudioContentMapping(nn.Module):
         self.stem = nn.Conv1d(
             config.input_dim, c, config.stem_kernel, stride=config.stride, padding=config.stem_kernel // 2
         )
+        # no bias: a missing phone track (all zeros) adds nothing
+        self.phone_stem = (
+            nn.Conv1d(len(PHONE_CLASSES), c, config.stem_kernel, stride=config.stride,
+                      padding=config.stem_kernel // 2, bias=False)
+            if config.phones else None
+        )
         self.blocks = nn.ModuleList(ResidualConv(c, config.kernel_size, d, config.dropout) for d in config.dilations)
         self.gru = nn.GRU(c, config.gru_hidden, batch_first=True, bidirectional=True) if config.gru_hidden else None
         out_in = 2 * config.gru_hidden if config.gru_hidden else c
         self.norm = nn.LayerNorm(out_in)
         self.out = nn.Linear(out_in, latent_dim)
 
-    def forward(self, features: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
+    def forward(
+        self, features: torch.Tensor, mask: torch.Tensor | None = None, phones: torch.Tensor | None = None
+    ) -> torch.Tensor:
         """``features (B, T_a, F)``, ``mask (B, T_a)`` True on real frames -> ``(B, T_c, latent)``.
 
         ``T_c = ceil(T_a / stride)``: latent ``j`` is centred on feature frame ``j * stride``.
+        ``phones (B, T_a, K)``: the phone track on the same frames (``inputs.phone_track``;
+        zero rows where unknown), used when the model has the phonetic input.
         """
         B, T, F = features.shape
         assert F == self.config.input_dim, (F, self.config.input_dim)
@@ -76,6 +89,8 @@ class AudioContentMapping(nn.Module):
         if self.config.envelope_coeffs:
             features = features @ self.envelope
         x = self.stem(features.transpose(1, 2) * mask[:, None, :].to(features.dtype))
+        if self.phone_stem is not None and phones is not None:
+            x = x + self.phone_stem(phones.transpose(1, 2) * mask[:, None, :].to(phones.dtype))
         mask = mask[:, :: self.config.stride]
         T = mask.shape[1]
         assert x.shape[2] == T, (x.shape, T)

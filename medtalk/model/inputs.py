@@ -1,11 +1,19 @@
-"""Batching variable-length inputs (zero padding plus a mask of the real frames), and placing transcript tokens in time."""
+"""Batching variable-length inputs (zero padding plus a mask of the real frames), and placing
+transcript tokens and phones in time."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 import torch
 
+from medtalk.synth.timeline import Phone
+from medtalk.synth.visemes import POSES, classify
+
 TEXT_MARGIN_SECONDS = 3.0  # transcript context kept on each side of a window of audio
+PHONE_CLASSES = tuple(POSES)  # the performer's viseme classes, "sil" first
+UNKNOWN_PHONE = -1
 
 
 def pad(arrays: list[np.ndarray], width: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
@@ -44,3 +52,38 @@ def span_slice(tokens: np.ndarray, spans: np.ndarray, start: float, end: float) 
     shifted to start from ``start``: ``(N, D), (N, 2) -> (n, D), (n, 2)``."""
     keep = (spans[:, 1] > start - TEXT_MARGIN_SECONDS) & (spans[:, 0] < end + TEXT_MARGIN_SECONDS)
     return tokens[keep], spans[keep] - np.float32(start)
+
+
+def shifted(segments: np.ndarray, seconds: float) -> np.ndarray:
+    """Phone segments ``(S, 3)`` with times from ``seconds`` on (a copy)."""
+    return segments - np.array([0.0, seconds, seconds], dtype=np.float32)
+
+
+def phone_segments(phones: Sequence[Phone]) -> np.ndarray:
+    """Viseme classes of espeak-ng phones in time: ``(S, 3)`` float32 rows ``(class, start, end)``.
+
+    ``class`` indexes ``PHONE_CLASSES`` (diphthongs split evenly into their
+    classes), or is ``UNKNOWN_PHONE`` for a stretch whose phones are unknown.
+    """
+    rows = []
+    for phone in phones:
+        parts = classify(phone.symbol)
+        step = (phone.end - phone.start) / len(parts)
+        rows += [(PHONE_CLASSES.index(c), phone.start + k * step, phone.start + (k + 1) * step)
+                 for k, c in enumerate(parts)]
+    return np.asarray(rows, dtype=np.float32).reshape(len(rows), 3)
+
+
+def phone_track(segments: np.ndarray, num_frames: int, rate: float) -> np.ndarray:
+    """One-hot viseme class at each frame's time ``t / rate``: ``(S, 3) -> (num_frames, K)`` float32.
+
+    Frames no segment covers are silence (pauses, and before and after the
+    speech); ``UNKNOWN_PHONE`` segments give zero rows, as a missing transcript does.
+    """
+    ids = np.full(num_frames, PHONE_CLASSES.index("sil"), dtype=np.int64)
+    times = np.arange(num_frames) / rate
+    for cls, start, end in segments:
+        ids[(times >= start) & (times < end)] = int(cls)
+    track = np.zeros((num_frames, len(PHONE_CLASSES) + 1), dtype=np.float32)
+    track[np.arange(num_frames), ids] = 1.0  # UNKNOWN_PHONE (-1) lands in the extra last column
+    return track[:, :-1]

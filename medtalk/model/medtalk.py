@@ -58,9 +58,13 @@ class MEDTalk(nn.Module):
         self.fim = FusionIntensity(config.intensity, latent)
         self.guidance = Guidance(config.guidance)
 
-    def content(self, audio: torch.Tensor, num_frames: int, audio_mask: torch.Tensor | None = None) -> torch.Tensor:
-        """ACM content latents at the rig rate: ``audio (B, T_a, F)`` -> ``(B, num_frames, latent)``."""
-        latent = self.acm(audio, audio_mask)
+    def content(
+        self, audio: torch.Tensor, num_frames: int, audio_mask: torch.Tensor | None = None,
+        phones: torch.Tensor | None = None,
+    ) -> torch.Tensor:
+        """ACM content latents at the rig rate: ``audio (B, T_a, F)`` (and ``phones (B, T_a, K)``)
+        -> ``(B, num_frames, latent)``."""
+        latent = self.acm(audio, audio_mask, phones)
         return resample_time(latent, self.config.content.output_rate, self.config.fps, num_frames)
 
     def intensity(
@@ -98,6 +102,7 @@ class MEDTalk(nn.Module):
         guidance: torch.Tensor | None = None,
         mel_mask: torch.Tensor | None = None,
         text_spans: torch.Tensor | None = None,
+        phones: torch.Tensor | None = None,
     ) -> MEDTalkOutput:
         """Animate: audio features + emotion -> rig.
 
@@ -107,9 +112,10 @@ class MEDTalk(nn.Module):
         embedding (stage 4). ``intensity_scale`` multiplies ``I_t``. Masks are True
         on real frames: ``audio_mask (B, T_a)`` of the ACM input, ``mel_mask (B, T_m)``
         of ``prosody`` and ``mel``. ``text_spans (B, N, 2)``: when each token's word
-        is said, in seconds from the start (None: unknown).
+        is said, in seconds from the start (None: unknown). ``phones (B, T_a, K)``: the
+        transcript's phone track on the ACM input frames (None: no transcript).
         """
-        content = self.content(audio, num_frames, audio_mask)
+        content = self.content(audio, num_frames, audio_mask, phones)
         f = self.fim.label(emotion) if guidance is None else guidance
         intensity = self.intensity(prosody, mel, num_frames, text, text_mask, mel_mask, f, text_spans) * intensity_scale
         emotion_latent = self.fim.emotion_latent(f, intensity)

@@ -42,8 +42,8 @@ def intensity_curve(model, clip: Clip, out: Path) -> Path:
     """Predicted ``I_t`` over a held-out sentence, its words marked, against the generator's curve."""
     plt = _plt()
     wave = as_float(clip.samples)
-    tokens, spans = transcript_inputs(model, wave, clip.info.text, clip.tokens)
-    _, curve = predict(model.eval(), wave, clip.emotion_id, tokens, spans=spans)
+    text = transcript_inputs(model, wave, clip.info.text, clip.tokens)
+    _, curve = predict(model.eval(), wave, clip.emotion_id, text)
     t = np.arange(len(curve)) / model.config.fps
     words = json.loads(clip.info.meta.read_text()).get("words", []) if clip.info.meta else []
     fig, ax = plt.subplots(figsize=(10, 3.2))
@@ -98,9 +98,9 @@ def emotion_swap(model, clip: Clip, emotions: tuple[str, str], out: Path) -> Pat
     plt = _plt()
     curves = {}
     wave = as_float(clip.samples)
-    tokens, spans = transcript_inputs(model, wave, clip.info.text, clip.tokens)
+    text = transcript_inputs(model, wave, clip.info.text, clip.tokens)
     for name in emotions:
-        values, _ = predict(model.eval(), wave, EMOTIONS.index(name), tokens, spans=spans)
+        values, _ = predict(model.eval(), wave, EMOTIONS.index(name), text)
         curves[name] = smooth(values)
     t = np.arange(len(next(iter(curves.values())))) / model.config.fps
     fig, axes = plt.subplots(3, 1, figsize=(10, 6), sharex=True)

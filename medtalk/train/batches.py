@@ -20,7 +20,7 @@ from medtalk.audio import SAMPLE_RATE
 from medtalk.features import FEATURE_RATE, log_mel, num_feature_frames, power_spectrogram
 from medtalk.model.config import TEXT_DIM, ModelConfig
 from medtalk.model.content import audio_features
-from medtalk.model.inputs import pad, span_slice
+from medtalk.model.inputs import PHONE_CLASSES, UNKNOWN_PHONE, pad, phone_track, shifted, span_slice
 from medtalk.rig import resample_frames
 from medtalk.train.data import Clip, as_float
 
@@ -33,6 +33,12 @@ SILENCE_SECONDS = (0.2, 1.5)
 # tens of ms: training word times move by this std (s), per token and per crop.
 WORD_TIME_JITTER = 0.04
 WORD_TIME_SHIFT = 0.03
+# Phone times likewise (each segment's ends, and the whole crop); and an aligner may pick
+# another pronunciation or time a word without phones: segments change class or become unknown.
+PHONE_TIME_JITTER = 0.015
+PHONE_TIME_SHIFT = 0.02
+P_PHONE_SWAP = 0.05
+P_PHONE_UNKNOWN = 0.03
 
 
 def _crop(rng: np.random.Generator, length: int, crop: int, step: int = 1) -> int:
@@ -124,6 +130,7 @@ class AudioCrops:
         crop_seconds: float,
         augment: float = 1.0,
         text_dropout: float = 0.0,
+        phone_dropout: float = 0.0,
     ) -> None:
         self.clips = clips
         self.config = config
@@ -133,13 +140,15 @@ class AudioCrops:
         self.step = int(round(self.fps)) // math.gcd(int(round(self.fps)), FEATURE_RATE)
         self.augment = augment
         self.text_dropout = text_dropout
+        self.phone_dropout = phone_dropout
 
     def __len__(self) -> int:
         return len(self.clips)
 
     def item(self, clip: Clip, rng: np.random.Generator) -> dict[str, np.ndarray | None]:
         """One crop: ``audio (T_a, F)``, ``mel (T_m, 80)``, ``prosody (T_m, P)``, ``rig (T, 174)``,
-        ``tokens (n, 384)`` and ``spans (n, 2)`` (s from the crop's start) or None, ``intensity (T,)`` or None."""
+        ``tokens (n, 384)`` and ``spans (n, 2)`` (s from the crop's start) or None, ``intensity (T,)`` or None,
+        ``phones (T_a, K)`` (the phone track on the audio frames, for a model with the phonetic input) or None."""
         from medtalk.augment import augment_power, augment_wave
 
         start = _crop(rng, len(clip.rig), self.crop, self.step)
@@ -153,11 +162,16 @@ class AudioCrops:
         tokens = spans = None
         if clip.tokens is not None and rng.random() >= self.text_dropout:
             tokens, spans = span_slice(clip.tokens, clip.token_spans, start / self.fps, (start + self.crop) / self.fps)
+        phones = None
+        if self.config.content.phones and clip.phones is not None and rng.random() >= self.phone_dropout:
+            phones = shifted(clip.phones, start / self.fps)
         if self.augment > 0 and rng.random() < P_SILENCE:
             at_start, at_end = start == 0, start + len(rig) >= len(clip.rig)
             samples, rig, prosody, lead = self._add_silence(samples, rig, prosody, rng, at_start, at_end)
             if spans is not None:  # the words move by the silence put before them
                 spans = spans + np.float32(lead)
+            if phones is not None:
+                phones[:, 1:] += np.float32(lead)
         if self.augment > 0:
             stretched = augment_wave(samples, rng, self.augment)
             if len(stretched) != len(samples):  # speed perturbation: stretch the targets alike
@@ -165,10 +179,14 @@ class AudioCrops:
                 prosody = _stretch(prosody, num_feature_frames(len(stretched)))
                 if spans is not None:
                     spans = spans * np.float32(len(stretched) / len(samples))
+                if phones is not None:
+                    phones[:, 1:] *= np.float32(len(stretched) / len(samples))
             samples = stretched
             if spans is not None and len(spans):
                 spans = spans + rng.normal(0.0, WORD_TIME_JITTER, spans.shape) + rng.normal(0.0, WORD_TIME_SHIFT)
                 spans = np.sort(spans, axis=1).astype(np.float32)
+            if phones is not None:
+                phones = perturb_phones(phones, rng)
         power = power_spectrogram(samples)
         if self.augment > 0:
             power = augment_power(power, rng, self.augment)
@@ -177,8 +195,10 @@ class AudioCrops:
             mel = mask_bands(mel, rng)
         audio = mel if self.config.content.frontend == "log_mel" else audio_features(samples, self.config.content)
         intensity = rig[:, -1] if clip.intensity is not None else None
+        if phones is not None:
+            phones = phone_track(phones, len(audio), self.config.content.input_rate)
         return {"audio": audio, "mel": mel, "prosody": prosody, "rig": rig[:, : clip.rig.shape[1]],
-                "tokens": tokens, "spans": spans, "intensity": intensity}
+                "tokens": tokens, "spans": spans, "intensity": intensity, "phones": phones}
 
     def _add_silence(
         self, samples: np.ndarray, rig: np.ndarray, prosody: np.ndarray, rng: np.random.Generator,
@@ -216,11 +236,29 @@ class AudioCrops:
         curves = [it["intensity"] if it["intensity"] is not None else np.zeros(0, np.float32) for it in items]
         intensity, intensity_mask = pad(curves, rig.shape[1])
         emotion = torch.tensor([self.clips[i].emotion_id for i in indices])
-        return {
+        out = {
             "audio": audio, "audio_mask": audio_mask, "mel": mel, "mel_mask": mel_mask, "prosody": prosody,
             "rig": rig, "mask": mask, "text": text, "text_mask": text_mask, "text_spans": spans, "emotion": emotion,
             "intensity": intensity, "intensity_mask": intensity_mask,
         }
+        if self.config.content.phones:  # zero rows for crops without phones
+            out["phones"] = pad([it["phones"] if it["phones"] is not None
+                                 else np.zeros((len(it["audio"]), len(PHONE_CLASSES)), np.float32)
+                                 for it in items])[0]
+        return out
+
+
+def perturb_phones(segments: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Phone segments ``(S, 3)`` as an aligner might give them: ends moved (``PHONE_TIME_JITTER``,
+    and all by ``PHONE_TIME_SHIFT``), some classes swapped or unknown."""
+    out = segments.copy()
+    out[:, 1:] += rng.normal(0.0, PHONE_TIME_JITTER, (len(out), 2)) + rng.normal(0.0, PHONE_TIME_SHIFT)
+    out[:, 1:] = np.sort(out[:, 1:], axis=1)
+    roll = rng.random(len(out))
+    swap = roll < P_PHONE_SWAP
+    out[swap, 0] = rng.integers(len(PHONE_CLASSES), size=int(swap.sum()))
+    out[(roll >= P_PHONE_SWAP) & (roll < P_PHONE_SWAP + P_PHONE_UNKNOWN), 0] = UNKNOWN_PHONE
+    return out
 
 
 def mask_bands(mel: np.ndarray, rng: np.random.Generator) -> np.ndarray:

@@ -4,7 +4,8 @@
 DATA/WAV/<clip>.wav             speech (any format ffmpeg reads; 16 kHz mono is fastest)
 DATA/VALID_CTR/<clip>.txt       the rig, one row of 174 controls per frame at 60 fps
 DATA/META/<clip>.json           optional: text, emotion, sentence_id, split, fps,
-                                words ([{"start": s, "end": s}, ...], one per word of text)
+                                words ([{"start": s, "end": s}, ...], one per word of text),
+                                phonemes ([{"phoneme": espeak-ng mnemonic, "start": s, "end": s}, ...])
 DATA/ALIGNED_CTR/<sentence>/<emotion>.txt   optional: one sentence, same timing, each emotion
 DATA/splits.json                optional: {"train": [...], "val": [...], "test": [...]}
 ```
@@ -39,8 +40,9 @@ from medtalk.audio import SAMPLE_RATE, load_audio
 from medtalk.emotions import EMOTIONS, emotion_from_filename, parse_emotion
 from medtalk.errors import MedtalkError
 from medtalk.features import FEATURES_VERSION
-from medtalk.model.inputs import token_spans
+from medtalk.model.inputs import phone_segments, token_spans
 from medtalk.rig import DEFAULT_FPS, RigSequence, resample_frames
+from medtalk.synth.timeline import Phone
 
 SPLITS = ("train", "val", "test")
 RANDOM_SPLIT = (0.8, 0.1, 0.1)  # train/val/test fractions when the data names no split
@@ -66,6 +68,7 @@ class ClipInfo:
     meta: Path | None = None
     language: str | None = None
     words: tuple[tuple[float, float], ...] | None = None  # (start, end) s of each word of text
+    phones: tuple[Phone, ...] | None = None  # espeak-ng phones said, with their times
 
 
 @dataclass
@@ -73,7 +76,8 @@ class Clip:
     """A loaded clip: ``samples (N,)`` int16 at 16 kHz, ``rig (T, 174)`` float32,
     ``prosody (T_a, P)`` float32 at 100 frames/s, ``tokens (N_tok, 384)`` float32 or None,
     ``intensity (T,)`` float32 (the generator's per-frame emotion intensity) or None,
-    ``token_spans (N_tok, 2)`` float32 when each token's word is said (s) or None."""
+    ``token_spans (N_tok, 2)`` float32 when each token's word is said (s) or None,
+    ``phones (S, 3)`` float32 viseme segments said (``inputs.phone_segments``) or None."""
 
     info: ClipInfo
     samples: np.ndarray
@@ -82,6 +86,7 @@ class Clip:
     tokens: np.ndarray | None
     intensity: np.ndarray | None = None
     token_spans: np.ndarray | None = None
+    phones: np.ndarray | None = None
 
     @property
     def emotion_id(self) -> int:
@@ -180,6 +185,7 @@ def _clip_info(root: Path, stem: str, wav_path: Path, rig_path: Path, splits: di
         meta=meta_path if meta_path.is_file() else None,
         language=meta.get("language") or None,
         words=_word_times(meta.get("words"), meta_path),
+        phones=_phones(meta.get("phonemes"), meta_path),
     )
 
 
@@ -191,6 +197,20 @@ def _word_times(words: object, where: Path) -> tuple[tuple[float, float], ...] |
         return tuple((float(w["start"]), float(w["end"])) for w in words)  # type: ignore[union-attr]
     except (TypeError, KeyError, ValueError):
         raise MedtalkError(f"{where}: 'words' must be a list of {{\"start\": s, \"end\": s}}") from None
+
+
+def _phones(phonemes: object, where: Path) -> tuple[Phone, ...] | None:
+    """META's ``phonemes`` list as ``Phone`` s, or None when there is none."""
+    if not phonemes:
+        return None
+    try:
+        return tuple(
+            Phone(str(p["phoneme"]), float(p["start"]), float(p["end"])) for p in phonemes  # type: ignore[union-attr]
+        )
+    except (TypeError, KeyError, ValueError):
+        raise MedtalkError(
+            f"{where}: 'phonemes' must be a list of {{\"phoneme\": symbol, \"start\": s, \"end\": s}}"
+        ) from None
 
 
 def _random_split(infos: list[ClipInfo]) -> list[ClipInfo]:
@@ -299,6 +319,7 @@ def _load_clip(info: ClipInfo, cache: Path) -> Clip:
         tokens=None if tokens is None else tokens.astype(np.float32),
         intensity=arrays.get("intensity"),
         token_spans=spans,
+        phones=None if info.phones is None else phone_segments(info.phones),
     )
 
 

@@ -98,8 +98,9 @@ class GuidedCrops(AudioCrops):
     """Stage-4 batches: ``AudioCrops`` plus ``description (B, 384)`` and ``descriptor (B, DESCRIPTOR_DIM)``."""
 
     def __init__(self, clips: list[Clip], config: ModelConfig, crop_seconds: float, cache: Path,
-                 augment: float = 1.0, text_dropout: float = 0.0, progress: bool = True) -> None:
-        super().__init__(clips, config, crop_seconds, augment, text_dropout)
+                 augment: float = 1.0, text_dropout: float = 0.0, progress: bool = True,
+                 phone_dropout: float = 0.0) -> None:
+        super().__init__(clips, config, crop_seconds, augment, text_dropout, phone_dropout)
         self.embeddings = description_embeddings(clips, cache, progress)
 
     def batch(self, indices: np.ndarray, rng: np.random.Generator) -> dict[str, torch.Tensor]:

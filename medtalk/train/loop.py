@@ -90,11 +90,15 @@ def _batches(stage: Stage, data: Dataset, config: ModelConfig, augment: float, s
     if stage.data == "rigs":
         aligned = data.aligned if split == "train" else {}
         return RigPairs(aligned, data.clips[split], round(stage.crop_seconds * config.fps))
-    text_dropout = config.intensity.text_dropout if split == "train" and hasattr(config, "intensity") else 0.0
+    train = split == "train"
+    dropout = {
+        "text_dropout": config.intensity.text_dropout if train and hasattr(config, "intensity") else 0.0,
+        "phone_dropout": config.content.phone_dropout if train and hasattr(config, "content") else 0.0,
+    }
     if stage.data == "guidance":
         return GuidedCrops(data.clips[split], config, stage.crop_seconds, opts.cache or opts.run / "cache",
-                           augment if split == "train" else 0.0, text_dropout, opts.progress)
-    return AudioCrops(data.clips[split], config, stage.crop_seconds, augment if split == "train" else 0.0, text_dropout)
+                           augment if train else 0.0, progress=opts.progress, **dropout)
+    return AudioCrops(data.clips[split], config, stage.crop_seconds, augment if train else 0.0, **dropout)
 
 
 def _set_trainable(model: MEDTalk, stage: Stage) -> list[torch.nn.Parameter]:

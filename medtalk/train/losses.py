@@ -116,7 +116,7 @@ def content_losses(model: MEDTalk, batch: dict[str, torch.Tensor], terms: set[st
     """Stage-2 terms: ACM content decoded with the (frozen) emotion code of the target."""
     rig, mask = batch["rig"], batch["mask"]
     net = model.disentangle
-    content = model.content(batch["audio"], rig.shape[1], batch["audio_mask"])
+    content = model.content(batch["audio"], rig.shape[1], batch["audio_mask"], batch.get("phones"))
     pred = net.decode(net.encode_emotion(rig), content)
     return {
         "recon": mse(pred, rig, mask),
@@ -130,7 +130,7 @@ def audio_content(model: MEDTalk, batch: dict[str, torch.Tensor]) -> torch.Tenso
     What ``D`` gets at inference; stage 4 decodes with it.
     """
     with torch.no_grad():
-        return model.content(batch["audio"], batch["rig"].shape[1], batch["audio_mask"])
+        return model.content(batch["audio"], batch["rig"].shape[1], batch["audio_mask"], batch.get("phones"))
 
 
 def intensity_losses(model: MEDTalk, batch: dict[str, torch.Tensor], terms: set[str]) -> dict[str, torch.Tensor]:
@@ -141,7 +141,7 @@ def intensity_losses(model: MEDTalk, batch: dict[str, torch.Tensor], terms: set[
     """
     rig, mask = batch["rig"], batch["mask"]
     net = model.disentangle
-    content = model.content(batch["audio"], rig.shape[1], batch["audio_mask"])
+    content = model.content(batch["audio"], rig.shape[1], batch["audio_mask"], batch.get("phones"))
     f = model.fim.label(batch["emotion"])
     intensity = model.intensity(
         batch["prosody"], batch["mel"], rig.shape[1], batch["text"], batch["text_mask"], batch["mel_mask"], f,
