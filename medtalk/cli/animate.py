@@ -32,7 +32,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         "segments with start, end (s) and a label, blend, description or image each; gaps use "
                         "the emotion above (docs/GUIDANCE.md)")
     text = parser.add_mutually_exclusive_group()
-    text.add_argument("--transcript", help="what is said (drives the per-frame intensity)")
+    text.add_argument("--transcript", help="what is said: drives the per-frame intensity and, in English, "
+                      "places the phones the lips follow")
     text.add_argument("--transcript-file", type=Path, help="read the transcript from a text file")
     text.add_argument("--asr", action="store_true", help="transcribe the audio (offline English ASR)")
     parser.add_argument("--intensity", type=float, default=1.0, help="scale the predicted intensity (default 1)")
