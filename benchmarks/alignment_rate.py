@@ -7,7 +7,7 @@ On the English test clips of the synthetic dataset (espeak-ng and flite speech
 whose phone times are known), for pocketsphinx as ``medtalk.asr`` runs it
 (wide beams, no flat-lexicon or best-path pass after the first search),
 with its default beams, and with all its defaults: the share of clips whose words all align, the share that
-also get their phones, and the error of the aligned phone starts against the
+also get their phones, the error of the aligned word starts, and the error of the aligned phone starts against the
 generator's (median and 95th percentile, over the clips with as many aligned
 phones as the generator said, matched in order).
 """
@@ -46,6 +46,7 @@ def main() -> None:
     for name, options in settings.items():
         words_ok = phones_ok = eligible = 0
         errors: list[float] = []
+        word_errors: list[float] = []
         for meta in tqdm(clips, desc=name, leave=False):
             wave = as_float(read_samples(args.data / "WAV" / f"{meta['id']}.wav"))
             spelled = [asr._dictionary_form(w) for w in meta["text"].split()]
@@ -57,6 +58,7 @@ def main() -> None:
             if found is None:
                 continue
             words_ok += 1
+            word_errors += [abs(start - w["start"]) for (start, _, _), w in zip(found, meta["words"])]
             phones = [p for _, _, word_phones in found for p in word_phones]
             truth = [p["start"] for p in meta["phonemes"]]
             if all(word_phones for _, _, word_phones in found):
@@ -64,7 +66,9 @@ def main() -> None:
                 if len(phones) == len(truth):
                     errors += [abs(p.start - t) for p, t in zip(phones, truth)]
         n = eligible
-        spread = (f"phone start error median {1000 * np.median(errors):.0f} ms, 95th percentile "
+        spread = (f"word start error median {1000 * np.median(word_errors):.0f} ms, 95th percentile "
+                  f"{1000 * np.percentile(word_errors, 95):.0f} ms; " if word_errors else "")
+        spread += (f"phone start error median {1000 * np.median(errors):.0f} ms, 95th percentile "
                   f"{1000 * np.percentile(errors, 95):.0f} ms ({len(errors)} phones)" if errors else "no phones")
         print(f"{name}: of {n} clips whose words are all in the dictionary ({len(clips)} in all), words aligned "
               f"on {words_ok}, phones on {phones_ok}; {spread}")

@@ -258,8 +258,10 @@ def animate(
     ``"happy:0.7,surprised:0.3"``; ``describe``, a free-text description;
     ``reference``, a face photo. ``timeline`` (a JSON file, or its parsed
     content) changes it over time; its gaps use the emotion above.
-    ``intensity`` scales the predicted per-frame intensity (0 gives a
-    neutral-strength face). Returns ``round(duration * fps)`` frames.
+    ``transcript``, what is said, steers the intensity and, in English, places
+    the phones the lips follow (``transcript_inputs``). ``intensity`` scales the
+    predicted per-frame intensity (0 gives a neutral-strength face). Returns
+    ``round(duration * fps)`` frames.
     """
     base = _base_guide(emotion, describe, reference)
     segments = _timeline(timeline)

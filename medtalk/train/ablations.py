@@ -7,7 +7,8 @@ Each ablation changes what the one training loop runs, never its code:
 - ``no-cycle``: stage 1 without the cycle-exchange term;
 - ``no-intensity``: a static label embedding: ``I_t`` fixed at 1 and ``E_fuse``
   on the unscaled ``f`` (``IntensityConfig.static_intensity``);
-- ``no-text``: no transcript features at all (``IntensityConfig.use_text``).
+- ``no-text``: no transcript features in the intensity block
+  (``IntensityConfig.use_text``; the ACM's phone track, a stage-2 input, stays).
 
 The first two change only stage 1, the last two only stage 3, so a results
 run may share stage 1 between the full model and ``no-intensity``/``no-text``.
