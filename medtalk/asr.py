@@ -6,7 +6,8 @@ nothing is downloaded. Its accuracy on clean read speech is modest (about
 three words in four on ``jfk.flac``); a given transcript is always better.
 
 ``align`` places a known transcript on the audio (word and phone times), for
-transcript-driven baselines and for lining text tokens up with frames.
+the phonetic correction of the lips (``medtalk.phonetics``), transcript-driven
+baselines and lining text tokens up with frames.
 """
 
 from __future__ import annotations

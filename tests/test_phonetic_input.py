@@ -30,18 +30,24 @@ def test_phone_track_marks_each_frame_with_its_viseme_class() -> None:
     assert np.allclose(phone_track(unknown, 60, 100.0)[11:20], 0.0)
 
 
-def test_a_missing_phone_track_leaves_the_content_as_without_the_input() -> None:
+def test_the_phonetic_correction_leaves_the_audio_path_alone() -> None:
     from medtalk.model import MEDTalk
 
     torch.manual_seed(0)
-    model = MEDTalk(preset("tiny")).eval()
+    model = MEDTalk(preset("tiny")).eval()  # no dropout: calls compare exactly
     audio = torch.randn(2, 50, model.config.content.input_dim)
-    zeros = torch.zeros(2, 50, len(PHONE_CLASSES))
+    phones = torch.zeros(2, 50, len(PHONE_CLASSES))
+    phones[0, :, BILABIAL] = 1.0  # the second item has no phones
     plain = model.content(audio, 30)
-    assert torch.allclose(plain, model.content(audio, 30, phones=zeros))
-    ones = torch.zeros_like(zeros)
-    ones[..., BILABIAL] = 1.0
-    assert not torch.allclose(plain, model.content(audio, 30, phones=ones))
+    assert torch.allclose(plain, model.content(audio, 30, phones=phones))  # untrained: no correction yet
+    torch.nn.init.normal_(model.acm.phonetic.out.weight)
+    alone, corrected = model.contents(audio, 30, phones=phones)
+    assert torch.allclose(alone, plain)
+    assert not torch.allclose(corrected[0], plain[0]) and torch.allclose(corrected[1], plain[1])
+    # learning the correction sends no gradient into the audio path
+    corrected.square().sum().backward()
+    assert model.acm.phonetic.out.weight.grad.abs().sum() > 0
+    assert all(p.grad is None or not p.grad.any() for n, p in model.acm.named_parameters() if "phonetic" not in n)
 
 
 def test_training_crops_carry_the_phones_with_the_audio(tiny_emoface, tmp_path) -> None:  # noqa: F811

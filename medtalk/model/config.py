@@ -58,11 +58,11 @@ class ContentConfig:
     # speech better but transfers worse to real voices (docs/MODEL.md)
     gru_hidden: int = 0
     dropout: float = 0.1
-    # a phonetic input next to the audio (False in files written before it existed): the viseme
-    # class of each frame from the transcript's phones (forced alignment at inference, the
-    # generator's phones in training), all zero without a transcript (``inputs.phone_track``)
+    # a phonetic correction of the content (False in files written before it existed): from the
+    # viseme class of each frame of the transcript's phones (forced alignment at inference, the
+    # generator's phones in training; ``inputs.phone_track``) and the audio path's features
     phones: bool = False
-    phone_dropout: float = 0.5  # p of training a crop without its phones
+    phone_dropout: float = 0.0  # p of training a crop without its phones (the audio path trains on every crop)
 
     @property
     def output_rate(self) -> float:

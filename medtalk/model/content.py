@@ -5,9 +5,11 @@ Without those weights our default learns its own audio encoder over the
 per-utterance normalised log-mel of ``medtalk.features``: a convolutional stem,
 residual dilated convolutions (about +-0.3 s of context: a lip shape depends
 on the neighbouring phonemes, coarticulation) and a bidirectional GRU for
-longer context. With ``ContentConfig.phones`` the stem also reads the viseme
-class of each frame from the transcript (``inputs.phone_track``), trained with
-dropout so that it is optional. With ``frontend="wav2vec2"`` the same network runs over frozen
+longer context. With ``ContentConfig.phones`` a phonetic correction reads the
+viseme class of each frame from the transcript (``inputs.phone_track``) with
+the audio path's features and adds to the audio's content; the audio path
+never learns from it, so without a transcript the model is what it would be
+without the correction. With ``frontend="wav2vec2"`` the same network runs over frozen
 Wav2Vec2 features from a local folder instead.
 """
 
@@ -61,17 +63,12 @@ class AudioContentMapping(nn.Module):
         self.stem = nn.Conv1d(
             config.input_dim, c, config.stem_kernel, stride=config.stride, padding=config.stem_kernel // 2
         )
-        # no bias: a missing phone track (all zeros) adds nothing
-        self.phone_stem = (
-            nn.Conv1d(len(PHONE_CLASSES), c, config.stem_kernel, stride=config.stride,
-                      padding=config.stem_kernel // 2, bias=False)
-            if config.phones else None
-        )
         self.blocks = nn.ModuleList(ResidualConv(c, config.kernel_size, d, config.dropout) for d in config.dilations)
         self.gru = nn.GRU(c, config.gru_hidden, batch_first=True, bidirectional=True) if config.gru_hidden else None
         out_in = 2 * config.gru_hidden if config.gru_hidden else c
         self.norm = nn.LayerNorm(out_in)
         self.out = nn.Linear(out_in, latent_dim)
+        self.phonetic = PhoneticCorrection(config, out_in, latent_dim) if config.phones else None
 
     def forward(
         self, features: torch.Tensor, mask: torch.Tensor | None = None, phones: torch.Tensor | None = None
@@ -80,17 +77,40 @@ class AudioContentMapping(nn.Module):
 
         ``T_c = ceil(T_a / stride)``: latent ``j`` is centred on feature frame ``j * stride``.
         ``phones (B, T_a, K)``: the phone track on the same frames (``inputs.phone_track``;
-        zero rows where unknown), used when the model has the phonetic input.
+        zero rows where unknown, an all-zero track for an item without phones), used when
+        the model has the phonetic input.
         """
+        audio, refined = self.both(features, mask, phones)
+        return audio if refined is None else refined
+
+    def both(
+        self, features: torch.Tensor, mask: torch.Tensor | None = None, phones: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """The content of the audio alone and, given ``phones`` and a phonetic model, the content
+        with the phonetic correction added (items with an all-zero track get none); see ``forward``.
+
+        The correction reads the audio path's features detached and adds to its detached output,
+        so training it never changes what the audio alone gives.
+        """
+        hidden, mask = self._audio(features, mask)
+        audio = self.out(hidden)
+        if self.phonetic is None or phones is None:
+            return audio, None
+        has = (phones.abs().sum(dim=(1, 2)) > 0).to(audio.dtype)[:, None, None]
+        correction = self.phonetic(phones, hidden.detach(), mask)
+        return audio, audio.detach() + has * correction
+
+    def _audio(self, features: torch.Tensor, mask: torch.Tensor | None) -> tuple[torch.Tensor, torch.Tensor]:
+        """The audio path up to its output layer: ``(B, T_c, C)`` normalised features and the
+        ``(B, T_a)`` input mask."""
         B, T, F = features.shape
         assert F == self.config.input_dim, (F, self.config.input_dim)
         if mask is None:
             mask = torch.ones(B, T, dtype=torch.bool, device=features.device)
         if self.config.envelope_coeffs:
             features = features @ self.envelope
+        full_mask = mask
         x = self.stem(features.transpose(1, 2) * mask[:, None, :].to(features.dtype))
-        if self.phone_stem is not None and phones is not None:
-            x = x + self.phone_stem(phones.transpose(1, 2) * mask[:, None, :].to(phones.dtype))
         mask = mask[:, :: self.config.stride]
         T = mask.shape[1]
         assert x.shape[2] == T, (x.shape, T)
@@ -103,7 +123,40 @@ class AudioContentMapping(nn.Module):
             lengths = mask.sum(dim=1).clamp(min=1).cpu()
             packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
             x, _ = pad_packed_sequence(self.gru(packed)[0], batch_first=True, total_length=T)
-        return self.out(self.norm(x))
+        return self.norm(x), full_mask
+
+
+class PhoneticCorrection(nn.Module):
+    """What the transcript's phones add to the audio's content: ``phones (B, T_a, K)`` through a
+    strided convolution like the audio stem, plus a projection of the audio path's features
+    ``(B, T_c, C)``, through residual dilated convolutions (+-0.3 s) -> ``(B, T_c, latent)``.
+
+    Its output layer starts at zero, so an untrained correction changes nothing.
+    """
+
+    DILATIONS = (1, 2, 4, 8)
+
+    def __init__(self, config: ContentConfig, audio_dim: int, latent_dim: int) -> None:
+        super().__init__()
+        c = config.channels
+        self.stride = config.stride
+        self.stem = nn.Conv1d(len(PHONE_CLASSES), c, config.stem_kernel, stride=config.stride,
+                              padding=config.stem_kernel // 2)
+        self.audio = nn.Linear(audio_dim, c)
+        self.blocks = nn.ModuleList(ResidualConv(c, config.kernel_size, d, config.dropout) for d in self.DILATIONS)
+        self.norm = nn.LayerNorm(c)
+        self.out = nn.Linear(c, latent_dim)
+        nn.init.zeros_(self.out.weight)
+        nn.init.zeros_(self.out.bias)
+
+    def forward(self, phones: torch.Tensor, audio: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """``mask (B, T_a)`` True on real input frames."""
+        x = self.stem(phones.transpose(1, 2) * mask[:, None, :].to(phones.dtype))
+        m = mask[:, None, :: self.stride].to(phones.dtype)
+        x = (x + self.audio(audio).transpose(1, 2)) * m
+        for block in self.blocks:
+            x = block(x, m)
+        return self.out(self.norm(x.transpose(1, 2)))
 
 
 def _envelope_projection(bands: int, coeffs: int) -> torch.Tensor:

@@ -67,6 +67,17 @@ class MEDTalk(nn.Module):
         latent = self.acm(audio, audio_mask, phones)
         return resample_time(latent, self.config.content.output_rate, self.config.fps, num_frames)
 
+    def contents(
+        self, audio: torch.Tensor, num_frames: int, audio_mask: torch.Tensor | None = None,
+        phones: torch.Tensor | None = None,
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """For training: the content of the audio alone and, with ``phones``, with the phonetic
+        correction (``AudioContentMapping.both``), both at the rig rate."""
+        rate = self.config.content.output_rate
+        audio_only, refined = self.acm.both(audio, audio_mask, phones)
+        audio_only = resample_time(audio_only, rate, self.config.fps, num_frames)
+        return audio_only, None if refined is None else resample_time(refined, rate, self.config.fps, num_frames)
+
     def intensity(
         self,
         prosody: torch.Tensor,

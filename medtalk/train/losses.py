@@ -113,15 +113,32 @@ def disentangle_losses(model: MEDTalk, batch: dict[str, torch.Tensor], terms: se
 
 
 def content_losses(model: MEDTalk, batch: dict[str, torch.Tensor], terms: set[str]) -> dict[str, torch.Tensor]:
-    """Stage-2 terms: ACM content decoded with the (frozen) emotion code of the target."""
+    """Stage-2 terms: ACM content decoded with the (frozen) emotion code of the target (for a
+    phonetic model, plus the same terms of the content with the phonetic correction)."""
     rig, mask = batch["rig"], batch["mask"]
     net = model.disentangle
-    content = model.content(batch["audio"], rig.shape[1], batch["audio_mask"], batch.get("phones"))
-    pred = net.decode(net.encode_emotion(rig), content)
-    return {
-        "recon": mse(pred, rig, mask),
+    content, phonetic = model.contents(batch["audio"], rig.shape[1], batch["audio_mask"], batch.get("phones"))
+    emotion = net.encode_emotion(rig)
+    out = {
+        "recon": mse(net.decode(emotion, content), rig, mask),
         "content_cos": cosine_distance(net.encode_content(rig), content, mask),
     }
+    return _add_phonetic(out, model, batch, emotion, phonetic)
+
+
+def _add_phonetic(
+    out: dict[str, torch.Tensor], model: MEDTalk, batch: dict[str, torch.Tensor], emotion: torch.Tensor,
+    phonetic: torch.Tensor | None,
+) -> dict[str, torch.Tensor]:
+    """``out`` with ``recon`` and ``content_cos`` of the phonetically corrected content added, over
+    the items that have phones; the correction trains on these alone (``AudioContentMapping.both``)."""
+    if phonetic is None:
+        return out
+    rig, net = batch["rig"], model.disentangle
+    rows = batch["mask"] & (batch["phones"].abs().sum(dim=(1, 2)) > 0)[:, None]
+    out["recon"] = out["recon"] + mse(net.decode(emotion, phonetic), rig, rows)
+    out["content_cos"] = out["content_cos"] + cosine_distance(net.encode_content(rig), phonetic, rows)
+    return out
 
 
 def audio_content(model: MEDTalk, batch: dict[str, torch.Tensor]) -> torch.Tensor:
@@ -135,13 +152,14 @@ def audio_content(model: MEDTalk, batch: dict[str, torch.Tensor]) -> torch.Tenso
 
 def intensity_losses(model: MEDTalk, batch: dict[str, torch.Tensor], terms: set[str]) -> dict[str, torch.Tensor]:
     """Stage-3 terms: FIM emotion decoded with the ACM content of the audio (ACM keeps training,
-    anchored to ``E_c(R)`` by stage 2's cosine term).
+    anchored to ``E_c(R)`` by stage 2's cosine term), and for a phonetic model the same
+    reconstruction with the phonetically corrected content.
 
     Text dropout happens in the data (``has_text`` False rows carry no tokens).
     """
     rig, mask = batch["rig"], batch["mask"]
     net = model.disentangle
-    content = model.content(batch["audio"], rig.shape[1], batch["audio_mask"], batch.get("phones"))
+    content, phonetic = model.contents(batch["audio"], rig.shape[1], batch["audio_mask"], batch.get("phones"))
     f = model.fim.label(batch["emotion"])
     intensity = model.intensity(
         batch["prosody"], batch["mel"], rig.shape[1], batch["text"], batch["text_mask"], batch["mel_mask"], f,
@@ -150,13 +168,14 @@ def intensity_losses(model: MEDTalk, batch: dict[str, torch.Tensor], terms: set[
     emotion = model.fim.emotion_latent(f, intensity)
     pred = net.decode(emotion, content)
     int_error = (pseudo_intensity(pred) - pseudo_intensity(rig)).abs()
-    return {
+    out = {
         "recon": mse(pred, rig, mask),
         "emotion_cos": cosine_distance(net.encode_emotion(rig), emotion, mask),
         "intensity": masked_mean(int_error, mask),
         "curve": correlation_distance(intensity, batch["intensity"], mask & batch["intensity_mask"]),
         "content_cos": cosine_distance(net.encode_content(rig), content, mask),
     }
+    return _add_phonetic(out, model, batch, emotion, phonetic)
 
 
 def guidance_losses(model: MEDTalk, batch: dict[str, torch.Tensor], terms: set[str]) -> dict[str, torch.Tensor]:
