@@ -17,7 +17,7 @@ forced alignment of the transcript to the audio (``medtalk.asr.align_words``;
 up to ``ALIGN_MAX_SECONDS`` of audio, beyond that and for older models the
 tokens are spread evenly over the audio). Each window sees the tokens said
 within ``medtalk.model.inputs.TEXT_MARGIN_SECONDS`` of it. A model with the
-phonetic input also gets the transcript's phones placed on the audio
+phonetic correction also gets the transcript's phones placed on the audio
 (``medtalk.phonetics.transcript_phones``; English transcripts only).
 """
 
@@ -146,7 +146,7 @@ def predict(
         mel, mel_mask = pad([x["mel"] for x in inputs])
         pros, _ = pad([x["prosody"] for x in inputs])
         tokens, text_mask, text_spans = _window_tokens(text, group, fps)
-        # only a model with the phonetic input takes phones (the baselines have none)
+        # only a model with the phonetic correction takes phones (the baselines have none)
         extra = {} if phones is None else {"phones": pad([x["phones"] for x in inputs])[0]}
         out = model(
             audio, pros, mel, torch.full((len(group),), emotion), max(e - s for s, e in group),
@@ -185,7 +185,7 @@ def transcript_inputs(
     ``tokens``: the transcript's features when already at hand (a feature
     cache), so MiniLM does not run again. Forced alignment places the words
     for a model trained with word timing and the phones for one with the
-    phonetic input (English only: other transcripts get no phones); otherwise,
+    phonetic correction (English only: other transcripts get no phones); otherwise,
     and for audio over ``ALIGN_MAX_SECONDS``, the tokens are spread evenly.
     """
     if transcript is None or not transcript.strip():

@@ -2,13 +2,14 @@
 
 Forced alignment (``medtalk.asr.align``) times the words; each word's phones
 are espeak-ng's pronunciation of it, stretched over the word's aligned time.
-That is what the phonetic input of the content branch
-(``medtalk.model.inputs.phone_track``) reads: the same phone inventory and
-pronunciations it was trained on, and one alignment pass instead of two. On
-jfk.flac the lips close and round as with pocketsphinx's own phone pass, on
-the English test clips the lip error is lower (MLE 0.0218 against 0.0229),
-and it takes half the time. The alignment-driven performer uses the phone
-pass where it succeeds (``fill_unaligned``).
+That is what the phonetic correction of the content branch reads
+(``medtalk.model.inputs.phone_track``): the same phone inventory and
+pronunciations it was trained on, and one alignment pass instead of two.
+Measured on the first version of the correction: on jfk.flac the lips closed
+and rounded as with pocketsphinx's own phone pass, on the English test clips
+the lip error was lower (MLE 0.0218 against 0.0229), in half the time. The
+alignment-driven performer uses the phone pass where it succeeds
+(``fill_unaligned``).
 """
 
 from __future__ import annotations

@@ -78,7 +78,7 @@ class AudioContentMapping(nn.Module):
         ``T_c = ceil(T_a / stride)``: latent ``j`` is centred on feature frame ``j * stride``.
         ``phones (B, T_a, K)``: the phone track on the same frames (``inputs.phone_track``;
         zero rows where unknown, an all-zero track for an item without phones), used when
-        the model has the phonetic input.
+        the model has the phonetic correction.
         """
         audio, refined = self.both(features, mask, phones)
         return audio if refined is None else refined

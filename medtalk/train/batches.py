@@ -148,7 +148,7 @@ class AudioCrops:
     def item(self, clip: Clip, rng: np.random.Generator) -> dict[str, np.ndarray | None]:
         """One crop: ``audio (T_a, F)``, ``mel (T_m, 80)``, ``prosody (T_m, P)``, ``rig (T, 174)``,
         ``tokens (n, 384)`` and ``spans (n, 2)`` (s from the crop's start) or None, ``intensity (T,)`` or None,
-        ``phones (T_a, K)`` (the phone track on the audio frames, for a model with the phonetic input) or None."""
+        ``phones (T_a, K)`` (the phone track on the audio frames, for a model with the phonetic correction) or None."""
         from medtalk.augment import augment_power, augment_wave
 
         start = _crop(rng, len(clip.rig), self.crop, self.step)
