@@ -103,17 +103,18 @@ def _windows(num_frames: int, fps: float, window_s: float, overlap_s: float) -> 
 def _window_inputs(
     model: MEDTalk, wave: np.ndarray, start: int, end: int, phones: np.ndarray | None
 ) -> dict[str, np.ndarray]:
-    """Features of the samples under rig frames ``[start, end)`` at the model's fps, and the
-    phone track on the ACM input frames (zeros without ``phones``)."""
+    """Features of the samples under rig frames ``[start, end)`` at the model's fps, and with
+    ``phones`` the phone track on the ACM input frames."""
     fps = model.config.fps
     samples = wave[round(start * SAMPLE_RATE / fps) : round(end * SAMPLE_RATE / fps)]
     power = power_spectrogram(samples)
     mel = log_mel(power=power)
     content = model.config.content
     audio = mel if content.frontend == "log_mel" else audio_features(samples, content)
-    track = (phone_track(shifted(phones, start / fps), len(audio), content.input_rate) if phones is not None
-             else np.zeros((len(audio), 0), np.float32))
-    return {"audio": audio, "mel": mel, "prosody": prosody(samples, power=power), "phones": track}
+    out = {"audio": audio, "mel": mel, "prosody": prosody(samples, power=power)}
+    if phones is not None:
+        out["phones"] = phone_track(shifted(phones, start / fps), len(audio), content.input_rate)
+    return out
 
 
 @torch.inference_mode()

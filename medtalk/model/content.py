@@ -24,7 +24,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from medtalk.errors import MedtalkError
 from medtalk.model.config import ContentConfig
-from medtalk.model.inputs import PHONE_CLASSES
+from medtalk.model.inputs import PHONE_CLASSES, phones_given
 
 FRONTENDS = ("log_mel", "wav2vec2")
 
@@ -96,7 +96,7 @@ class AudioContentMapping(nn.Module):
         audio = self.out(hidden)
         if self.phonetic is None or phones is None:
             return audio, None
-        has = (phones.abs().sum(dim=(1, 2)) > 0).to(audio.dtype)[:, None, None]
+        has = phones_given(phones).to(audio.dtype)[:, None, None]
         correction = self.phonetic(phones, hidden.detach(), mask)
         return audio, audio.detach() + has * correction
 

@@ -82,8 +82,16 @@ def phone_track(segments: np.ndarray, num_frames: int, rate: float) -> np.ndarra
     """
     ids = np.full(num_frames, PHONE_CLASSES.index("sil"), dtype=np.int64)
     times = np.arange(num_frames) / rate
+    # only the segments said within these frames (a long transcript's track is made per window)
+    segments = segments[(segments[:, 2] > 0) & (segments[:, 1] < num_frames / rate)]
     for cls, start, end in segments:
         ids[(times >= start) & (times < end)] = int(cls)
     track = np.zeros((num_frames, len(PHONE_CLASSES) + 1), dtype=np.float32)
     track[np.arange(num_frames), ids] = 1.0  # UNKNOWN_PHONE (-1) lands in the extra last column
     return track[:, :-1]
+
+
+def phones_given(phones: torch.Tensor) -> torch.Tensor:
+    """``(B,)`` True for the items of a batched phone track ``(B, T, K)`` that have one
+    (an all-zero track stands for an item without phones)."""
+    return phones.abs().sum(dim=(1, 2)) > 0

@@ -32,6 +32,7 @@ from collections.abc import Callable
 
 import torch
 
+from medtalk.model.inputs import phones_given
 from medtalk.model.medtalk import MEDTalk
 from medtalk.rig import S_INT
 
@@ -118,26 +119,26 @@ def content_losses(model: MEDTalk, batch: dict[str, torch.Tensor], terms: set[st
     rig, mask = batch["rig"], batch["mask"]
     net = model.disentangle
     content, phonetic = model.contents(batch["audio"], rig.shape[1], batch["audio_mask"], batch.get("phones"))
-    emotion = net.encode_emotion(rig)
+    emotion, target = net.encode_emotion(rig), net.encode_content(rig)
     out = {
         "recon": mse(net.decode(emotion, content), rig, mask),
-        "content_cos": cosine_distance(net.encode_content(rig), content, mask),
+        "content_cos": cosine_distance(target, content, mask),
     }
-    return _add_phonetic(out, model, batch, emotion, phonetic)
+    return _add_phonetic(out, model, batch, emotion, target, phonetic)
 
 
 def _add_phonetic(
     out: dict[str, torch.Tensor], model: MEDTalk, batch: dict[str, torch.Tensor], emotion: torch.Tensor,
-    phonetic: torch.Tensor | None,
+    target: torch.Tensor, phonetic: torch.Tensor | None,
 ) -> dict[str, torch.Tensor]:
-    """``out`` with ``recon`` and ``content_cos`` of the phonetically corrected content added, over
-    the items that have phones; the correction trains on these alone (``AudioContentMapping.both``)."""
+    """``out`` with ``recon`` and ``content_cos`` (against ``target = E_c(R)``) of the phonetically
+    corrected content added, over the items that have phones; the correction trains on these
+    alone (``AudioContentMapping.both``)."""
     if phonetic is None:
         return out
-    rig, net = batch["rig"], model.disentangle
-    rows = batch["mask"] & (batch["phones"].abs().sum(dim=(1, 2)) > 0)[:, None]
-    out["recon"] = out["recon"] + mse(net.decode(emotion, phonetic), rig, rows)
-    out["content_cos"] = out["content_cos"] + cosine_distance(net.encode_content(rig), phonetic, rows)
+    rows = batch["mask"] & phones_given(batch["phones"])[:, None]
+    out["recon"] = out["recon"] + mse(model.disentangle.decode(emotion, phonetic), batch["rig"], rows)
+    out["content_cos"] = out["content_cos"] + cosine_distance(target, phonetic, rows)
     return out
 
 
@@ -168,14 +169,15 @@ def intensity_losses(model: MEDTalk, batch: dict[str, torch.Tensor], terms: set[
     emotion = model.fim.emotion_latent(f, intensity)
     pred = net.decode(emotion, content)
     int_error = (pseudo_intensity(pred) - pseudo_intensity(rig)).abs()
+    target = net.encode_content(rig)
     out = {
         "recon": mse(pred, rig, mask),
         "emotion_cos": cosine_distance(net.encode_emotion(rig), emotion, mask),
         "intensity": masked_mean(int_error, mask),
         "curve": correlation_distance(intensity, batch["intensity"], mask & batch["intensity_mask"]),
-        "content_cos": cosine_distance(net.encode_content(rig), content, mask),
+        "content_cos": cosine_distance(target, content, mask),
     }
-    return _add_phonetic(out, model, batch, emotion, phonetic)
+    return _add_phonetic(out, model, batch, emotion, target, phonetic)
 
 
 def guidance_losses(model: MEDTalk, batch: dict[str, torch.Tensor], terms: set[str]) -> dict[str, torch.Tensor]:
