@@ -7,6 +7,7 @@ emotion's voice and prosody (espeak-ng), and renders a 60 fps rig:
           + articulation (visemes) * emotion articulation gain * speaker scale
           + expression (emotion template * intensity curve)
           + idle (gaze, brow beats, breathing, jaw sway)
+          + in-breaths in the phrase pauses cut into the speech (``pauses``)
     then blinks close the lids, bilabials seal the lips, values are clipped.
 
 ``perform_aligned`` renders one synthesis under all seven emotions: same
@@ -24,7 +25,7 @@ import numpy as np
 from medtalk.emotions import EMOTIONS, parse_emotion
 from medtalk.errors import MedtalkError
 from medtalk.rig import DEFAULT_FPS, REST_POSE, RigSequence, clip_to_range, index
-from medtalk.synth import flite, visemes
+from medtalk.synth import flite, pauses, visemes
 from medtalk.synth.expressions import articulation_gain, render_expression
 from medtalk.synth.idle import SpeakerStyle, apply_blinks, beat_curve, prominence, render_idle, speaker_style
 from medtalk.synth.intensity import frame_curve, plan_word_intensity, voice_settings, word_prosody
@@ -34,7 +35,7 @@ from medtalk.synth.timeline import Utterance
 
 FPS = DEFAULT_FPS
 # Independent random streams, so that e.g. the blinks do not change with the emotion.
-_PLAN, _ARTICULATION, _CURVE, _EXPRESSION, _IDLE = range(5)
+_PLAN, _ARTICULATION, _CURVE, _EXPRESSION, _IDLE, _PAUSE, _BREATH = range(7)
 _JAW = index("CTRL_C_jaw-translateY")
 
 
@@ -61,6 +62,7 @@ class Performance:
             "words": [{"text": w.text, "start": w.start, "end": w.end} for w in self.utterance.words],
             "intensity": [round(float(x), 4) for x in self.intensity],
             "speech": self.utterance.settings,
+            "breaths": [[round(s, 4), round(e, 4)] for s, e in self.utterance.breaths],
         }
 
 
@@ -126,7 +128,8 @@ def render(utterance: Utterance, emotion: str, word_levels: np.ndarray, style: S
     face = render_expression(emotion, intensity, FPS, _rng(seed, text, _EXPRESSION, emotion), beats)
     face *= style.side_gain
     idle = render_idle(style, beats, mouth[:, _JAW], FPS, _rng(seed, text, _IDLE))
-    values = REST_POSE + style.rest + mouth + face + idle.offsets
+    breath = pauses.breath_motion(utterance.breaths, n_frames, FPS, _rng(seed, text, _BREATH))
+    values = REST_POSE + style.rest + mouth + face + idle.offsets + breath
     values = apply_blinks(values, idle.blink)
     values = visemes.apply_closure(values, visemes.closure_curve(segments, n_frames, FPS))
     return RigSequence(clip_to_range(values), FPS), intensity.astype(np.float32)
@@ -142,7 +145,8 @@ def perform(text: str, emotion: str, *, voice: str = "en-us", seed: int = 0) -> 
     style = speaker_style(voice, seed)
     levels = plan_word_intensity(words, emotion, _rng(seed, text, _PLAN, emotion))
     settings = voice_settings(emotion, float(np.median(levels)), base=style.voice)
-    utterance = _speak(words, voice, settings, word_prosody(levels, emotion))
+    utterance = pauses.add_pauses(_speak(words, voice, settings, word_prosody(levels, emotion)),
+                                  _rng(seed, text, _PAUSE))
     rig, intensity = render(utterance, emotion, levels, style, seed, text)
     return Performance(utterance, rig, intensity, text, emotion, voice)
 
@@ -155,7 +159,7 @@ def perform_aligned(text: str, *, voice: str = "en-us", seed: int = 0) -> dict[s
     """
     words = _words(text)
     style = speaker_style(voice, seed)
-    utterance = _synthesize(words, voice, **style.voice)
+    utterance = pauses.add_pauses(_synthesize(words, voice, **style.voice), _rng(seed, text, _PAUSE))
     rigs: dict[str, RigSequence] = {}
     for emotion in EMOTIONS:
         levels = plan_word_intensity(words, emotion, _rng(seed, text, _PLAN, emotion))

@@ -28,7 +28,8 @@ class Word:
 
 @dataclass
 class Utterance:
-    """Synthesised speech: ``audio`` is ``(N,)`` float32 mono at ``sample_rate``."""
+    """Synthesised speech: ``audio`` is ``(N,)`` float32 mono at ``sample_rate``; ``breaths`` are the
+    ``(start, end)`` seconds of audible in-breaths (``medtalk.synth.pauses``)."""
 
     audio: np.ndarray
     sample_rate: int
@@ -36,6 +37,7 @@ class Utterance:
     words: list[Word]
     voice: str
     settings: dict = field(default_factory=dict)
+    breaths: list[tuple[float, float]] = field(default_factory=list)
 
     @property
     def duration(self) -> float:
