@@ -87,6 +87,13 @@ def test_performed_breaths_are_in_the_audio_rig_and_metadata(monkeypatch):
     assert clip.metadata()["breaths"] == [[round(start, 4), round(end, 4)]]
     assert round(clip.utterance.duration * FPS) == clip.rig.num_frames
     assert any(w.end <= start for w in spoken) and any(w.start >= end for w in spoken)
-    aligned = perform_aligned(SENTENCE, seed=2)  # the aligned rigs share one take, breaths included
-    jaws = np.stack([rig.values[:, JAW] for rig in aligned.values()])
-    assert len({rig.num_frames for rig in aligned.values()}) == 1 and np.ptp(jaws, axis=0).max() < 0.1
+
+
+def test_aligned_rigs_share_the_breath(monkeypatch):
+    _forced(monkeypatch, breath=True)
+    breathing = perform_aligned(SENTENCE, seed=2)
+    _forced(monkeypatch, breath=False)
+    silent = perform_aligned(SENTENCE, seed=2)  # the same take and pause, without the breath
+    drawn = np.stack([breathing[e].values[:, JAW] - silent[e].values[:, JAW] for e in breathing])
+    assert drawn.max() > 0.05
+    assert np.abs(drawn - drawn[0]).max() < 1e-3  # every emotion draws the same breath
