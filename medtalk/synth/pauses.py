@@ -61,15 +61,15 @@ def add_pauses(utterance: Utterance, rng: np.random.Generator) -> Utterance:
                             _fade(utterance.audio[cut:], sr, out=False)])
     t = cut / sr
 
-    def shift(x: float) -> float:
-        return x + pause if x >= t else x
+    def moved(start: float, end: float) -> tuple[float, float]:  # a span moves whole, by its middle
+        return (start + pause, end + pause) if start + end >= 2 * t else (start, end)
 
     return replace(
         utterance,
         audio=audio,
-        phones=[Phone(p.symbol, shift(p.start), shift(p.end)) for p in utterance.phones],
-        words=[Word(w.text, w.index, shift(w.start), shift(w.end)) for w in utterance.words],
-        breaths=sorted([(shift(s), shift(e)) for s, e in utterance.breaths] + added),
+        phones=[Phone(p.symbol, *moved(p.start, p.end)) for p in utterance.phones],
+        words=[Word(w.text, w.index, *moved(w.start, w.end)) for w in utterance.words],
+        breaths=sorted([moved(s, e) for s, e in utterance.breaths] + added),
     )
 
 
