@@ -3,8 +3,8 @@
 Run: .venv/bin/python benchmarks/synthetic_breaths.py [--model PATH] [--sentences 16]
 Every clip gets one phrase pause (``medtalk.synth.pauses``); every other one
 holds an audible in-breath. Prints, for two speakers of the dataset's test split,
-the mean over clips of the jaw-open peak within the breath (model and
-performer) and the mean jaw-open in the middle of the silent pauses, on the
+the mean jaw-open over the breaths (model and performer) and over the
+middle half of the silent pauses, on the
 clean audio and with white noise 30 dB below the speech (which buries the
 quieter breaths, as a noisy room does).
 """
@@ -53,18 +53,20 @@ def main() -> None:
             for suffix, wave in (("", audio), (", noise", noisy)):
                 jaw = medtalk.animate(wave, "neutral", model=model).values[:, JAW]
                 if perf.utterance.breaths:
-                    rows["breath model" + suffix].append(jaw[frames].max())
+                    rows["breath model" + suffix].append(jaw[frames].mean())
                 else:
                     rows["silent model" + suffix].append(jaw[frames].mean())
             if perf.utterance.breaths:
-                rows["breath performer"].append(perf.rig.values[frames, JAW].max())
+                rows["breath performer"].append(perf.rig.values[frames, JAW].mean())
         print(f"{voice:10} " + ", ".join(f"{name} {np.mean(v):.3f}" for name, v in rows.items()))
 
 
 def _pause_frames(perf) -> slice:
-    """The frames of the breath, or of the middle half of a silent pause, at 60 fps."""
+    """The frames of the breath (without its last quarter, where the next word's shape already
+    comes in), or of the middle half of a silent pause, at 60 fps."""
     if perf.utterance.breaths:
         start, end = perf.utterance.breaths[0]
+        end -= (end - start) / 4
     else:
         words = [w for w in perf.utterance.words if w.end > w.start]
         start, end = max((b.start - a.end, a.end, b.start) for a, b in zip(words, words[1:]))[1:]
