@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
@@ -26,18 +27,29 @@ def test_english_sentences_deterministic_unique_and_prefix_stable():
 
 def test_emotional_mix():
     sentences = english_sentences(1000, seed=0)
-    neutral = [s for s in sentences if not loaded_words(s)]
-    assert 0.32 < len(neutral) / len(sentences) < 0.48
+    kinds = Counter(len({e for _, e in loaded_words(s)}) for s in sentences)
+    assert set(kinds) == {0, 1, 2}
+    assert 0.18 < kinds[0] / len(sentences) < 0.32  # NEUTRAL_FRACTION
+    assert 0.4 < kinds[2] / (kinds[1] + kinds[2]) < 0.6  # MIXED_FRACTION
     per_emotion = Counter()
     for s in sentences:
         found = loaded_words(s)
-        if found:
-            assert 1 <= len(found) <= 3
-            assert len({e for _, e in found}) == 1, s
-            per_emotion[found[0][1]] += 1
+        for emotion in {e for _, e in found}:
+            assert 1 <= sum(e == emotion for _, e in found) <= 3, s
+            per_emotion[emotion] += 1
     assert set(per_emotion) == set(EMOTION_WORDS)
     assert min(per_emotion.values()) > 0.5 * max(per_emotion.values())
     assert all(any(LOADED[e].values()) for e in EMOTION_WORDS)
+
+
+def test_mixed_texts_are_sentences_of_one_emotion_each():
+    for text in english_sentences(200, seed=5):
+        found = loaded_words(text)
+        if len({e for _, e in found}) != 2:
+            continue
+        pieces = re.split(r"(?<=[.!?]) ", text)
+        assert len(pieces) >= 2, text
+        assert all(len({e for _, e in loaded_words(p)}) <= 1 for p in pieces), text  # never mixed within one
 
 
 def test_phonetic_coverage_in_real_espeak_phonemes():

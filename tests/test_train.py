@@ -17,7 +17,7 @@ from medtalk.rig import RigSequence
 from medtalk.train import loop
 from medtalk.train.batches import AudioCrops, RigPairs
 from medtalk.train.checkpoint import load_model
-from medtalk.train.data import load_dataset, scan
+from medtalk.train.data import Clip, ClipInfo, load_dataset, repeat_loaded, scan
 from medtalk.train.stages import STAGES, select_stages
 
 
@@ -103,6 +103,19 @@ def test_batches_made_ahead_in_a_thread_are_the_batches_made_in_turn(tiny_emofac
     for a, b in zip(ahead, in_turn):
         assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
     assert list(loop._prefetched(crops, [], rng)) == []
+
+
+def test_clips_loaded_with_their_emotion_are_repeated() -> None:
+    def clip(name: str, emotion: str, text: str | None) -> Clip:
+        info = ClipInfo(name, Path(f"{name}.wav"), Path(f"{name}.txt"), emotion, "train", text=text)
+        return Clip(info, np.zeros(16, np.int16), np.zeros((1, 174), np.float32), np.zeros((1, 4), np.float32), None)
+
+    clips = [clip("a", "angry", "They were Furious!"), clip("b", "happy", "They were furious."),
+             clip("c", "angry", "The boat was blue."), clip("d", "angry", None)]
+    assert repeat_loaded(clips, 1) == clips
+    counts = {c.info.id: n for c in clips if (n := sum(x is c for x in repeat_loaded(clips, 3)))}
+    assert counts == {"a": 3, "b": 1, "c": 1, "d": 1}
+    assert dict(zip((s.name for s in STAGES), (s.loaded_repeat for s in STAGES)))["3-intensity"] > 1
 
 
 def test_rig_pairs_use_aligned_sentences(tiny_emoface: Path, tmp_path: Path) -> None:

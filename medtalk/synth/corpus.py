@@ -4,11 +4,15 @@ Everything here is written for this project (no external corpus). English
 sentences come from hand-written templates whose slots draw from word lists
 chosen for phonetic variety: bilabials (*p b m*), labiodentals (*f v*),
 dentals (*th*), alveolars (*t d n l s z*), velars (*k g ng*), rounded vowels
-(*boot, boat, thought*) and spread vowels (*beet, bit, bait*). About 40 % of
-sentences are neutral (no word of the emotion lexicon at all); the rest carry
-1-3 words that :func:`medtalk.synth.lexicon.word_loading` recognises, all of
-one emotion, so the text carries the intensity cue the performer animates.
-Other languages get pseudo-sentences in :mod:`medtalk.synth.syllables`.
+(*boot, boat, thought*) and spread vowels (*beet, bit, bait*). About a quarter
+of the sentences are neutral (no word of the emotion lexicon at all); the rest
+carry 1-3 words that :func:`medtalk.synth.lexicon.word_loading` recognises,
+so the text carries the intensity cue the performer animates. Half of those
+are two short sentences said together, each loaded with a different emotion:
+a text is spoken in all seven emotions, and only the rendering in the emotion
+a word is loaded with rises on it, so a second emotion per text doubles how
+often the data shows that rise. Other languages get pseudo-sentences in
+:mod:`medtalk.synth.syllables`.
 """
 
 from __future__ import annotations
@@ -24,8 +28,9 @@ from medtalk.synth.lexicon import EMOTION_WORDS, word_loading
 from medtalk.synth.syllables import LANGUAGES, pseudo_text
 
 MIN_WORDS, MAX_WORDS = 4, 20  # sentence length in words
-NEUTRAL_FRACTION = 0.4  # share of sentences without any emotionally loaded word
-MAX_LOADED_WORDS = 3  # per emotional sentence
+NEUTRAL_FRACTION = 0.25  # share of sentences without any emotionally loaded word
+MIXED_FRACTION = 0.5  # share of the others that are two sentences loaded with two different emotions
+MAX_LOADED_WORDS = 3  # per emotion of a sentence
 MAX_ATTEMPTS_PER_SENTENCE = 200  # draws before giving up on finding a new unique sentence
 
 # Neutral vocabulary. Entries are phrases; "|" separates (past, base) verb forms.
@@ -212,10 +217,12 @@ def _templates(emotion: str | None) -> tuple[str, ...]:
 
 
 def english_sentences(n: int, seed: int) -> list[str]:
-    """``n`` unique English sentences, deterministic for ``seed`` (and prefix-stable in ``n``).
+    """``n`` unique English texts, deterministic for ``seed`` (and prefix-stable in ``n``).
 
-    Each has 4-20 words; about 40 % contain no loaded word, the rest 1-3 loaded
-    words of one emotion.
+    Each has 4-20 words. About :data:`NEUTRAL_FRACTION` contain no loaded word;
+    of the others, :data:`MIXED_FRACTION` are two sentences with 1-3 loaded words
+    of one emotion each (two different emotions), the rest one sentence with
+    1-3 loaded words of one emotion.
     """
     if n < 0:
         raise MedtalkError(f"number of sentences must be >= 0, got {n}")
@@ -224,20 +231,33 @@ def english_sentences(n: int, seed: int) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
     while len(out) < n:
-        # the category is drawn once per sentence so the neutral share stays NEUTRAL_FRACTION
-        emotion = None if rng.random() < NEUTRAL_FRACTION else rng.choice(emotions)
+        # the categories are drawn once per text so the shares stay as set above
+        if rng.random() < NEUTRAL_FRACTION:
+            wanted: list[str | None] = [None]
+        elif rng.random() < MIXED_FRACTION:
+            wanted = rng.sample(emotions, 2)
+        else:
+            wanted = [rng.choice(emotions)]
         for _ in range(MAX_ATTEMPTS_PER_SENTENCE):
-            sentence = _fill(rng.choice(_templates(emotion)), rng, emotion)
-            found = loaded_words(sentence)
-            loaded, count = {e for _, e in found}, len(found)
-            wanted = not loaded if emotion is None else (loaded == {emotion} and 1 <= count <= MAX_LOADED_WORDS)
-            if wanted and MIN_WORDS <= len(sentence.split()) <= MAX_WORDS and sentence not in seen:
-                seen.add(sentence)
-                out.append(sentence)
+            text = " ".join(_sentence(rng, emotion) for emotion in wanted)
+            if MIN_WORDS <= len(text.split()) <= MAX_WORDS and text not in seen:
+                seen.add(text)
+                out.append(text)
                 break
         else:
             raise MedtalkError(f"cannot write {n} distinct sentences (stopped at {len(out)})")
     return out
+
+
+def _sentence(rng: random.Random, emotion: str | None) -> str:
+    """One sentence with no loaded word (``emotion`` None) or 1-3 words loaded with ``emotion`` alone."""
+    for _ in range(MAX_ATTEMPTS_PER_SENTENCE):
+        sentence = _fill(rng.choice(_templates(emotion)), rng, emotion)
+        found = loaded_words(sentence)
+        loaded, count = {e for _, e in found}, len(found)
+        if not loaded if emotion is None else (loaded == {emotion} and 1 <= count <= MAX_LOADED_WORDS):
+            return sentence
+    raise MedtalkError(f"cannot write a sentence loaded with {emotion}")
 
 
 def _voices(bases: Sequence[str], variants: Sequence[str]) -> tuple[str, ...]:

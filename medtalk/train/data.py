@@ -93,6 +93,20 @@ class Clip:
         return EMOTIONS.index(self.info.emotion)
 
 
+def loaded_with_emotion(clip: Clip) -> bool:
+    """Whether the clip's transcript holds a word the lexicon loads with the clip's emotion."""
+    from medtalk.synth.lexicon import word_loading
+
+    return any(word_loading(w)[0] == clip.info.emotion for w in (clip.info.text or "").split())
+
+
+def repeat_loaded(clips: list[Clip], times: int) -> list[Clip]:
+    """``clips``, each :func:`loaded_with_emotion` one ``times`` times (once when ``times`` is 1)."""
+    if times == 1:
+        return clips
+    return clips + [c for c in clips if loaded_with_emotion(c)] * (times - 1)
+
+
 @dataclass
 class Dataset:
     """Loaded clips per split, plus the aligned stage-1 rigs ``{sentence: {emotion: (T, 174)}}``."""

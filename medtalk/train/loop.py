@@ -26,7 +26,7 @@ from medtalk.model.medtalk import MEDTalk
 from medtalk.train import curves
 from medtalk.train.batches import AudioCrops, RigPairs
 from medtalk.train.checkpoint import load_model, load_state, load_weights, save_model, save_state
-from medtalk.train.data import Dataset, load_dataset
+from medtalk.train.data import Dataset, load_dataset, repeat_loaded
 from medtalk.train.evaluate import evaluate
 from medtalk.train.guidance_data import GuidedCrops
 from medtalk.train.ablations import ablate_config, ablate_stages
@@ -98,7 +98,8 @@ def _batches(stage: Stage, data: Dataset, config: ModelConfig, augment: float, s
     if stage.data == "guidance":
         return GuidedCrops(data.clips[split], config, stage.crop_seconds, opts.cache or opts.run / "cache",
                            augment if train else 0.0, progress=opts.progress, **dropout)
-    return AudioCrops(data.clips[split], config, stage.crop_seconds, augment if train else 0.0, **dropout)
+    clips = repeat_loaded(data.clips[split], stage.loaded_repeat) if train else data.clips[split]
+    return AudioCrops(clips, config, stage.crop_seconds, augment if train else 0.0, **dropout)
 
 
 def _set_trainable(model: MEDTalk, stage: Stage) -> list[torch.nn.Parameter]:
