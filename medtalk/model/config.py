@@ -166,14 +166,14 @@ def _build(kind: type[T], data: Any, where: str) -> T:
 PRESETS: dict[str, ModelConfig] = {
     # What `make model` trains and ships: the paper's 256-d latents, a small
     # convolutional audio encoder sized for CPU real time, reading the
-    # transcript's phones when there is one.
+    # transcript's phones when there is one, and word timing in the CMF (its
+    # keys placed where their words are said), which is what lets the transcript
+    # raise the intensity on loaded words (docs/MODEL.md).
     "default": ModelConfig(content=ContentConfig(phones=True),
+                           intensity=IntensityConfig(query_dilations=(3, 9), emotion_queries=True, word_timing=0.15)),
+    # The default without word timing: the shipped configuration until 2026-11-22.
+    "untimed": ModelConfig(content=ContentConfig(phones=True),
                            intensity=IntensityConfig(query_dilations=(3, 9), emotion_queries=True)),
-    # The default with word timing in the CMF (docs/MODEL.md): the transcript lifts the
-    # intensity on loaded words (4.8 % against 2 %), but in its first runs the stage-4
-    # descriptions landed less often on their emotion (77 % against 83 %), so it is not shipped yet.
-    "timed": ModelConfig(content=ContentConfig(phones=True),
-                         intensity=IntensityConfig(query_dilations=(3, 9), emotion_queries=True, word_timing=0.15)),
     # For tests and quick experiments: trains through all stages in seconds.
     "tiny": ModelConfig(
         disentangle=DisentangleConfig(hidden_dim=32, latent_dim=16),
@@ -188,7 +188,7 @@ PRESETS: dict[str, ModelConfig] = {
 
 
 def preset(name: str) -> ModelConfig:
-    """A named configuration (``default``, ``timed`` or ``tiny``)."""
+    """A named configuration (``default``, ``untimed`` or ``tiny``)."""
     try:
         return PRESETS[name]
     except KeyError:
