@@ -255,7 +255,8 @@ def _sentence(rng: random.Random, emotion: str | None) -> str:
         sentence = _fill(rng.choice(_templates(emotion)), rng, emotion)
         found = loaded_words(sentence)
         loaded, count = {e for _, e in found}, len(found)
-        if not loaded if emotion is None else (loaded == {emotion} and 1 <= count <= MAX_LOADED_WORDS):
+        fits = not loaded if emotion is None else (loaded == {emotion} and 1 <= count <= MAX_LOADED_WORDS)
+        if fits:
             return sentence
     raise MedtalkError(f"cannot write a sentence loaded with {emotion}")
 
