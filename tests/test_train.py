@@ -158,6 +158,10 @@ def test_bad_layouts_and_options_fail_in_one_line(tmp_path: Path) -> None:
     with pytest.raises(MedtalkError, match="epochs-scale"):
         select_stages(None, 0)
     assert [s.epochs for s in select_stages("2", 0.01)] == [1]
+    for bad in ({"preset": "timed"}, {"stages": "5"}, {"arch": "nope"}):
+        with pytest.raises(MedtalkError):
+            loop.train(loop.TrainOptions(tmp_path, tmp_path / "run", progress=False, **bad))
+        assert not (tmp_path / "run").exists()  # nothing is made for a run that cannot start
 
 
 def test_rig_fixture_is_valid(tiny_emoface: Path) -> None:
