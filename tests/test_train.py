@@ -115,7 +115,7 @@ def test_clips_loaded_with_their_emotion_are_repeated() -> None:
     assert repeat_loaded(clips, 1) == clips
     counts = {c.info.id: n for c in clips if (n := sum(x is c for x in repeat_loaded(clips, 3)))}
     assert counts == {"a": 3, "b": 1, "c": 1, "d": 1}
-    assert dict(zip((s.name for s in STAGES), (s.loaded_repeat for s in STAGES)))["3-intensity"] > 1
+    assert next(s for s in STAGES if s.name == "3-intensity").loaded_repeat > 1
 
 
 def test_rig_pairs_use_aligned_sentences(tiny_emoface: Path, tmp_path: Path) -> None:
@@ -158,7 +158,7 @@ def test_bad_layouts_and_options_fail_in_one_line(tmp_path: Path) -> None:
     with pytest.raises(MedtalkError, match="epochs-scale"):
         select_stages(None, 0)
     assert [s.epochs for s in select_stages("2", 0.01)] == [1]
-    for bad in ({"preset": "timed"}, {"stages": "5"}, {"arch": "nope"}):
+    for bad in ({"preset": "timed"}, {"stages": "5"}, {"arch": "nope"}, {"init": tmp_path / "missing.pt"}):
         with pytest.raises(MedtalkError):
             loop.train(loop.TrainOptions(tmp_path, tmp_path / "run", progress=False, **bad))
         assert not (tmp_path / "run").exists()  # nothing is made for a run that cannot start

@@ -145,18 +145,16 @@ def _write_config(opts: TrainOptions, config: ModelConfig, stages: tuple[Stage, 
 def train(opts: TrainOptions) -> Path:
     """Run (or resume) training; returns the path of the final ``model.pt``."""
     torch.set_num_threads(max(1, opts.threads))
-    arch = get_arch(opts.arch)  # options are checked before the run folder is made
+    arch = get_arch(opts.arch)
     if opts.ablation and opts.arch != "medtalk":
         raise MedtalkError(f"ablations are of the full model, not of {opts.arch}")
     stages = ablate_stages(opts.ablation, select_stages(opts.stages, opts.epochs_scale, arch.stages))
-    if opts.preset is not None:
-        arch.preset(opts.preset)
-    _prepare_run(opts)
     state_path = opts.run / "state.pt"
     state = load_state(state_path) if opts.resume and state_path.is_file() else None
     config = build_config(arch.config, state["config"]) if state else ablate_config(opts.ablation, _base_config(arch, opts))
     if state:
         stages = _resumed_stages(opts, state, stages)
+    _prepare_run(opts)  # only once every option has been checked: a run that cannot start makes nothing
     _write_config(opts, config, stages)
 
     data = load_dataset(opts.data, opts.cache or opts.run / "cache", progress=opts.progress)
