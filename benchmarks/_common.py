@@ -9,6 +9,9 @@ from pathlib import Path
 # ../shared/reference/real beside the checkout (developers only; benchmarks
 # that use it fall back to generated input when it is absent)
 REAL = Path(__file__).resolve().parents[2] / "shared" / "reference" / "real"
+JFK = REAL / "jfk.flac"
+JFK_TEXT = ("And so my fellow Americans, ask not what your country can do for you, "
+            "ask what you can do for your country.")
 
 
 def real_clip_model(description: str):

@@ -14,14 +14,20 @@ Prints, against the actor's jaw-open curve (Mandarin, angry, 60 fps):
    (``medtalk.augment``), to see if the voice alone puts the clip out of reach;
 5. the model in speech with the actor's jaw in the pauses, and with only a
    generic breath (a raised-cosine jaw opening) over the quiet stretch where
-   the actor breathes in: how much of the gap is what the face does between phrases.
+   the actor breathes in: how much of the gap is what the face does between phrases;
+6. the actor's own jaw in the pauses ``benchmarks/real_speech.py`` checks the
+   model rests in, and the model with that breath and the jaw held open after
+   the last syllable as the actor holds it: what the figure would cost in
+   resting;
+7. a recogniser trained on real (English) speech instead of our synthetic
+   voices: the performer driven by the phones pocketsphinx hears in the clip.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from _common import REAL, real_clip_model
+from _common import JFK, JFK_TEXT, REAL, real_clip_model
 
 from medtalk.rig import DEFAULT_FPS
 
@@ -30,6 +36,7 @@ F1_BAND_HZ = (200.0, 1200.0)
 NOISE_SMOOTH = 9  # frames of the moving sum that shapes the noise of section 3
 BREATH_S = (1.1, 1.5)  # the actor breathes in, mouth opening, in this quiet stretch of the clip
 BREATH_JAW = 0.25  # peak jaw-open of the generic breath of section 5
+HOLD_JAW = 0.15  # jaw-open held after the last syllable in section 6 (the actor: 0.19 over that pause)
 
 
 def corr(a: np.ndarray, b: np.ndarray, mask: np.ndarray | None = None) -> float:
@@ -74,7 +81,9 @@ def main() -> None:
     import medtalk
     import medtalk.infer
     from medtalk.augment import pitch_shift, vtlp
-    from medtalk.eval.real import JAW, frame_db, load_capture
+    from medtalk.audio import load_audio
+    from medtalk.baselines.performer import animate_aligned, animate_recognised
+    from medtalk.eval.real import JAW, PAUSE_DB, frame_db, load_capture, pause_frames
     from medtalk.features import power_spectrogram
 
     wave, rig = load_capture(REAL)
@@ -113,6 +122,20 @@ def main() -> None:
     breath[a:b] = np.maximum(breath[a:b], BREATH_JAW * np.sin(np.linspace(0.0, np.pi, b - a)))
     print(f"5. model in speech, the actor's jaw in pauses: {corr(between, truth):.3f}; the model with a generic "
           f"breath (jaw {BREATH_JAW:g}) at {BREATH_S[0]:g}-{BREATH_S[1]:g} s: {corr(breath, truth):.3f}")
+    pause = pause_frames(wave, n)
+    held = breath.copy()
+    last = np.flatnonzero(db >= PAUSE_DB)[-1] + 1
+    held[last:] = np.maximum(held[last:], HOLD_JAW)
+    print(f"6. in the pauses (as real_speech.py checks): actor's jaw {truth[pause].mean():.3f} against "
+          f"{truth[db >= PAUSE_DB].mean():.3f} in speech, the model's {pred[pause].mean():.3f}; the model with the "
+          f"breath and the jaw held at {HOLD_JAW:g} after the last syllable: whole clip {corr(held, truth):.3f}, "
+          f"jaw in pauses {held[pause].mean():.3f}")
+    heard = animate_recognised(wave, "angry")[:n, JAW]
+    english = load_audio(JFK)
+    check = corr(animate_recognised(english, "neutral")[:, JAW], animate_aligned(english, JFK_TEXT, "neutral")[:, JAW])
+    print(f"7. the performer on the English phones pocketsphinx hears: whole clip {corr(heard, truth):.3f}, "
+          f"within speech {corr(heard, truth, speech):.3f} (on jfk.flac its jaw follows the performer on the "
+          f"forced alignment at {check:.2f})")
 
 
 if __name__ == "__main__":

@@ -21,21 +21,15 @@ import numpy as np
 from medtalk.audio import load_audio
 from medtalk.emotions import emotion_from_filename
 from medtalk.eval import real
-from medtalk.eval.real import JAW, frame_db
+from medtalk.eval.real import JAW, MIN_PAUSE_S, PAUSE_DB, frame_db, pause_frames
 from medtalk.rig import REST_POSE, S_LIP, indices
 
-from _common import REAL, real_clip_model
+from _common import JFK, JFK_TEXT, REAL, real_clip_model
 
-JFK = REAL / "jfk.flac"
-JFK_TEXT = ("And so my fellow Americans, ask not what your country can do for you, "
-            "ask what you can do for your country.")
 FPS = 60
 LOWER_LIP = indices("lowerLipDepress")
 TOGETHER = indices("lipsTogether")
 ROUNDING = indices("purse", "funnel", "towardsU", "towardsD")
-PAUSE_DB = -25.0  # frames this far below a loud frame (95th percentile) are silent (jfk.flac has crowd noise at -30)
-MIN_PAUSE_S = 0.25
-EDGE_S = 0.1  # ignore this much of each pause's ends (the mouth is allowed to get there)
 
 
 def aperture(values: np.ndarray) -> np.ndarray:
@@ -99,19 +93,9 @@ def pause_rest(model) -> None:
         wave = load_audio(path)
         emotion = emotion_from_filename(path.stem.removeprefix("emoface_")) or "neutral"
         values = medtalk.animate(wave, emotion, model=model).values
-        quiet = frame_db(wave, len(values)) < PAUSE_DB
-        pause = np.zeros_like(quiet)
-        start = None
-        for t, q in enumerate(np.append(quiet, False)):
-            if q and start is None:
-                start = t
-            elif not q and start is not None:
-                edge = round(EDGE_S * FPS)
-                if t - start >= MIN_PAUSE_S * FPS:
-                    pause[start + edge if start > 0 else 0 : t - edge if t < len(quiet) else t] = True
-                start = None
+        pause = pause_frames(wave, len(values))
+        speaking = frame_db(wave, len(values)) >= PAUSE_DB
         activity = np.abs(values[:, S_LIP] - REST_POSE[S_LIP]).mean(axis=1)
-        speaking = ~quiet
         if not pause.any():
             print(f"   {path.name:36} no pause")
             continue

@@ -36,6 +36,9 @@ DIGITAL_SILENCE_S = 0.1
 MAX_SEGMENT_S = 30.0
 CUT_SEARCH_S = 5.0
 CUT_FRAME_S = 0.01
+# the phone decoder's language-model weight (``recognise_phones``): at the default (6.5) the
+# phone trigram drowns the acoustics and espeak-ng's "my mother made lemon jam" comes out as 4 phones
+PHONE_LM_WEIGHT = 2.0
 # the aligner's search (``_aligner``)
 ALIGN_SEARCH = {"beam": 1e-200, "wbeam": 1e-150, "pbeam": 1e-200, "fwdflat": False, "bestpath": False}
 # ``align(strict=True)`` takes a transcript as English when this share of its words is in the dictionary
@@ -144,6 +147,24 @@ def transcribe(wave: np.ndarray, sample_rate: int = SAMPLE_RATE) -> str:
         if hyp is not None:
             words += [w for w in hyp.hypstr.split() if not _FILLER.match(w)]
     return " ".join(words)
+
+
+def recognise_phones(wave: np.ndarray, sample_rate: int = SAMPLE_RATE) -> list[Phone]:
+    """English phones heard in ``(N,)`` samples without a transcript (pocketsphinx's phone
+    decoder, its phone trigram model): ARPAbet symbols with times, silences and fillers left out."""
+    import os
+
+    from pocketsphinx import Decoder, get_model_path
+
+    wave = _resampled(wave, sample_rate)
+    if not _has_speech(wave):
+        return []
+    phone_lm = os.path.join(get_model_path(), "en-us", "en-us-phone.lm.bin")
+    decoder = Decoder(samprate=SAMPLE_RATE, lm=None, allphone=phone_lm, lw=PHONE_LM_WEIGHT, loglevel="FATAL")
+    frame_s = 1.0 / float(decoder.config["frate"])
+    _run(decoder, _pcm(wave))
+    return [Phone(s.word, s.start_frame * frame_s, (s.end_frame + 1) * frame_s)
+            for s in decoder.seg() or () if s.word != "SIL" and not s.word.startswith("+")]
 
 
 def _dictionary_form(word: str) -> str:

@@ -100,6 +100,20 @@ def test_alignment_matches_espeak_word_timing() -> None:
     assert np.median(errors) < 0.03, errors  # measured ~0.01 s
 
 
+def test_recognises_phones_without_a_transcript() -> None:
+    from medtalk.asr import recognise_phones
+    from medtalk.synth.speech import synthesize
+
+    utterance = synthesize("my mother made lemon jam".split(), "en-us", rate=140)
+    phones = recognise_phones(utterance.audio)
+    starts = [p.start for p in phones]
+    assert starts == sorted(starts) and all(p.end > p.start for p in phones)
+    assert phones[0].symbol == "M" and abs(phones[0].start - utterance.phones[0].start) < 0.05
+    assert sum(p.symbol == "M" for p in phones) >= 2  # of five spoken (measured: 2, "my" and "mother")
+    assert phones[-1].end <= utterance.duration
+    assert recognise_phones(np.zeros(16000, np.float32)) == []
+
+
 @pytest.mark.slow
 def test_alignment_holds_with_long_digital_silence() -> None:
     """Half a second of exact zeros after the speech (a padded file) must not drag the words late."""

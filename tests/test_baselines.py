@@ -83,3 +83,16 @@ def test_performer_baseline_follows_the_aligned_speech() -> None:
     assert values.shape == truth.shape
     jaw = index("CTRL_C_jaw-translateY")
     assert np.corrcoef(values[:, jaw], truth[:, jaw])[0, 1] > 0.6  # the lips follow the aligned phones
+
+
+def test_performer_on_recognised_phones_follows_english_speech() -> None:
+    from medtalk.baselines.performer import animate_recognised
+    from medtalk.rig import index
+    from medtalk.synth.performer import perform
+
+    take = perform("My mother baked a lemon pie on a windy Monday morning.", "neutral", seed=3)
+    values = animate_recognised(take.utterance.audio, "neutral")
+    truth = take.rig.values
+    assert values.shape == truth.shape
+    jaw = index("CTRL_C_jaw-translateY")
+    assert np.corrcoef(values[:, jaw], truth[:, jaw])[0, 1] > 0.5  # no transcript: the phones as heard

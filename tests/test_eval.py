@@ -61,3 +61,18 @@ def test_eval_errors_are_one_line(model_path: Path, tiny_emoface: Path, tmp_path
 def test_markdown_table_shows_spread() -> None:
     table = markdown_table({"a": {"clips": 3, "MLE": 0.12345, "MLE_std": 0.01, "MEE": 1.0, "EIE": 2.0, "FRD": 0.0}})
     assert "| a | 3 | 0.1235 ± 0.0100 | 1.0000 |" in table
+
+
+def test_pauses_are_long_silences_without_their_edges() -> None:
+    from medtalk.eval.real import pause_frames
+
+    rate, fps = 16000, 60
+    t = np.arange(rate) / rate
+    tone = (0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32)  # 1 s
+    gap = np.zeros(rate // 2, np.float32)  # 0.5 s: a pause
+    blip = np.zeros(rate // 10, np.float32)  # 0.1 s: a gap within speech
+    wave = np.concatenate([gap, tone, blip, tone, gap, tone, gap])
+    pause = pause_frames(wave, round(len(wave) / rate * fps), fps)
+    seconds = np.flatnonzero(np.diff(np.concatenate([[0], pause.astype(np.int8), [0]]))) / fps
+    # the leading and trailing pauses keep their clip-side end; the middle one loses 0.1 s at each end
+    assert np.allclose(seconds, [0.0, 0.4, 2.7, 3.0, 4.2, 4.6], atol=2 / fps), seconds

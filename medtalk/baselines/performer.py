@@ -27,10 +27,11 @@ from medtalk.phonetics import VOICE, fill_unaligned
 from medtalk.synth.idle import speaker_style
 from medtalk.synth.intensity import plan_word_intensity
 from medtalk.synth.performer import render
-from medtalk.synth.timeline import Utterance
+from medtalk.synth.timeline import Phone, Utterance, Word
 from medtalk.train.data import Clip, as_float
 
 LANGUAGES = (None, "en")  # clips without a language are taken as English
+WORD_GAP_S = 0.05  # recognised phones further apart than this belong to different words
 
 
 def animate_aligned(wave: np.ndarray, transcript: str, emotion: str, seed: int = 0) -> np.ndarray:
@@ -38,15 +39,36 @@ def animate_aligned(wave: np.ndarray, transcript: str, emotion: str, seed: int =
     from medtalk.asr import align
     from medtalk.synth.arpabet import to_espeak
 
-    emotion = parse_emotion(emotion)
     words, phones = align(wave, transcript)
     if not words:
         raise MedtalkError("the performer baseline needs a transcript with words")
-    phones = fill_unaligned(words, to_espeak(phones))
+    return _rig(wave, words, fill_unaligned(words, to_espeak(phones)), emotion, seed)
+
+
+def animate_recognised(wave: np.ndarray, emotion: str, seed: int = 0) -> np.ndarray:
+    """The performer on the English phones pocketsphinx hears in ``wave`` (no transcript):
+    ``(round(N / 16000 * 60), 174)``. Phones closer than ``WORD_GAP_S`` make one word."""
+    from medtalk.asr import recognise_phones
+    from medtalk.synth.arpabet import to_espeak
+
+    phones = to_espeak(recognise_phones(wave))
+    runs: list[list] = []
+    for phone in phones:
+        if not runs or phone.start - runs[-1][-1].end > WORD_GAP_S:
+            runs.append([])
+        runs[-1].append(phone)
+    words = [Word(f"w{i}", i, run[0].start, run[-1].end) for i, run in enumerate(runs)]
+    return _rig(wave, words, phones, emotion, seed)
+
+
+def _rig(wave: np.ndarray, words: list[Word], phones: list[Phone], emotion: str, seed: int = 0) -> np.ndarray:
+    """The performer's rig on 16 kHz ``wave (N,)`` with timed words and espeak-ng phones."""
+    emotion = parse_emotion(emotion)
+    text = " ".join(w.text for w in words)
     utterance = Utterance(np.asarray(wave, np.float32), SAMPLE_RATE, phones, words, VOICE)
-    rng = np.random.default_rng([seed, zlib.crc32(transcript.encode())])
+    rng = np.random.default_rng([seed, zlib.crc32(text.encode())])
     levels = plan_word_intensity([w.text for w in words], emotion, rng)
-    rig, _ = render(utterance, emotion, levels, speaker_style(VOICE, seed), seed, transcript)
+    rig, _ = render(utterance, emotion, levels, speaker_style(VOICE, seed), seed, text)
     return rig.values
 
 

@@ -21,6 +21,9 @@ from medtalk.rig import DEFAULT_FPS, S_LIP, RigSequence, index
 EMOFACE_CLIP = "emoface_angry_gd04_001_021"  # in ../shared/reference/real (.wav, .txt)
 JAW = index("CTRL_C_jaw-translateY")
 MOVING_STD = 0.02  # lip controls that move less than this in the capture carry no signal
+PAUSE_DB = -25.0  # frames this far below a loud frame are silent (jfk.flac has crowd noise at -30)
+MIN_PAUSE_S = 0.25  # shorter silences are gaps within speech, not pauses
+PAUSE_EDGE_S = 0.1  # each pause's ends are left out (the mouth is allowed to get there)
 Animate = Callable[[np.ndarray, str], np.ndarray]  # (16 kHz wave, emotion) -> (T, 174) at 60 fps
 
 
@@ -29,6 +32,22 @@ def frame_db(wave: np.ndarray, frames: int, fps: float = DEFAULT_FPS) -> np.ndar
     db = 10 * np.log10(power_spectrogram(wave).sum(axis=1) + 1e-10)
     db -= np.percentile(db, 95)
     return np.interp(np.arange(frames) / fps, np.arange(len(db)) / FEATURE_RATE, db)
+
+
+def pause_frames(wave: np.ndarray, frames: int, fps: float = DEFAULT_FPS) -> np.ndarray:
+    """The frames in pauses: silent stretches of at least ``MIN_PAUSE_S``, ``(frames,)`` bool.
+
+    ``PAUSE_EDGE_S`` is left out at each end of a pause, except at the ends of
+    the clip, where the mouth has nothing to get there from.
+    """
+    quiet = np.append(frame_db(wave, frames, fps) < PAUSE_DB, False)
+    edges = np.flatnonzero(np.diff(np.concatenate([[False], quiet]).astype(np.int8)))
+    pause = np.zeros(frames, dtype=bool)
+    edge = round(PAUSE_EDGE_S * fps)
+    for start, stop in zip(edges[::2], edges[1::2]):
+        if stop - start >= MIN_PAUSE_S * fps:
+            pause[start + edge if start > 0 else 0 : stop - edge if stop < frames else stop] = True
+    return pause
 
 
 def load_capture(folder: Path, clip: str = EMOFACE_CLIP) -> tuple[np.ndarray, np.ndarray]:
