@@ -106,7 +106,7 @@ def main() -> None:
         f"{w:.1f} -> {next(o for wi, o in sorted(pairs) if wi >= w):.2f}" for w in (0.5, 0.6, 0.7, 0.8, 0.9)))
     clean = medtalk.infer.power_spectrogram
     changes = {f"pitch {s:+d} st": (lambda p, s=s: pitch_shift(p, s)) for s in (-5, -3, 3)}
-    changes |= {f"VTLP {a:g}": (lambda p, a=a: vtlp(p, a)) for a in (0.85, 0.9, 1.1)}
+    changes |= {f"VTLP {a:g}": (lambda p, a=a: vtlp(p, a)) for a in (0.8, 0.85, 0.9, 1.1)}
     figures = []
     try:
         for name, change in changes.items():
