@@ -151,20 +151,25 @@ def transcribe(wave: np.ndarray, sample_rate: int = SAMPLE_RATE) -> str:
 
 def recognise_phones(wave: np.ndarray, sample_rate: int = SAMPLE_RATE) -> list[Phone]:
     """English phones heard in ``(N,)`` samples without a transcript (pocketsphinx's phone
-    decoder, its phone trigram model): ARPAbet symbols with times, silences and fillers left out."""
+    decoder, its phone trigram model): ARPAbet symbols with times, silences and fillers left out.
+    Long audio is decoded in pieces, as ``transcribe`` does."""
     import os
 
     from pocketsphinx import Decoder, get_model_path
 
     wave = _resampled(wave, sample_rate)
-    if not _has_speech(wave):
-        return []
     phone_lm = os.path.join(get_model_path(), "en-us", "en-us-phone.lm.bin")
     decoder = Decoder(samprate=SAMPLE_RATE, lm=None, allphone=phone_lm, lw=PHONE_LM_WEIGHT, loglevel="FATAL")
     frame_s = 1.0 / float(decoder.config["frate"])
-    _run(decoder, _pcm(wave))
-    return [Phone(s.word, s.start_frame * frame_s, (s.end_frame + 1) * frame_s)
-            for s in decoder.seg() or () if s.word != "SIL" and not s.word.startswith("+")]
+    phones: list[Phone] = []
+    offset = 0.0
+    for piece in _segments(wave):
+        if _has_speech(piece):
+            _run(decoder, _pcm(piece))
+            phones += [Phone(s.word, offset + s.start_frame * frame_s, offset + (s.end_frame + 1) * frame_s)
+                       for s in decoder.seg() or () if s.word != "SIL" and not s.word.startswith("+")]
+        offset += len(piece) / SAMPLE_RATE
+    return phones
 
 
 def _dictionary_form(word: str) -> str:

@@ -112,6 +112,11 @@ def test_recognises_phones_without_a_transcript() -> None:
     assert sum(p.symbol == "M" for p in phones) >= 2  # of five spoken (measured: 2, "my" and "mother")
     assert phones[-1].end <= utterance.duration
     assert recognise_phones(np.zeros(16000, np.float32)) == []
+    # long audio is decoded in pieces, each piece's phones at its place in the whole
+    gap = np.random.default_rng(0).normal(0, 1e-4, 35 * SAMPLE_RATE).astype(np.float32)
+    twice = recognise_phones(np.concatenate([utterance.audio, gap, utterance.audio]))
+    later = [p for p in twice if p.start > utterance.duration + 35 - 0.2]
+    assert later and abs(later[0].start - (phones[0].start + utterance.duration + 35)) < 0.1
 
 
 @pytest.mark.slow
