@@ -31,7 +31,6 @@ from _common import JFK, JFK_TEXT, REAL, real_clip_model
 
 from medtalk.rig import DEFAULT_FPS
 
-SPEECH_DB = -25.0  # frames within this of a loud frame are speech (as benchmarks/real_speech.py)
 F1_BAND_HZ = (200.0, 1200.0)
 NOISE_SMOOTH = 9  # frames of the moving sum that shapes the noise of section 3
 BREATH_S = (1.1, 1.5)  # the actor breathes in, mouth opening, in this quiet stretch of the clip
@@ -94,7 +93,7 @@ def main() -> None:
         return medtalk.animate(wave, "angry", model=model).values[:n, JAW]
 
     db = frame_db(wave, n)
-    speech = db > SPEECH_DB
+    speech = db > PAUSE_DB  # frames within this of a loud frame are speech, as in real_speech.py
     pred = jaw()
     print(f"1. model: whole clip {corr(pred, truth):.3f}, within speech {corr(pred, truth, speech):.3f} "
           f"({speech.mean():.0%} of the frames are speech)")
@@ -122,12 +121,12 @@ def main() -> None:
     breath[a:b] = np.maximum(breath[a:b], BREATH_JAW * np.sin(np.linspace(0.0, np.pi, b - a)))
     print(f"5. model in speech, the actor's jaw in pauses: {corr(between, truth):.3f}; the model with a generic "
           f"breath (jaw {BREATH_JAW:g}) at {BREATH_S[0]:g}-{BREATH_S[1]:g} s: {corr(breath, truth):.3f}")
-    pause = pause_frames(wave, n)
+    pause = pause_frames(db)
     held = breath.copy()
-    last = np.flatnonzero(db >= PAUSE_DB)[-1] + 1
+    last = np.flatnonzero(speech)[-1] + 1
     held[last:] = np.maximum(held[last:], HOLD_JAW)
     print(f"6. in the pauses (as real_speech.py checks): actor's jaw {truth[pause].mean():.3f} against "
-          f"{truth[db >= PAUSE_DB].mean():.3f} in speech, the model's {pred[pause].mean():.3f}; the model with the "
+          f"{truth[speech].mean():.3f} in speech, the model's {pred[pause].mean():.3f}; the model with the "
           f"breath and the jaw held at {HOLD_JAW:g} after the last syllable: whole clip {corr(held, truth):.3f}, "
           f"jaw in pauses {held[pause].mean():.3f}")
     heard = animate_recognised(wave, "angry")[:n, JAW]

@@ -93,8 +93,8 @@ def pause_rest(model) -> None:
         wave = load_audio(path)
         emotion = emotion_from_filename(path.stem.removeprefix("emoface_")) or "neutral"
         values = medtalk.animate(wave, emotion, model=model).values
-        pause = pause_frames(wave, len(values))
-        speaking = frame_db(wave, len(values)) >= PAUSE_DB
+        db = frame_db(wave, len(values))
+        pause, speaking = pause_frames(db), db >= PAUSE_DB
         activity = np.abs(values[:, S_LIP] - REST_POSE[S_LIP]).mean(axis=1)
         if not pause.any():
             print(f"   {path.name:36} no pause")

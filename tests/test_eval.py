@@ -64,7 +64,7 @@ def test_markdown_table_shows_spread() -> None:
 
 
 def test_pauses_are_long_silences_without_their_edges() -> None:
-    from medtalk.eval.real import pause_frames
+    from medtalk.eval.real import frame_db, pause_frames
 
     rate, fps = 16000, 60
     t = np.arange(rate) / rate
@@ -72,7 +72,7 @@ def test_pauses_are_long_silences_without_their_edges() -> None:
     gap = np.zeros(rate // 2, np.float32)  # 0.5 s: a pause
     blip = np.zeros(rate // 10, np.float32)  # 0.1 s: a gap within speech
     wave = np.concatenate([gap, tone, blip, tone, gap, tone, gap])
-    pause = pause_frames(wave, round(len(wave) / rate * fps), fps)
+    pause = pause_frames(frame_db(wave, round(len(wave) / rate * fps), fps), fps)
     seconds = np.flatnonzero(np.diff(np.concatenate([[0], pause.astype(np.int8), [0]]))) / fps
     # the leading and trailing pauses keep their clip-side end; the middle one loses 0.1 s at each end
     assert np.allclose(seconds, [0.0, 0.4, 2.7, 3.0, 4.2, 4.6], atol=2 / fps), seconds

@@ -34,19 +34,20 @@ def frame_db(wave: np.ndarray, frames: int, fps: float = DEFAULT_FPS) -> np.ndar
     return np.interp(np.arange(frames) / fps, np.arange(len(db)) / FEATURE_RATE, db)
 
 
-def pause_frames(wave: np.ndarray, frames: int, fps: float = DEFAULT_FPS) -> np.ndarray:
-    """The frames in pauses: silent stretches of at least ``MIN_PAUSE_S``, ``(frames,)`` bool.
+def pause_frames(db: np.ndarray, fps: float = DEFAULT_FPS) -> np.ndarray:
+    """The frames in pauses of a ``frame_db`` curve: silent stretches of at least ``MIN_PAUSE_S``,
+    ``(frames,)`` bool.
 
     ``PAUSE_EDGE_S`` is left out at each end of a pause, except at the ends of
     the clip, where the mouth has nothing to get there from.
     """
-    quiet = np.append(frame_db(wave, frames, fps) < PAUSE_DB, False)
+    quiet = np.append(db < PAUSE_DB, False)
     edges = np.flatnonzero(np.diff(np.concatenate([[False], quiet]).astype(np.int8)))
-    pause = np.zeros(frames, dtype=bool)
+    pause = np.zeros(len(db), dtype=bool)
     edge = round(PAUSE_EDGE_S * fps)
     for start, stop in zip(edges[::2], edges[1::2]):
         if stop - start >= MIN_PAUSE_S * fps:
-            pause[start + edge if start > 0 else 0 : stop - edge if stop < frames else stop] = True
+            pause[start + edge if start > 0 else 0 : stop - edge if stop < len(db) else stop] = True
     return pause
 
 
