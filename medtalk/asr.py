@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Iterator
 
 import numpy as np
 import scipy.signal
@@ -130,6 +131,17 @@ def _segments(wave: np.ndarray) -> list[np.ndarray]:
     return pieces
 
 
+def _decode_pieces(decoder, wave: np.ndarray) -> Iterator[float]:
+    """Decode each piece of 16 kHz ``wave`` that holds speech (``_segments``); after each,
+    yield the piece's start in seconds, while ``decoder`` holds its result."""
+    offset = 0.0
+    for piece in _segments(wave):
+        if _has_speech(piece):
+            _run(decoder, _pcm(piece))
+            yield offset
+        offset += len(piece) / SAMPLE_RATE
+
+
 def transcribe(wave: np.ndarray, sample_rate: int = SAMPLE_RATE) -> str:
     """Recognise English speech: ``(N,)`` samples -> lower-case words, ``""`` for silence."""
     wave = _resampled(wave, sample_rate)
@@ -137,12 +149,7 @@ def transcribe(wave: np.ndarray, sample_rate: int = SAMPLE_RATE) -> str:
         return ""
     decoder = _recogniser()
     words: list[str] = []
-    for piece in _segments(wave):
-        if not _has_speech(piece):
-            continue
-        decoder.start_utt()
-        decoder.process_raw(_pcm(piece), full_utt=True)
-        decoder.end_utt()
+    for _ in _decode_pieces(decoder, wave):
         hyp = decoder.hyp()
         if hyp is not None:
             words += [w for w in hyp.hypstr.split() if not _FILLER.match(w)]
@@ -162,13 +169,9 @@ def recognise_phones(wave: np.ndarray, sample_rate: int = SAMPLE_RATE) -> list[P
     decoder = Decoder(samprate=SAMPLE_RATE, lm=None, allphone=phone_lm, lw=PHONE_LM_WEIGHT, loglevel="FATAL")
     frame_s = 1.0 / float(decoder.config["frate"])
     phones: list[Phone] = []
-    offset = 0.0
-    for piece in _segments(wave):
-        if _has_speech(piece):
-            _run(decoder, _pcm(piece))
-            phones += [Phone(s.word, offset + s.start_frame * frame_s, offset + (s.end_frame + 1) * frame_s)
-                       for s in decoder.seg() or () if s.word != "SIL" and not s.word.startswith("+")]
-        offset += len(piece) / SAMPLE_RATE
+    for offset in _decode_pieces(decoder, wave):
+        phones += [Phone(s.word, offset + s.start_frame * frame_s, offset + (s.end_frame + 1) * frame_s)
+                   for s in decoder.seg() or () if s.word != "SIL" and not s.word.startswith("+")]
     return phones
 
 
