@@ -23,7 +23,7 @@ from tqdm import tqdm
 
 from medtalk import asr
 from medtalk.audio import SAMPLE_RATE
-from medtalk.train.data import as_float, read_samples
+from medtalk.data.clips import as_float, read_samples
 
 
 def english_test_clips(data: Path, count: int) -> list[dict]:

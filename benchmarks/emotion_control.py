@@ -29,12 +29,11 @@ from itertools import combinations
 from pathlib import Path
 
 import numpy as np
+from _common import REAL, load_measured_model
 
 from medtalk.audio import load_audio
 from medtalk.emotions import EMOTIONS
 from medtalk.rig import S_ARTIC, index
-
-from _common import REAL, load_measured_model
 
 CLIPS = (REAL / "jfk.flac", REAL / "emoface_angry_gd04_001_021.wav")
 FPS = 60
@@ -97,11 +96,10 @@ def loaded_word_clips(data: Path, count: int) -> list[tuple[dict, list[bool]]]:
 
 
 def loaded_word_intensity(model, data: Path, count: int, figure: Path | None = None) -> None:
+    from medtalk.data.clips import as_float, read_samples
     from medtalk.emotions import parse_emotion
-    from medtalk.eval.metrics import pseudo_intensity
     from medtalk.infer import predict, smooth, transcript_inputs
-    from medtalk.rigio import read_rig
-    from medtalk.train.data import as_float, read_samples
+    from medtalk.rig import pseudo_intensity, read_rig
 
     metas = loaded_word_clips(data, count)
     if not metas:

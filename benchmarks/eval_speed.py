@@ -14,10 +14,10 @@ import torch
 from _common import best_of
 
 from medtalk.audio import SAMPLE_RATE
-from medtalk.baselines.performer import animate_aligned
+from medtalk.eval.performer import animate_aligned
 from medtalk.eval.report import animate_wave
+from medtalk.model.archs import get_arch
 from medtalk.synth.performer import perform
-from medtalk.train.archs import get_arch
 
 TEXT = "We will go to the market in the morning and buy fresh bread for everyone."
 

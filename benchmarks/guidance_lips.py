@@ -28,7 +28,6 @@ import zlib
 from pathlib import Path
 
 import numpy as np
-
 from _common import load_measured_model
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,6 +45,7 @@ def main() -> None:
 
     import torch
 
+    from medtalk.data.clips import _compute, as_float, scan
     from medtalk.emotions import EMOTIONS
     from medtalk.eval.metrics import mee, mle
     from medtalk.guidance.actions import tonic_pose
@@ -54,7 +54,6 @@ def main() -> None:
     from medtalk.guidance.guide import Guide, description_guide, guide_vector
     from medtalk.infer import predict, smooth, transcript_inputs
     from medtalk.rig import S_ARTIC, S_LIP
-    from medtalk.train.data import _compute, as_float, scan
 
     torch.set_num_threads(1)
     model = load_measured_model(args.model)

@@ -18,7 +18,6 @@ import types
 from pathlib import Path
 
 import numpy as np
-
 from _common import load_measured_model
 from emotion_control import loaded_ratio, loaded_word_clips
 
@@ -31,11 +30,10 @@ def main() -> None:
     args = parser.parse_args()
     import torch
 
+    from medtalk.data.clips import as_float, read_samples
     from medtalk.emotions import EMOTIONS
-    from medtalk.eval.metrics import pseudo_intensity
     from medtalk.infer import predict, smooth, transcript_inputs
-    from medtalk.rigio import read_rig
-    from medtalk.train.data import as_float, read_samples
+    from medtalk.rig import pseudo_intensity, read_rig
 
     torch.set_num_threads(2)
     model = load_measured_model(args.model)

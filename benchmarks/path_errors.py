@@ -19,7 +19,7 @@ import torch
 from medtalk.eval.report import METRICS, score, summarise
 from medtalk.features import log_mel, power_spectrogram, prosody
 from medtalk.infer import smooth
-from medtalk.train.data import as_float
+from medtalk.data.clips import as_float
 
 from _common import load_measured_model
 

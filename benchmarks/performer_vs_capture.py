@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from medtalk.rig import CONTROLS, RigSequence, index
+from medtalk.rig import CONTROLS, index, read_rig
 from medtalk.synth.performer import perform
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -129,7 +129,7 @@ def main() -> None:
     parser.add_argument("--reference", type=Path, default=REFERENCE, help="the shared reference folder")
     parser.add_argument("--no-figure", action="store_true", help="print the tables only")
     args = parser.parse_args()
-    real = RigSequence.read(args.reference / CAPTURE).values
+    real = read_rig(args.reference / CAPTURE).values
     clips = performer_clips(args.clips)
     real_stats, synth_stats = stats(real), [stats(c) for c in clips]
     rows, regions = region_table(real_stats, synth_stats)

@@ -81,7 +81,7 @@ def main() -> None:
     import medtalk.infer
     from medtalk.augment import pitch_shift, vtlp
     from medtalk.audio import load_audio
-    from medtalk.baselines.performer import animate_aligned, animate_recognised
+    from medtalk.eval.performer import animate_aligned, animate_recognised
     from medtalk.eval.real import JAW, PAUSE_DB, frame_db, load_capture, pause_frames
     from medtalk.features import power_spectrogram
 

@@ -112,7 +112,7 @@ def jfk_agreement(model) -> None:
     per mouth gesture: jaw-open, lip rounding (purse/funnel/towards), lip closure (lipsTogether).
     """
     import medtalk
-    from medtalk.baselines.performer import animate_aligned
+    from medtalk.eval.performer import animate_aligned
 
     wave = load_audio(JFK)
     reference = animate_aligned(wave, JFK_TEXT, "neutral")

@@ -73,8 +73,8 @@ def default_model_path() -> Path:
 
 @lru_cache(maxsize=4)
 def _load_cached(path: str) -> MEDTalk:
-    from medtalk.train.archs import arch_of
-    from medtalk.train.checkpoint import load_model as load_file
+    from medtalk.model.archs import arch_of
+    from medtalk.model.checkpoint import load_model as load_file
 
     model = load_file(Path(path))[0]
     if arch_of(model) != "medtalk":  # baselines are for `medtalk eval` (no guidance, no blends)

@@ -18,7 +18,7 @@ import pytest
 from medtalk.audio import SAMPLE_RATE, write_wav
 from medtalk.emotions import EMOTIONS
 from medtalk.infer import _runs  # runs of True: the syllables, said as an open vowel
-from medtalk.rig import REST_POSE, RigSequence, index
+from medtalk.rig import REST_POSE, RigSequence, index, write_rig
 
 FPS = 60
 JAW = index("CTRL_C_jaw-translateY")
@@ -52,9 +52,9 @@ def write_emoface(root: Path, sentences: int = 6, seed: int = 0) -> Path:
             values = np.tile(REST_POSE, (frames, 1))
             values[:, JAW] = 0.5 * env
             values[:, BROW] = e / len(EMOTIONS)
-            RigSequence(values, FPS).write(root / "ALIGNED_CTR" / sentence / f"{emotion}.txt")
+            write_rig(RigSequence(values, FPS), root / "ALIGNED_CTR" / sentence / f"{emotion}.txt")
             clip = f"{sentence}_{emotion}"
-            RigSequence(values, FPS).write(root / "VALID_CTR" / f"{clip}.txt")
+            write_rig(RigSequence(values, FPS), root / "VALID_CTR" / f"{clip}.txt")
             n = round(frames / FPS * SAMPLE_RATE)
             t = np.arange(n) / SAMPLE_RATE
             loud = np.interp(t, np.arange(frames) / FPS, env)

@@ -9,11 +9,11 @@ import pytest
 import torch
 from model_fixtures import tiny_emoface  # noqa: F401  (session fixture)
 
+from medtalk.data.clips import load_dataset
 from medtalk.errors import MedtalkError
 from medtalk.model import MEDTalk, preset
 from medtalk.train import loop
 from medtalk.train.ablations import ABLATIONS, ablate_config, ablate_stages
-from medtalk.train.data import load_dataset
 from medtalk.train.stages import STAGES, select_stages
 
 

@@ -17,7 +17,7 @@ from medtalk.audio import SAMPLE_RATE, write_wav
 from medtalk.cli import main
 from medtalk.errors import MedtalkError
 from medtalk.infer import predict
-from medtalk.rig import NUM_CONTROLS, RigSequence
+from medtalk.rig import NUM_CONTROLS, read_rig
 
 
 def _frames_of(path: Path, fps: float) -> int:
@@ -31,7 +31,7 @@ def test_cli_writes_every_rig_format(tmp_path: Path, model_path: Path, speech: P
     code = main(["animate", str(speech), "-o", str(out), "--model", str(model_path), "-e", "happy", "-q",
                  "--transcript", "what a lovely day"])
     assert code == 0
-    rig = RigSequence.read(out)
+    rig = read_rig(out)
     assert rig.values.shape == (_frames_of(speech, 60), NUM_CONTROLS)
     assert np.isfinite(rig.values).all()
 
@@ -42,7 +42,7 @@ def test_cli_entry_point_and_fps(tmp_path: Path, model_path: Path, speech: Path)
         [sys.executable, "-m", "medtalk", "animate", str(speech), "-o", str(out), "--model", str(model_path),
          "--fps", "30"], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
-    assert RigSequence.read(out).values.shape[0] == _frames_of(speech, 30)
+    assert read_rig(out).values.shape[0] == _frames_of(speech, 30)
     again = subprocess.run(
         [sys.executable, "-m", "medtalk", "animate", str(speech), "-o", str(out), "--model", str(model_path)],
         capture_output=True, text=True)

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import socket
 import threading
-from pathlib import Path
 
 import numpy as np
-import pytest
 from model_fixtures import model_path, speech, tiny_emoface, tiny_run  # noqa: F401  (session fixtures)
 
 from medtalk.cli import main
 from medtalk.export.livelink import decode
-from medtalk.rig import RigSequence
+from medtalk.rig import read_rig
 
 
 def test_export_writes_the_target_files_next_to_the_rig(tmp_path, model_path, speech):
@@ -20,8 +18,8 @@ def test_export_writes_the_target_files_next_to_the_rig(tmp_path, model_path, sp
     code = main(["animate", str(speech), "-o", str(out), "--model", str(model_path), "-q", "--export", "maya"])
     assert code == 0
     assert (tmp_path / "line_maya.py").is_file()
-    board = RigSequence.read(tmp_path / "line_board.csv")
-    np.testing.assert_allclose(board.values, RigSequence.read(out).values, atol=1e-6)
+    board = read_rig(tmp_path / "line_board.csv")
+    np.testing.assert_allclose(board.values, read_rig(out).values, atol=1e-6)
 
 
 def test_export_dir_and_unknown_target(tmp_path, model_path, speech, capsys):
@@ -67,7 +65,7 @@ def test_livelink_streams_every_frame(tmp_path, model_path, speech, patient_stre
         done.set()
         receiver.close()
     assert code == 0
-    frames = RigSequence.read(out, fps=30).num_frames
+    frames = read_rig(out, fps=30).num_frames
     assert [p.frame for p in packets] == list(range(frames))
     assert all(p.rate == (30, 1) and len(p.values) == 61 for p in packets)
 

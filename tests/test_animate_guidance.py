@@ -16,7 +16,7 @@ from medtalk.guidance.guide import parse_blend
 from medtalk.guidance.timeline import CROSSFADE_SECONDS, parse_timeline, segment_weights
 from medtalk.infer import animate, load_model
 from medtalk.preview import render_frame
-from medtalk.rig import REST_POSE, RigSequence
+from medtalk.rig import REST_POSE, read_rig
 from medtalk.synth.poses import pose
 
 SMILE = REST_POSE + pose({"mouth_cornerPull": 0.8, "eye_cheekRaise": 0.6})
@@ -67,8 +67,8 @@ def test_description_and_photo_guide_the_output(model_path: Path, speech: Path, 
 
 def test_a_model_without_stage_4_refuses_descriptions(model_path: Path, speech: Path, tmp_path: Path,
                                                       capsys: pytest.CaptureFixture) -> None:
-    from medtalk.train.checkpoint import load_model as load_file
-    from medtalk.train.checkpoint import save_model
+    from medtalk.model.checkpoint import load_model as load_file
+    from medtalk.model.checkpoint import save_model
 
     model, _ = load_file(model_path)
     model.guidance.trained.fill_(False)
@@ -97,7 +97,7 @@ def test_timeline_weights_crossfade_and_fall_back() -> None:
 def test_timeline_switches_emotion_along_the_audio(model_path: Path, speech: Path, tmp_path: Path,
                                                    photos: Path, capsys: pytest.CaptureFixture) -> None:
     model = load_model(model_path)
-    duration = RigSequence.read(next(Path(speech).parents[1].glob(f"VALID_CTR/{speech.stem}.txt"))).duration
+    duration = read_rig(next(Path(speech).parents[1].glob(f"VALID_CTR/{speech.stem}.txt"))).duration
     middle = round(duration / 2, 2)
     plan = tmp_path / "plan.json"
     plan.write_text(json.dumps({"segments": [

@@ -10,12 +10,12 @@ import pytest
 import torch
 from model_fixtures import tiny_emoface  # noqa: F401  (session fixture)
 
-from medtalk.baselines.faceformer import FaceFormer, alignment_mask, biased_causal_mask
 from medtalk.errors import MedtalkError
 from medtalk.eval.report import animate_wave
 from medtalk.infer import load_model as load_for_animation
-from medtalk.train.archs import get_arch
-from medtalk.train.checkpoint import load_model, save_model
+from medtalk.model.archs import get_arch
+from medtalk.model.checkpoint import load_model, save_model
+from medtalk.model.faceformer import FaceFormer, alignment_mask, biased_causal_mask
 from medtalk.train.loop import TrainOptions, train
 
 
@@ -72,7 +72,7 @@ def test_faceformer_decodes_autoregressively_as_trained() -> None:
 
 
 def test_performer_baseline_follows_the_aligned_speech() -> None:
-    from medtalk.baselines.performer import animate_aligned
+    from medtalk.eval.performer import animate_aligned
     from medtalk.rig import index
     from medtalk.synth.performer import perform
 
@@ -86,7 +86,7 @@ def test_performer_baseline_follows_the_aligned_speech() -> None:
 
 
 def test_performer_on_recognised_phones_follows_english_speech() -> None:
-    from medtalk.baselines.performer import animate_recognised
+    from medtalk.eval.performer import animate_recognised
     from medtalk.rig import index
     from medtalk.synth.performer import perform
 

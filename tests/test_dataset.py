@@ -14,7 +14,7 @@ import pytest
 from medtalk.cli import main
 from medtalk.emotions import EMOTIONS, emotion_from_filename
 from medtalk.errors import MedtalkError
-from medtalk.rig import NUM_CONTROLS, RigSequence
+from medtalk.rig import NUM_CONTROLS, read_rig
 from medtalk.synth.corpus import TRAIN_ONLY_VOICES, VOICES
 from medtalk.synth.dataset import generate_dataset, plan
 
@@ -45,7 +45,7 @@ def test_layout_is_emoface_compatible(dataset):
     with wave.open(str(dataset / "WAV" / f"{row['id']}.wav")) as wav:
         assert (wav.getframerate(), wav.getnchannels()) == (16000, 1)
         assert wav.getnframes() / 16000 == pytest.approx(row["duration"], abs=1e-3)
-    rig = RigSequence.read(dataset / "VALID_CTR" / f"{row['id']}.txt")
+    rig = read_rig(dataset / "VALID_CTR" / f"{row['id']}.txt")
     assert rig.values.shape == (row["num_frames"], NUM_CONTROLS)
     assert row["num_frames"] == round(row["duration"] * 60)
     meta = json.loads((dataset / "META" / f"{row['id']}.json").read_text())
@@ -64,7 +64,7 @@ def test_layout_is_emoface_compatible(dataset):
 def test_aligned_rigs_share_timing_and_differ_in_emotion(dataset):
     folders = sorted((dataset / "ALIGNED_CTR").iterdir())
     assert [f.name for f in folders] == [f"{i:05d}" for i in range(SENTENCES)]
-    rigs = {e: RigSequence.read(folders[0] / f"{e}.txt").values for e in EMOTIONS}
+    rigs = {e: read_rig(folders[0] / f"{e}.txt").values for e in EMOTIONS}
     assert len({r.shape for r in rigs.values()}) == 1
     assert np.abs(rigs["happy"] - rigs["sad"]).max() > 0.1
 

@@ -11,7 +11,7 @@ from model_fixtures import model_path, tiny_emoface, tiny_run  # noqa: F401  (se
 
 from medtalk.cli import main
 from medtalk.eval.report import METRICS, markdown_table
-from medtalk.train.checkpoint import load_model
+from medtalk.model.checkpoint import load_model
 
 
 def test_eval_reports_every_test_clip_and_matches_the_training_figures(

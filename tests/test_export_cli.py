@@ -12,12 +12,13 @@ from export_samples import random_rig
 from medtalk.cli import main
 from medtalk.export.arkit import CSV_COLUMNS
 from medtalk.export.livelink import decode
+from medtalk.rig import write_rig
 
 
 @pytest.fixture
 def rig_file(tmp_path):
     path = tmp_path / "take.txt"
-    random_rig(12, seed=1).write(path)
+    write_rig(random_rig(12, seed=1), path)
     return path
 
 

@@ -11,7 +11,7 @@ from PIL import Image
 
 from medtalk.cli import main
 from medtalk.preview import render_frame
-from medtalk.rig import REST_POSE, RigSequence, index
+from medtalk.rig import REST_POSE, index, read_rig
 from medtalk.synth.poses import pose
 
 SMILE = REST_POSE + pose({"mouth_cornerPull": 0.8, "eye_cheekRaise": 0.6})
@@ -38,7 +38,7 @@ def test_face_to_pose_file_and_preview(faces: Path, tmp_path: Path, capsys: pyte
     assert run(capsys, "face", str(faces / "rest.png"), "-o", str(rest_pose))[0] == 0
     code, out, _ = run(capsys, "face", str(faces / "smile.png"), "-o", str(smile_pose), "--preview", str(picture))
     assert code == 0 and "wrote" in out
-    rest, smile = RigSequence.read(rest_pose), RigSequence.read(smile_pose)
+    rest, smile = read_rig(rest_pose), read_rig(smile_pose)
     assert rest.values.shape == smile.values.shape == (1, 174)
     assert len(rest_pose.read_text().splitlines()) == 1  # one EmoFace row
     assert smile.values[0, CORNERS].min() > rest.values[0, CORNERS].max() + 0.3
@@ -55,7 +55,7 @@ def test_json_on_stdout(faces: Path, capsys: pytest.CaptureFixture) -> None:
 def test_real_photo(reference: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     out = tmp_path / "pose.json"
     assert run(capsys, "face", str(reference / "real/ravdess_01-01-03-02-01-01-24.png"), "-o", str(out))[0] == 0
-    values = RigSequence.read(out).values[0]
+    values = read_rig(out).values[0]
     assert values[CORNERS].min() > 0.3
 
 
@@ -87,4 +87,4 @@ def test_outputs_are_checked_before_any_work(faces: Path, tmp_path: Path, capsys
     code, _, err = run(capsys, "face", str(faces / "smile.png"), "-o", str(tmp_path / "missing" / "p.txt"))
     assert code == 2 and "does not exist" in err
     assert run(capsys, "face", str(faces / "smile.png"), "-o", str(existing), "--force")[0] == 0
-    assert RigSequence.read(existing).values.shape == (1, 174)
+    assert read_rig(existing).values.shape == (1, 174)

@@ -7,10 +7,10 @@ import torch
 
 from medtalk.errors import MedtalkError
 from medtalk.model import MEDTalk, ModelConfig, preset
+from medtalk.model.checkpoint import load_model, save_model
 from medtalk.model.intensity import intensity_rescale
+from medtalk.model.medtalk import pseudo_intensity as torch_pseudo_intensity
 from medtalk.model.medtalk import resample_time
-from medtalk.train.checkpoint import load_model, save_model
-from medtalk.train.losses import pseudo_intensity as torch_pseudo_intensity
 
 
 def _inputs(batch: int = 2, frames: int = 150, tokens: int = 5, seed: int = 0) -> dict:
@@ -95,7 +95,7 @@ def test_resample_time_is_linear_in_time() -> None:
 
 
 def test_pseudo_intensity_matches_numpy_metric() -> None:
-    from medtalk.eval.metrics import pseudo_intensity
+    from medtalk.rig import pseudo_intensity
 
     rig = torch.rand(2, 30, 174) * 2 - 1
     assert torch.allclose(torch_pseudo_intensity(rig), torch.from_numpy(pseudo_intensity(rig.numpy())), atol=1e-5)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 import torch
 from model_fixtures import tiny_emoface  # noqa: F401 (fixture)
 
 from medtalk.model.config import preset
-from medtalk.model.inputs import PHONE_CLASSES, UNKNOWN_PHONE, phone_segments, phone_track
+from medtalk.model.inputs import (
+    PHONE_CLASSES,
+    UNKNOWN_PHONE,
+    phone_segments,
+    phone_track,
+)
 from medtalk.rig import index
 from medtalk.synth.timeline import Phone
 
@@ -51,8 +55,8 @@ def test_the_phonetic_correction_leaves_the_audio_path_alone() -> None:
 
 
 def test_training_crops_carry_the_phones_with_the_audio(tiny_emoface, tmp_path) -> None:  # noqa: F811
+    from medtalk.data.clips import load_clips, scan_clips
     from medtalk.train.batches import AudioCrops, perturb_phones
-    from medtalk.train.data import load_clips, scan_clips
 
     clip = load_clips(scan_clips(tiny_emoface)[:1], tmp_path, progress=False)[0]
     assert clip.phones is not None and len(clip.phones) == len(clip.info.phones)

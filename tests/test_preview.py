@@ -18,7 +18,7 @@ from medtalk.preview.draw import (
     BROW, EYE_WHITE, IRIS, LIP_LOWER, LIP_UPPER, MOUTH_INSIDE, PUPIL, SKIN, TEETH, TEETH_SHADED,
 )
 from medtalk.preview.poses import EMOTIONS, VISEMES, pose
-from medtalk.rig import REST_POSE, RigSequence, index
+from medtalk.rig import REST_POSE, RigSequence, index, read_rig, write_rig
 
 SIZE = 256
 
@@ -221,16 +221,16 @@ def test_pick_frame_finds_the_most_expressive_frame_or_the_given_time():
 
 def test_rig_label_reads_metadata_then_a_sidecar_then_the_stem(tmp_path: Path):
     rig = talking_rig(3)
-    json_rig = rig.write(tmp_path / "a.json")
-    assert rig_label(json_rig, RigSequence.read(json_rig)) == "happy"
-    txt = RigSequence(rig.values).write(tmp_path / "b.txt")
-    assert rig_label(txt, RigSequence.read(txt)) == "b"
+    json_rig = write_rig(rig, tmp_path / "a.json")
+    assert rig_label(json_rig, read_rig(json_rig)) == "happy"
+    txt = write_rig(RigSequence(rig.values), tmp_path / "b.txt")
+    assert rig_label(txt, read_rig(txt)) == "b"
     (tmp_path / "b.json").write_text(json.dumps({"emotion": "sad", "text": "so long"}))
-    assert rig_label(txt, RigSequence.read(txt)) == "sad\nso long"
+    assert rig_label(txt, read_rig(txt)) == "sad\nso long"
 
 
 def test_cli_writes_a_video_and_a_sheet(tmp_path: Path):
-    rig = talking_rig(20).write(tmp_path / "r.npz")
+    rig = write_rig(talking_rig(20), tmp_path / "r.npz")
     code = main(["preview", str(rig), "-o", str(tmp_path / "v.mp4"), "--sheet", str(tmp_path / "s.png"),
                  "--size", "96", "--quiet"])
     assert code == 0
@@ -241,7 +241,7 @@ def test_cli_writes_a_video_and_a_sheet(tmp_path: Path):
 @pytest.mark.parametrize("problem", ["missing rig", "missing audio", "not audio", "exists", "no output", "odd size",
                                      "bad video format", "bad time"])
 def test_cli_errors_exit_2_and_write_nothing(tmp_path: Path, capsys, problem: str):
-    rig = str(talking_rig(5).write(tmp_path / "r.npz"))
+    rig = str(write_rig(talking_rig(5), tmp_path / "r.npz"))
     out = tmp_path / "v.mp4"
     sheet = tmp_path / "s.png"
     args = ["preview", rig, "-o", str(out), "--sheet", str(sheet), "--size", "64", "-q"]
@@ -272,7 +272,7 @@ def test_cli_errors_exit_2_and_write_nothing(tmp_path: Path, capsys, problem: st
 
 
 def test_real_capture_renders_with_an_open_mouth_at_its_peak(reference: Path):
-    rig = RigSequence.read(reference / "real" / "emoface_angry_gd04_001_021.txt")
+    rig = read_rig(reference / "real" / "emoface_angry_gd04_001_021.txt")
     jaw = rig["CTRL_C_jaw-translateY"]
     widest = render_frame(rig.values[int(np.argmax(jaw))], SIZE)
     closed = render_frame(rig.values[int(np.argmin(jaw))], SIZE)
@@ -292,7 +292,7 @@ def test_catmull_rom_passes_through_its_control_points():
 
 def test_real_capture_video_with_its_48k_speech(reference: Path, tmp_path: Path):
     clip = reference / "real" / "emoface_angry_gd04_001_021"
-    rig = RigSequence.read(clip.with_suffix(".txt"))
+    rig = read_rig(clip.with_suffix(".txt"))
     out = render_video(rig, tmp_path / "real.mp4", audio=clip.with_suffix(".wav"), size=96, progress=False)
     streams = ffprobe(out)
     assert int(streams["video"]["nb_frames"]) == rig.num_frames == 202

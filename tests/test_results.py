@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from model_fixtures import tiny_emoface  # noqa: F401  (session fixture)
 
+from medtalk.data.clips import scan_clips
 from medtalk.results.markdown import beats, render
 from medtalk.results.plan import ABLATION_ROWS, HEADLINE, SEEDS, Budget, Run, plan
 from medtalk.results.runner import command, train_all
 from medtalk.results.subset import make_subset
-from medtalk.train.data import scan_clips
 
 
 def test_plan_trains_every_row_after_what_it_starts_from() -> None:

@@ -7,7 +7,7 @@ import io
 import numpy as np
 import pytest
 
-from medtalk.rigio import format_rows
+from medtalk.rig import format_rows
 
 
 def savetxt(values: np.ndarray) -> str:

@@ -11,13 +11,13 @@ import pytest
 import torch
 from model_fixtures import JAW, tiny_emoface, tiny_run  # noqa: F401  (session fixtures)
 
+from medtalk.data.clips import Clip, ClipInfo, load_dataset, repeat_loaded, scan
 from medtalk.errors import MedtalkError
 from medtalk.model import preset
-from medtalk.rig import RigSequence
+from medtalk.model.checkpoint import load_model
+from medtalk.rig import read_rig
 from medtalk.train import loop
 from medtalk.train.batches import AudioCrops, RigPairs
-from medtalk.train.checkpoint import load_model
-from medtalk.train.data import Clip, ClipInfo, load_dataset, repeat_loaded, scan
 from medtalk.train.stages import STAGES, select_stages
 
 
@@ -165,5 +165,5 @@ def test_bad_layouts_and_options_fail_in_one_line(tmp_path: Path) -> None:
 
 
 def test_rig_fixture_is_valid(tiny_emoface: Path) -> None:
-    rig = RigSequence.read(next((tiny_emoface / "VALID_CTR").glob("*.txt")))
+    rig = read_rig(next((tiny_emoface / "VALID_CTR").glob("*.txt")))
     assert rig.values[:, JAW].max() > 0.1

@@ -13,8 +13,8 @@ from model_fixtures import tiny_emoface  # noqa: F401  (session fixture)
 from medtalk.errors import MedtalkError
 from medtalk.model import preset
 from medtalk.train import loop
-from medtalk.train.checkpoint import load_model
-from medtalk.train.data import load_dataset
+from medtalk.model.checkpoint import load_model
+from medtalk.data.clips import load_dataset
 from medtalk.train.guidance_data import DESCRIPTIONS_PER_CLIP, GuidedCrops, clip_descriptions
 
 

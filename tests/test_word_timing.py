@@ -88,8 +88,8 @@ def test_transcript_inputs_align_words_to_the_speech(tiny: MEDTalk) -> None:
 
 
 def test_training_crops_carry_word_times_from_the_crop_start(tiny_emoface, tmp_path) -> None:
+    from medtalk.data.clips import load_clips, scan_clips
     from medtalk.train.batches import AudioCrops
-    from medtalk.train.data import load_clips, scan_clips
 
     clip = load_clips(scan_clips(tiny_emoface)[:1], tmp_path, progress=False)[0]
     assert np.allclose(clip.token_spans[0], clip.info.words[0])  # from META's words
@@ -107,7 +107,7 @@ def test_training_crops_carry_word_times_from_the_crop_start(tiny_emoface, tmp_p
 
 def test_cached_clips_load_without_the_text_encoder(tiny_emoface, tmp_path, monkeypatch) -> None:
     import medtalk.text
-    from medtalk.train import data
+    from medtalk.data import clips as data
 
     infos = data.scan_clips(tiny_emoface)[:2]
     first = data.load_clips(infos, tmp_path, progress=False)
@@ -128,8 +128,8 @@ def test_malformed_word_times_are_a_one_line_error(tmp_path) -> None:
 
     from model_fixtures import write_emoface
 
+    from medtalk.data.clips import scan_clips
     from medtalk.errors import MedtalkError
-    from medtalk.train.data import scan_clips
 
     root = write_emoface(tmp_path / "data", sentences=3)
     meta_path = sorted((root / "META").glob("*.json"))[0]
@@ -142,7 +142,7 @@ def test_malformed_word_times_are_a_one_line_error(tmp_path) -> None:
 
 def test_a_later_stage_keeps_the_configuration_of_its_init_model(tiny_emoface, tmp_path) -> None:
     from medtalk.errors import MedtalkError
-    from medtalk.train.checkpoint import load_model
+    from medtalk.model.checkpoint import load_model
     from medtalk.train.loop import TrainOptions, train
 
     opts = dict(data=tiny_emoface, epochs_scale=0.05, progress=False, threads=1, cache=tmp_path / "cache")

@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     from medtalk.guidance.guide import description_guide, parse_blend
     from medtalk.guidance.timeline import read_timeline
     from medtalk.infer import animate, load_model
-    from medtalk.rigio import RIG_EXTENSIONS
+    from medtalk.rig import RIG_EXTENSIONS, write_rig
 
     # fail on a typo, an empty description, a missing photo or a bad timeline before any work
     guide = description_guide(args.describe) if args.describe is not None else parse_blend(args.emotion or "neutral")
@@ -92,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     model = load_model(args.model)
     rig = animate(args.audio, args.emotion, _transcript(args), args.intensity, model, args.fps,
                   describe=args.describe, reference=args.reference, timeline=args.timeline)
-    rig.write(args.output, force=args.force)
+    write_rig(rig, args.output, force=args.force)
     if args.preview is not None:
         from medtalk.preview import render_video
 

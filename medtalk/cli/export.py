@@ -41,9 +41,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from medtalk.export import ExportOptions, export_rig
-    from medtalk.rig import RigSequence
+    from medtalk.rig import read_rig
 
-    rig = RigSequence.read(args.rig)
+    rig = read_rig(args.rig)
     chosen = {
         "skeleton": args.skeleton, "content_path": args.content_path,
         "level_sequence": args.level_sequence, "namespace": args.namespace, "mesh": args.mesh,

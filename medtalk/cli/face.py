@@ -38,8 +38,13 @@ def run(args: argparse.Namespace) -> int:
     from medtalk.guidance.face_model import fit_pose
     from medtalk.guidance.landmarks import face_landmarks
     from medtalk.preview.sheet import check_sheet_output
-    from medtalk.rig import CONTROL_NAMES, REST_POSE, RigSequence
-    from medtalk.rigio import RIG_EXTENSIONS
+    from medtalk.rig import (
+        CONTROL_NAMES,
+        REST_POSE,
+        RIG_EXTENSIONS,
+        RigSequence,
+        write_rig,
+    )
 
     if args.output is None and args.preview is None and not args.json:
         raise MedtalkError("nothing to write: give -o RIG, --preview IMAGE and/or --json")
@@ -56,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
 
     say = not (args.quiet or args.json)  # with --json, stdout carries only the JSON document
     if args.output is not None:
-        RigSequence(values[None, :], metadata={"source": str(args.photo)}).write(args.output, args.force)
+        write_rig(RigSequence(values[None, :], metadata={"source": str(args.photo)}), args.output, args.force)
         if say:
             print(f"wrote {args.output}")
     if args.preview is not None:

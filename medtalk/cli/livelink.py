@@ -28,10 +28,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from medtalk.export.livelink import parse_target, stream
-    from medtalk.rig import RigSequence
+    from medtalk.rig import read_rig
 
     host, port = parse_target(args.target)
-    rig = RigSequence.read(args.rig)
+    rig = read_rig(args.rig)
     if not args.quiet:
         print(f"streaming {rig.num_frames} frames ({rig.duration:.1f} s{', looped' if args.loop else ''}) "
               f"to {host}:{port} as subject {args.subject!r}; Ctrl-C stops")

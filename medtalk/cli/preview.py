@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     from medtalk.preview import pick_frame, render_sheet, render_video, rig_label
     from medtalk.preview.sheet import check_sheet_output
     from medtalk.preview.video import check_audio, check_size, check_video_output
-    from medtalk.rig import RigSequence
+    from medtalk.rig import read_rig
 
     if args.output is None and args.sheet is None:
         raise MedtalkError("nothing to write: give -o VIDEO and/or --sheet PNG")
@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
         raise MedtalkError("-o and --sheet name the same file")
     # every check before any rendering, so a bad input never leaves one output written
     check_size(args.size)
-    rigs = [RigSequence.read(path, args.fps) for path in args.rigs]
+    rigs = [read_rig(path, args.fps) for path in args.rigs]
     labels = [rig_label(path, rig) for path, rig in zip(args.rigs, rigs)]
     if args.output is not None:
         check_video_output(args.output, args.force)

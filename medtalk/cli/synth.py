@@ -55,6 +55,7 @@ def output_paths(output: Path) -> tuple[Path, Path, Path]:
 def run(args: argparse.Namespace) -> int:
     from medtalk.audio import write_wav
     from medtalk.files import atomic_output, check_writable
+    from medtalk.rig import write_rig
     from medtalk.synth.performer import perform
 
     paths = output_paths(args.output)
@@ -66,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     with ExitStack() as stack:
         tmp_wav, tmp_txt, tmp_meta = (stack.enter_context(atomic_output(p, args.force)) for p in paths)
         write_wav(tmp_wav, performance.utterance.audio, performance.utterance.sample_rate, force=True)
-        performance.rig.write(tmp_txt, force=True)  # temporaries keep the suffix that picks the format
+        write_rig(performance.rig, tmp_txt, force=True)  # temporaries keep the suffix that picks the format
         tmp_meta.write_text(json.dumps(performance.metadata(), indent=1))
     if not args.quiet:
         print(f"{wav}, {txt}, {meta}: {performance.rig.num_frames} frames "

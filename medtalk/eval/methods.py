@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from medtalk.data.clips import Clip, load_clips, scan_clips
 from medtalk.errors import MedtalkError
 from medtalk.eval.report import Method, model_method
-from medtalk.train.data import Clip, load_clips, scan_clips
 
 PERFORMER = "performer"
 
@@ -45,10 +45,10 @@ def run_cache(path: Path) -> Path | None:
 def load_method(spec: str | Path, text: bool = True, seed: int = 0) -> tuple[Method, dict]:
     """``(method, description)``; ``text=False`` withholds the transcripts from a model."""
     if str(spec) == PERFORMER:
-        from medtalk.baselines.performer import performer_method
+        from medtalk.eval.performer import performer_method
 
         return performer_method(seed), {"method": PERFORMER}
-    from medtalk.train.checkpoint import load_model
+    from medtalk.model.checkpoint import load_model
 
     path = model_file(spec)
     model, info = load_model(path)

@@ -11,12 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from medtalk.rig import S_EMO, S_INT, S_LIP, S_UP
-
-
-def pseudo_intensity(values: np.ndarray) -> np.ndarray:
-    """``Int(R)_t = 0.1 * sum_j |R_t[S_INT]|``: ``(..., T, 174) -> (..., T)``."""
-    return 0.1 * np.abs(values[..., S_INT]).sum(axis=-1)
+from medtalk.rig import S_EMO, S_LIP, S_UP, pseudo_intensity
 
 
 def _check(pred: np.ndarray, gt: np.ndarray) -> None:

@@ -16,7 +16,7 @@ import numpy as np
 
 from medtalk.audio import load_audio
 from medtalk.features import FEATURE_RATE, power_spectrogram
-from medtalk.rig import DEFAULT_FPS, S_LIP, RigSequence, index
+from medtalk.rig import DEFAULT_FPS, S_LIP, index, read_rig
 
 EMOFACE_CLIP = "emoface_angry_gd04_001_021"  # in ../shared/reference/real (.wav, .txt)
 JAW = index("CTRL_C_jaw-translateY")
@@ -53,7 +53,7 @@ def pause_frames(db: np.ndarray, fps: float = DEFAULT_FPS) -> np.ndarray:
 
 def load_capture(folder: Path, clip: str = EMOFACE_CLIP) -> tuple[np.ndarray, np.ndarray]:
     """``(wave (N,), rig (T, 174))`` of a captured clip."""
-    return load_audio(folder / f"{clip}.wav"), RigSequence.read(folder / f"{clip}.txt").values
+    return load_audio(folder / f"{clip}.wav"), read_rig(folder / f"{clip}.txt").values
 
 
 def emoface_jaw(animate: Animate, folder: Path, emotion: str = "angry") -> dict[str, float]:

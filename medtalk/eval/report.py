@@ -3,7 +3,7 @@
 A *method* is anything that animates a held-out clip from what a user would
 give it (audio, emotion label, transcript): a trained model file of any
 architecture (``model_method``) or the alignment-driven performer
-(``medtalk.baselines.performer``). ``evaluate`` runs one over clips and
+(``medtalk.eval.performer``). ``evaluate`` runs one over clips and
 ``markdown_table`` prints the result.
 """
 
@@ -15,10 +15,10 @@ from collections.abc import Callable, Iterable
 import numpy as np
 from tqdm import tqdm
 
+from medtalk.data.clips import Clip, as_float
 from medtalk.emotions import EMOTIONS, parse_emotion
 from medtalk.eval.metrics import all_metrics
 from medtalk.infer import predict, smooth, transcript_inputs
-from medtalk.train.data import Clip, as_float
 
 METRICS = ("MLE", "MEE", "EIE", "FRD")
 Method = Callable[[Clip], np.ndarray]  # a clip -> its animation (T, 174) at the clip's rig rate

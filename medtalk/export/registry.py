@@ -18,8 +18,7 @@ from medtalk.errors import MedtalkError
 from medtalk.export import arkit, blender, maya, unreal
 from medtalk.export.job import ExportJob, ExportOptions
 from medtalk.files import atomic_output, check_writable
-from medtalk.rig import RigSequence
-from medtalk.rigio import write_rig
+from medtalk.rig import RigSequence, write_rig
 
 
 def _write_rig(job: ExportJob, path: Path) -> None:

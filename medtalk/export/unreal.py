@@ -25,7 +25,7 @@ import numpy as np
 from medtalk.export.job import ExportJob
 from medtalk.export.names import UE56_MARKER, UE56_RENAMES, board_channels
 from medtalk.export.scripts import render
-from medtalk.rigio import format_rows
+from medtalk.rig import format_rows
 
 FACE_BOARD_RIG = "Face_ControlBoard_CtrlRig"
 # NTSC rates are n*1000/1001: a denominator up to 1001 represents them exactly

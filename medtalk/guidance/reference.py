@@ -12,7 +12,7 @@ is derived here, from nothing but this project and MediaPipe itself:
    (an optimal one-to-one assignment of the points to the mirrored points) and
    each pair is averaged.
 
-The result ships as ``medtalk/data/neutral_face.npy``; ``python -m
+The result ships as ``medtalk/assets/neutral_face.npy``; ``python -m
 medtalk.guidance.reference --force`` derives it again (a test checks that the
 shipped file still matches a fresh derivation). Because the reference *is*
 the rest pose of the board as our preview draws it, a photo's deviation from
@@ -70,7 +70,7 @@ def derive_neutral_face() -> np.ndarray:
 @functools.cache
 def neutral_face() -> np.ndarray:
     """The shipped reference ``(478, 3)`` float32 in the face frame (read-only)."""
-    with files("medtalk").joinpath("data", DATA_FILE).open("rb") as f:
+    with files("medtalk").joinpath("assets", DATA_FILE).open("rb") as f:
         face = np.load(f)
     assert face.shape == (NUM_LANDMARKS, 3), face.shape
     face.setflags(write=False)
@@ -88,7 +88,7 @@ def mirror_index() -> np.ndarray:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Derive the neutral reference face again.")
     parser.add_argument("-o", "--output", type=Path,
-                        default=Path(str(files("medtalk").joinpath("data", DATA_FILE))))
+                        default=Path(str(files("medtalk").joinpath("assets", DATA_FILE))))
     parser.add_argument("-f", "--force", action="store_true", help="overwrite the existing file")
     args = parser.parse_args(argv)
     face = derive_neutral_face()

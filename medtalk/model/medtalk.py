@@ -17,6 +17,9 @@ from medtalk.model.content import AudioContentMapping
 from medtalk.model.disentangle import Disentangler
 from medtalk.model.guidance import Guidance
 from medtalk.model.intensity import FusionIntensity
+from medtalk.rig import S_INT
+
+_S_INT = torch.as_tensor(S_INT)
 
 
 class MEDTalkOutput(NamedTuple):
@@ -26,6 +29,11 @@ class MEDTalkOutput(NamedTuple):
     content: torch.Tensor
     emotion: torch.Tensor
     intensity: torch.Tensor
+
+
+def pseudo_intensity(rig: torch.Tensor) -> torch.Tensor:
+    """``Int(R)_t = 0.1 * sum |R_t[S_INT]|``: ``(B, T, 174) -> (B, T)`` (as ``medtalk.rig.pseudo_intensity``)."""
+    return 0.1 * rig[..., _S_INT.to(rig.device)].abs().sum(dim=-1)
 
 
 def resample_time(x: torch.Tensor, rate_in: float, rate_out: float, num_frames: int) -> torch.Tensor:

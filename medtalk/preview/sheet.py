@@ -11,12 +11,11 @@ import numpy as np
 from PIL import Image
 
 from medtalk.errors import MedtalkError
-from medtalk.eval.metrics import pseudo_intensity
 from medtalk.files import atomic_output, check_writable
 from medtalk.preview.draw import render_frame
 from medtalk.preview.text import LABEL_PAPER, label_band
 from medtalk.preview.video import LABEL_FRACTION, check_size
-from medtalk.rig import RigSequence, index
+from medtalk.rig import RigSequence, index, pseudo_intensity
 
 MAX_COLUMNS = 7  # panels per row before wrapping
 LABEL_SCALE = 1.6  # sheet labels are two lines (label + text), taller than video ones

@@ -76,11 +76,11 @@ def main(argv: list[str] | None = None) -> int:
     import torch
 
     from medtalk.eval.methods import eval_clips
+    from medtalk.model.checkpoint import load_model
     from medtalk.results import collect, figures
     from medtalk.results.markdown import NAMES, render
     from medtalk.results.runner import train_all
     from medtalk.results.subset import make_subset
-    from medtalk.train.checkpoint import load_model
 
     torch.set_num_threads(max(1, args.jobs))
     runs.mkdir(parents=True, exist_ok=True)
@@ -98,10 +98,10 @@ def main(argv: list[str] | None = None) -> int:
 
     img = docs / "img" / "results"
     img.mkdir(parents=True, exist_ok=True)
-    from medtalk.baselines.faceformer import STAGES
-    from medtalk.baselines.performer import animate_aligned
+    from medtalk.eval.performer import animate_aligned
     from medtalk.eval.real import load_capture
     from medtalk.eval.report import animate_wave, model_method
+    from medtalk.train.stages import ARCH_STAGES
 
     models = {row: load_model(runs / f"{row}-seed0" / "model.pt")[0] for row in ("full", "faceformer", "endtoend")}
     clip = max(english, key=lambda c: (c.info.emotion != "neutral", len(c.info.text or "")))
@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
                    for subset, rows in table.items()},
         "table3": {subset: {k: rows[k] for k in (collect.SEED0, *ABLATION_ROWS) if k in rows}
                    for subset, rows in table.items()},
-        "real": real, "notes": [n.format(baseline_epochs=STAGES[0].epochs) for n in NOTES],
+        "real": real, "notes": [n.format(baseline_epochs=ARCH_STAGES["faceformer"][0].epochs) for n in NOTES],
         "figures": {title: str(path.relative_to(docs)) for title, path in made.items()},
     }
     with atomic_output(docs / "results.json", force=True) as tmp:

@@ -39,7 +39,7 @@ def _summary(rows: list[dict]) -> dict[str, float]:
 
 def model_rows(plan: tuple[Run, ...], runs: Path) -> dict[str, dict[str, dict]]:
     """``{"all"|"en": {row: summary over its seeds}}`` from the test figures stored in each model file."""
-    from medtalk.train.checkpoint import read_model_file
+    from medtalk.model.checkpoint import read_model_file
 
     samples: dict[str, dict[str, list]] = {"all": defaultdict(list), ENGLISH: defaultdict(list)}
     for run in plan:
@@ -58,7 +58,7 @@ def performer_row(clips: list, cache_file: Path, progress: bool = True) -> dict[
     """The alignment-driven performer on the English test clips (cached in ``cache_file``)."""
     if cache_file.is_file():
         return json.loads(cache_file.read_text())
-    from medtalk.baselines.performer import performer_method
+    from medtalk.eval.performer import performer_method
 
     summary = evaluate(performer_method(), clips, progress, desc="performer")["overall"]
     with atomic_output(cache_file, force=True) as tmp:
@@ -70,7 +70,7 @@ def real_rows(plan: tuple[Run, ...], runs: Path, reference: Path) -> dict[str, d
     """EmoFace jaw correlation and L1 of every row (mean and spread over seeds)."""
     from medtalk.eval.real import emoface_jaw
     from medtalk.eval.report import animate_wave
-    from medtalk.train.checkpoint import load_model
+    from medtalk.model.checkpoint import load_model
 
     samples: dict[str, list] = defaultdict(list)
     for run in plan:

@@ -12,12 +12,12 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from medtalk.data.clips import Clip, as_float
 from medtalk.emotions import EMOTIONS
 from medtalk.eval.real import JAW, load_capture
 from medtalk.files import save_figure
 from medtalk.infer import predict, smooth, transcript_inputs
 from medtalk.rig import DEFAULT_FPS, index
-from medtalk.train.data import Clip, as_float
 
 TSNE_FRAMES_PER_CLIP = 20
 TSNE_CLIPS = 210  # 30 per emotion on average

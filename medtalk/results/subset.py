@@ -6,8 +6,8 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
+from medtalk.data.clips import scan_clips, sentence_key
 from medtalk.errors import MedtalkError
-from medtalk.train.data import scan_clips, sentence_key
 
 
 def _pick(by_sentence: dict[tuple[str, str, str], list], sentences: int) -> list[tuple[str, str, str]]:

@@ -41,6 +41,7 @@ from medtalk.audio import write_wav
 from medtalk.emotions import EMOTIONS
 from medtalk.errors import MedtalkError
 from medtalk.files import atomic_output
+from medtalk.rig import write_rig
 from medtalk.synth.corpus import (
     LANGUAGES, SPLITS, TRAIN_ONLY_VOICES, VOICES, english_sentences, pseudo_text, split_voices,
 )
@@ -152,7 +153,7 @@ def render_unit(unit: Unit, out: Path, force: bool = False) -> int:
         if wav in missing:
             write_wav(wav, perf.utterance.audio, perf.utterance.sample_rate, force=force)
         if rig_path in missing:
-            perf.rig.write(rig_path, force=force)
+            write_rig(perf.rig, rig_path, force=force)
         if meta_path in missing:
             meta = perf.metadata() | {
                 "id": unit.clip_id(emotion), "sentence_id": unit.sentence_id, "speaker": unit.speaker,
@@ -166,7 +167,7 @@ def render_unit(unit: Unit, out: Path, force: bool = False) -> int:
         unit.aligned_file(out, EMOTIONS[0]).parent.mkdir(exist_ok=True)
         rigs = perform_aligned(unit.text, voice=unit.voice, seed=unit.seed)
         for emotion in aligned:
-            rigs[emotion].write(unit.aligned_file(out, emotion), force=force)
+            write_rig(rigs[emotion], unit.aligned_file(out, emotion), force=force)
         written += len(aligned)
     return written
 

@@ -22,7 +22,7 @@ from medtalk.model.config import TEXT_DIM, ModelConfig
 from medtalk.model.content import audio_features
 from medtalk.model.inputs import PHONE_CLASSES, UNKNOWN_PHONE, pad, phone_track, shifted, span_slice
 from medtalk.rig import resample_frames
-from medtalk.train.data import Clip, as_float
+from medtalk.data.clips import Clip, as_float
 
 BAND_MASKS = 2  # frequency masks per crop
 BAND_MASK_WIDTH = 8  # mel bands, at most

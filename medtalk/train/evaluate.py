@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from medtalk.data.clips import Clip
 from medtalk.eval.report import evaluate as evaluate_method
 from medtalk.eval.report import model_method
-from medtalk.train.data import Clip
 
 
 def evaluate(model, clips: list[Clip], progress: bool = False) -> dict[str, float]:

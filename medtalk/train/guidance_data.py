@@ -27,11 +27,11 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
+from medtalk.data.clips import Clip, _read_cache, _stamp, _write_cache
 from medtalk.guidance.actions import tonic_pose
 from medtalk.guidance.describe import describe_clip
 from medtalk.model.config import ModelConfig
 from medtalk.train.batches import AudioCrops
-from medtalk.train.data import Clip, _read_cache, _stamp, _write_cache
 
 DESCRIPTIONS_PER_CLIP = 4
 FALLBACK_INTENSITY = 0.5  # a "moderate" description when the data carries no intensity curve

@@ -25,14 +25,14 @@ from medtalk.model.config import ModelConfig, build_config
 from medtalk.model.medtalk import MEDTalk
 from medtalk.train import curves
 from medtalk.train.batches import AudioCrops, RigPairs
-from medtalk.train.checkpoint import load_model, load_state, load_weights, save_model, save_state
-from medtalk.train.data import Dataset, load_dataset, repeat_loaded
+from medtalk.model.checkpoint import load_model, load_state, load_weights, save_model, save_state
+from medtalk.data.clips import Dataset, load_dataset, repeat_loaded
 from medtalk.train.evaluate import evaluate
 from medtalk.train.guidance_data import GuidedCrops
 from medtalk.train.ablations import ablate_config, ablate_stages
-from medtalk.train.archs import get_arch
+from medtalk.model.archs import get_arch
 from medtalk.train.losses import OBJECTIVES
-from medtalk.train.stages import Stage, select_stages
+from medtalk.train.stages import ARCH_STAGES, Stage, select_stages
 
 GRAD_CLIP = 1.0  # max gradient norm: a bad crop cannot throw the weights off
 VAL_ITEMS = 64  # validation crops per epoch (fixed, unaugmented)
@@ -47,7 +47,7 @@ class TrainOptions:
     data: Path
     run: Path
     preset: str | None = None  # None: the --init model's configuration, else "default"
-    arch: str = "medtalk"  # or a baseline (medtalk.train.archs)
+    arch: str = "medtalk"  # or a baseline (medtalk.model.archs)
     ablation: str | None = None  # medtalk.train.ablations
     cache: Path | None = None  # feature cache (default RUN/cache); runs on the same data may share one
     stages: str | None = None
@@ -148,7 +148,7 @@ def train(opts: TrainOptions) -> Path:
     arch = get_arch(opts.arch)
     if opts.ablation and opts.arch != "medtalk":
         raise MedtalkError(f"ablations are of the full model, not of {opts.arch}")
-    stages = ablate_stages(opts.ablation, select_stages(opts.stages, opts.epochs_scale, arch.stages))
+    stages = ablate_stages(opts.ablation, select_stages(opts.stages, opts.epochs_scale, ARCH_STAGES[arch.name]))
     state_path = opts.run / "state.pt"
     state = load_state(state_path) if opts.resume and state_path.is_file() else None
     config = build_config(arch.config, state["config"]) if state else ablate_config(opts.ablation, _base_config(arch, opts))

@@ -33,10 +33,8 @@ from collections.abc import Callable
 import torch
 
 from medtalk.model.inputs import phones_given
-from medtalk.model.medtalk import MEDTalk
-from medtalk.rig import S_INT
+from medtalk.model.medtalk import MEDTalk, pseudo_intensity
 
-_S_INT = torch.as_tensor(S_INT)
 SIM_TEMPERATURE = 0.1  # of the label contrast in stage 4's L_sim
 CURVE_MIN_STD = 0.01  # intensity curves flatter than this (neutral clips) carry no shape
 
@@ -71,11 +69,6 @@ def correlation_distance(x: torch.Tensor, y: torch.Tensor, mask: torch.Tensor) -
     corr = (dx * dy).sum(dim=1) / (dx.pow(2).sum(dim=1).sqrt() * dy.pow(2).sum(dim=1).sqrt()).clamp(min=1e-8)
     rows = spread > CURVE_MIN_STD
     return (1.0 - corr[rows]).mean() if rows.any() else x.sum() * 0.0
-
-
-def pseudo_intensity(rig: torch.Tensor) -> torch.Tensor:
-    """``Int(R)_t = 0.1 * sum |R_t[S_INT]|``: ``(B, T, 174) -> (B, T)`` (as ``medtalk.eval.metrics``)."""
-    return 0.1 * rig[..., _S_INT.to(rig.device)].abs().sum(dim=-1)
 
 
 def disentangle_losses(model: MEDTalk, batch: dict[str, torch.Tensor], terms: set[str]) -> dict[str, torch.Tensor]:

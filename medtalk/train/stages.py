@@ -29,7 +29,7 @@ class Stage:
     (without replacement): the synthetic set speaks every sentence in all
     seven emotions, so 1/7 is one pass over its sentences. ``loaded_repeat``
     draws each training clip whose transcript holds a word the lexicon loads
-    with the clip's emotion that many times per pass (``data.repeat_loaded``).
+    with the clip's emotion that many times per pass (``medtalk.data.clips.repeat_loaded``).
     """
 
     name: str
@@ -108,6 +108,23 @@ STAGES: tuple[Stage, ...] = (
         **{**_AUDIO, "data": "guidance"},
     ),
 )
+
+
+def _direct(name: str, trainable: tuple[str, ...]) -> Stage:
+    """A learned baseline's one stage: the crops, augmentation, schedule and budget of MEDTalk's
+    audio stages (the epochs of 2 + 3), training the whole model straight from audio to rig."""
+    content = next(s for s in STAGES if s.name == "2-content")
+    return replace(content, name=name, number=1, trainable=trainable, objective="direct",
+                   losses={"recon": 1.0, "intensity": 0.1},
+                   epochs=sum(s.epochs for s in STAGES if s.number in (2, 3)))
+
+
+# each architecture of ``medtalk.model.archs`` by name, with the stages that train it
+ARCH_STAGES: dict[str, tuple[Stage, ...]] = {
+    "medtalk": STAGES,
+    "faceformer": (_direct("faceformer", ("audio", "style", "rig_in", "decoder", "out")),),
+    "endtoend": (_direct("endtoend", ("acm", "fim", "decoder")),),
+}
 
 
 def select_stages(

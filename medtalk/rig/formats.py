@@ -18,7 +18,13 @@ import numpy as np
 
 from medtalk.errors import MedtalkError
 from medtalk.files import atomic_output
-from medtalk.rig import CONTROL_NAMES, DEFAULT_FPS, NUM_CONTROLS, RigSequence, index
+from medtalk.rig.controls import (
+    CONTROL_NAMES,
+    DEFAULT_FPS,
+    NUM_CONTROLS,
+    RigSequence,
+    index,
+)
 
 RIG_EXTENSIONS = (".txt", ".csv", ".json", ".npz")
 
@@ -125,8 +131,9 @@ def _read_npz(path: Path, fps: float | None) -> RigSequence:
 _READERS = {".txt": _read_txt, ".csv": _read_csv, ".json": _read_json, ".npz": _read_npz}
 
 
-def read_rig(path: Path, fps: float | None = None) -> RigSequence:
+def read_rig(path: Path | str, fps: float | None = None) -> RigSequence:
     """Read a rig file; errors are one-line :class:`MedtalkError` naming the problem."""
+    path = Path(path)
     ext = _extension(path)
     if not path.is_file():
         raise MedtalkError(f"{path}: no such file")
@@ -182,8 +189,9 @@ def format_rows(values: np.ndarray, times: np.ndarray | None = None) -> str:
     return buf.getvalue()
 
 
-def write_rig(rig: RigSequence, path: Path, force: bool = False) -> Path:
-    """Write ``rig`` atomically in the format given by the extension."""
+def write_rig(rig: RigSequence, path: Path | str, force: bool = False) -> Path:
+    """Write ``rig`` atomically in the format given by the extension (.txt .csv .json .npz)."""
+    path = Path(path)
     ext = _extension(path)
     with atomic_output(path, force) as tmp:
         if ext == ".txt":

@@ -3,7 +3,7 @@
 Every architecture takes the same inputs as ``MEDTalk.forward`` and returns a
 ``MEDTalkOutput``, so ``medtalk.infer.predict`` (and with it ``medtalk
 animate`` and ``medtalk eval``) runs any of them. Each brings its frozen config
-class, its presets and its training stages (data, run by the one loop).
+class and its presets; the stages that train it are data in ``medtalk.train.stages``.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ class Arch:
     config: type
     build: Callable[[Any], nn.Module]
     presets: Mapping[str, Any]
-    stages: tuple  # of medtalk.train.stages.Stage
 
     def preset(self, name: str) -> Any:
         try:
@@ -40,21 +39,20 @@ class Arch:
 def _medtalk() -> Arch:
     from medtalk.model.config import PRESETS, ModelConfig
     from medtalk.model.medtalk import MEDTalk
-    from medtalk.train.stages import STAGES
 
-    return Arch("medtalk", ModelConfig, MEDTalk, PRESETS, STAGES)
+    return Arch("medtalk", ModelConfig, MEDTalk, PRESETS)
 
 
 def _faceformer() -> Arch:
-    from medtalk.baselines import faceformer
+    from medtalk.model import faceformer
 
-    return Arch("faceformer", faceformer.FaceFormerConfig, faceformer.FaceFormer, faceformer.PRESETS, faceformer.STAGES)
+    return Arch("faceformer", faceformer.FaceFormerConfig, faceformer.FaceFormer, faceformer.PRESETS)
 
 
 def _endtoend() -> Arch:
-    from medtalk.baselines import endtoend
+    from medtalk.model import endtoend
 
-    return Arch("endtoend", endtoend.EndToEndConfig, endtoend.EndToEnd, endtoend.PRESETS, endtoend.STAGES)
+    return Arch("endtoend", endtoend.EndToEndConfig, endtoend.EndToEnd, endtoend.PRESETS)
 
 
 _ARCHS = {"medtalk": _medtalk, "faceformer": _faceformer, "endtoend": _endtoend}

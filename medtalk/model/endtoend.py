@@ -8,7 +8,7 @@ stage 1, no frozen targets to map into.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import torch
@@ -21,7 +21,6 @@ from medtalk.model.disentangle import FrameMLP
 from medtalk.model.intensity import FusionIntensity
 from medtalk.model.medtalk import MEDTalkOutput, resample_time
 from medtalk.rig import DEFAULT_FPS, NUM_CONTROLS
-from medtalk.train.stages import STAGES as MEDTALK_STAGES
 
 
 @dataclass(frozen=True)
@@ -49,13 +48,6 @@ PRESETS = {
         latent_dim=16, hidden_dim=32,
     ),
 }
-# one stage with the crops, augmentation, schedule and budget of MEDTalk's audio stages (2 + 3 epochs)
-_CONTENT = next(s for s in MEDTALK_STAGES if s.name == "2-content")
-STAGES = (
-    replace(_CONTENT, name="endtoend", number=1, trainable=("acm", "fim", "decoder"), objective="direct",
-            losses={"recon": 1.0, "intensity": 0.1},
-            epochs=sum(s.epochs for s in MEDTALK_STAGES if s.number in (2, 3))),
-)
 
 
 class EndToEnd(nn.Module):

@@ -1,4 +1,4 @@
-"""Training data in the EmoFace folder layout, and its feature cache.
+"""Datasets in the EmoFace folder layout (what training and evaluation read), and their feature cache.
 
 ```
 DATA/WAV/<clip>.wav             speech (any format ffmpeg reads; 16 kHz mono is fastest)
@@ -41,7 +41,7 @@ from medtalk.emotions import EMOTIONS, emotion_from_filename, parse_emotion
 from medtalk.errors import MedtalkError
 from medtalk.features import FEATURES_VERSION
 from medtalk.model.inputs import phone_segments, token_spans
-from medtalk.rig import DEFAULT_FPS, RigSequence, resample_frames
+from medtalk.rig import DEFAULT_FPS, read_rig, resample_frames
 from medtalk.synth.timeline import Phone
 
 SPLITS = ("train", "val", "test")
@@ -287,7 +287,7 @@ def _compute(info: ClipInfo) -> dict[str, np.ndarray]:
     from medtalk.features import prosody
 
     samples = read_samples(info.wav)
-    rig = RigSequence.read(info.rig, fps=info.fps)
+    rig = read_rig(info.rig, fps=info.fps)
     if rig.fps != DEFAULT_FPS:
         rig = rig.resample(DEFAULT_FPS)
     arrays = {
@@ -307,7 +307,9 @@ def _compute(info: ClipInfo) -> dict[str, np.ndarray]:
 
 @lru_cache(maxsize=16)  # the seven emotion clips of a sentence share its text
 def _tokens(text: str) -> np.ndarray:
-    from medtalk.text import default_text_encoder  # loads MiniLM once, only if something is uncached
+    from medtalk.text import (
+        default_text_encoder,  # loads MiniLM once, only if something is uncached
+    )
 
     return default_text_encoder().tokens(text).astype(np.float16)
 
@@ -348,7 +350,7 @@ def _load_aligned(sentence: str, paths: dict[str, Path], cache: Path) -> dict[st
     path, stamp = cache / "aligned" / f"{sentence}.npz", _stamp(*paths.values())
     rigs = _read_cache(path, stamp)
     if rigs is None:
-        rigs = {e: RigSequence.read(p).values.astype(np.float16) for e, p in paths.items()}
+        rigs = {e: read_rig(p).values.astype(np.float16) for e, p in paths.items()}
         path.parent.mkdir(exist_ok=True)
         _write_cache(path, rigs, stamp)
     # always what the cache holds (float16), so a resumed run sees the very same numbers

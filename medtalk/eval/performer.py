@@ -21,6 +21,7 @@ import zlib
 import numpy as np
 
 from medtalk.audio import SAMPLE_RATE
+from medtalk.data.clips import Clip, as_float
 from medtalk.emotions import parse_emotion
 from medtalk.errors import MedtalkError
 from medtalk.phonetics import VOICE, fill_unaligned
@@ -28,7 +29,6 @@ from medtalk.synth.idle import speaker_style
 from medtalk.synth.intensity import plan_word_intensity
 from medtalk.synth.performer import render
 from medtalk.synth.timeline import Phone, Utterance, Word
-from medtalk.train.data import Clip, as_float
 
 LANGUAGES = (None, "en")  # clips without a language are taken as English
 WORD_GAP_S = 0.05  # recognised phones further apart than this belong to different words

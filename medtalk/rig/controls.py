@@ -14,7 +14,8 @@ Control sets used by the paper's metrics are derived here, once, from names:
   pupils and eyelashes (FRD);
 - ``S_ARTIC``: ``S_LIP`` without the expressive mouth controls of ``S_EMO``:
   articulation alone (how far the lips depend on the emotion guidance);
-- ``S_INT``: the 14 controls of the pseudo-intensity ``Int()`` (SPEC section 1).
+- ``S_INT``: the 14 controls of the pseudo-intensity ``Int()`` (SPEC section 1,
+  :func:`pseudo_intensity`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from importlib.resources import files
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -193,17 +193,10 @@ class RigSequence:
     def rest(cls, num_frames: int, fps: float = DEFAULT_FPS) -> RigSequence:
         return cls(np.tile(REST_POSE, (num_frames, 1)), fps)
 
-    @classmethod
-    def read(cls, path: Path | str, fps: float | None = None) -> RigSequence:
-        from medtalk.rigio import read_rig
 
-        return read_rig(Path(path), fps)
-
-    def write(self, path: Path | str, force: bool = False) -> Path:
-        """Write in the format given by the extension (.txt .csv .json .npz)."""
-        from medtalk.rigio import write_rig
-
-        return write_rig(self, Path(path), force=force)
+def pseudo_intensity(values: np.ndarray) -> np.ndarray:
+    """``Int(R)_t = 0.1 * sum_j |R_t[S_INT]|`` (MEDTalk's pseudo-intensity): ``(..., T, 174) -> (..., T)``."""
+    return 0.1 * np.abs(values[..., S_INT]).sum(axis=-1)
 
 
 def resample_frames(values: np.ndarray, fps_in: float, fps_out: float, num_frames: int) -> np.ndarray:

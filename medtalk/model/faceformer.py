@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import torch
@@ -27,10 +27,8 @@ from medtalk.emotions import EMOTIONS
 from medtalk.errors import MedtalkError
 from medtalk.model.config import ContentConfig
 from medtalk.model.content import AudioContentMapping
-from medtalk.model.medtalk import MEDTalkOutput, resample_time
+from medtalk.model.medtalk import MEDTalkOutput, pseudo_intensity, resample_time
 from medtalk.rig import DEFAULT_FPS, NUM_CONTROLS, REST_POSE
-from medtalk.train.losses import pseudo_intensity
-from medtalk.train.stages import STAGES as MEDTALK_STAGES
 
 
 @dataclass(frozen=True)
@@ -57,13 +55,6 @@ PRESETS = {
     "tiny": FaceFormerConfig(content=ContentConfig(channels=32, dilations=(1, 2)), model_dim=16, num_heads=2,
                              num_layers=1, ff_dim=32, context_frames=16),
 }
-# one stage with the crops, augmentation, schedule and budget of MEDTalk's audio stages (2 + 3 epochs)
-_CONTENT = next(s for s in MEDTALK_STAGES if s.name == "2-content")
-STAGES = (
-    replace(_CONTENT, name="faceformer", number=1, trainable=("audio", "style", "rig_in", "decoder", "out"), objective="direct",
-            losses={"recon": 1.0, "intensity": 0.1},
-            epochs=sum(s.epochs for s in MEDTALK_STAGES if s.number in (2, 3))),
-)
 
 
 def periodic_positions(length: int, dim: int, period: int, offset: int = 0) -> torch.Tensor:

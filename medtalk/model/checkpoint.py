@@ -4,7 +4,7 @@ A model file is a ``torch.save`` dict of plain types (loaded with
 ``weights_only=True``, so opening a file cannot run code):
 
 - ``format``, ``medtalk_version``, ``created`` (UTC, ISO 8601);
-- ``arch`` (``medtalk.train.archs``; absent in older files: ``medtalk``) and
+- ``arch`` (``medtalk.model.archs``; absent in older files: ``medtalk``) and
   ``config``: its config as a dict, which rebuilds the model;
 - ``state_dict``: float16 weights (half the size; the outputs move by ~1e-4);
 - ``sha256``: a hash of the weights, checked on load (a damaged file fails
@@ -28,8 +28,8 @@ import torch
 from medtalk import __version__
 from medtalk.errors import MedtalkError
 from medtalk.files import atomic_output
+from medtalk.model.archs import arch_of, get_arch
 from medtalk.model.medtalk import MEDTalk
-from medtalk.train.archs import arch_of, get_arch
 
 FORMAT = 1
 STORED_DTYPE = torch.float16

@@ -1,0 +1,1 @@
+"""Reading datasets: clips, their splits and the EmoFace layout (``clips``), below training and evaluation."""
