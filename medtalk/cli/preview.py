@@ -30,6 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from medtalk.errors import MedtalkError
+    from medtalk.files import output_transaction
     from medtalk.preview import pick_frame, render_sheet, render_video, rig_label
     from medtalk.preview.sheet import check_sheet_output
     from medtalk.preview.video import check_audio, check_size, check_video_output
@@ -53,15 +54,16 @@ def run(args: argparse.Namespace) -> int:
         check_audio(args.audio)
     frames = [pick_frame(rig, args.time) for rig in rigs] if args.sheet is not None else []
 
-    if args.sheet is not None:
-        panels = [(label, rig.values[t]) for label, rig, t in zip(labels, rigs, frames)]
-        render_sheet(panels, args.sheet, size=args.size, force=args.force)
-        if not args.quiet:
-            print(f"wrote {args.sheet}")
-    if args.output is not None:
-        render_video(rigs if len(rigs) > 1 else rigs[0], args.output, audio=args.audio, curves=args.curves,
-                     size=args.size, force=args.force, progress=not args.quiet,
-                     labels=[label.split("\n")[0] for label in labels] if len(rigs) > 1 else None)
-        if not args.quiet:
-            print(f"wrote {args.output}")
+    with output_transaction():  # the sheet and the video appear together or not at all
+        if args.sheet is not None:
+            panels = [(label, rig.values[t]) for label, rig, t in zip(labels, rigs, frames)]
+            render_sheet(panels, args.sheet, size=args.size, force=args.force)
+        if args.output is not None:
+            render_video(rigs if len(rigs) > 1 else rigs[0], args.output, audio=args.audio, curves=args.curves,
+                         size=args.size, force=args.force, progress=not args.quiet,
+                         labels=[label.split("\n")[0] for label in labels] if len(rigs) > 1 else None)
+    if not args.quiet:
+        for path in (args.sheet, args.output):
+            if path is not None:
+                print(f"wrote {path}")
     return 0

@@ -146,8 +146,20 @@ def render_video(
             if proc.poll() is None:  # interrupted: do not leave ffmpeg writing a dead file
                 proc.kill()
                 proc.wait()
-        if code != 0:
-            log.seek(0)
-            lines = log.read().decode(errors="replace").strip().splitlines()
-            raise MedtalkError(f"ffmpeg could not write {out}: {lines[-1] if lines else f'exit code {code}'}")
+        log.seek(0)
+        _check_written(code, log.read().decode(errors="replace"), out)
     return out
+
+
+def _check_written(code: int, log: str, out: Path) -> None:
+    """Raise unless ffmpeg wrote ``out`` whole.
+
+    ffmpeg exits 0 when it cannot write the trailer (a full disk) and leaves an
+    mp4 without its index, so its error log is read as well as its exit code.
+    """
+    lines = log.strip().splitlines()
+    if any("No space left on device" in line for line in lines):
+        raise MedtalkError(f"cannot write {out}: no space left on the device")
+    failed = [line for line in lines if line.startswith(("Error writing", "Error closing"))]
+    if code != 0 or failed:
+        raise MedtalkError(f"ffmpeg could not write {out}: {(failed or lines or [f'exit code {code}'])[-1]}")
