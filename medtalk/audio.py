@@ -36,7 +36,8 @@ def load_audio(path: Path | str, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
         reason = proc.stderr.decode(errors="replace").strip().splitlines()
         detail = reason[-1] if reason else "ffmpeg failed"
         raise MedtalkError(f"{path}: not readable as audio ({detail})")
-    samples = np.frombuffer(proc.stdout, dtype=np.float32).copy()
+    samples = np.frombuffer(proc.stdout, dtype=np.float32)
+    del proc  # the decoded bytes go as soon as their (writable) copy exists: two copies at most
     if samples.size == 0:
         raise MedtalkError(f"{path}: the audio is empty")
     return np.nan_to_num(samples, nan=0.0, posinf=0.0, neginf=0.0)

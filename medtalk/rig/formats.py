@@ -189,25 +189,20 @@ def format_rows(values: np.ndarray, times: np.ndarray | None = None) -> str:
     return buf.getvalue()
 
 
+WRITE_CHUNK = 4096  # frames formatted at once: text of an hour-long rig is written in pieces
+
+
 def write_rig(rig: RigSequence, path: Path | str, force: bool = False) -> Path:
-    """Write ``rig`` atomically in the format given by the extension (.txt .csv .json .npz)."""
+    """Write ``rig`` atomically in the format given by the extension (.txt .csv .json .npz).
+
+    Text formats are written a chunk of frames at a time, so memory stays flat
+    however long the rig.
+    """
     path = Path(path)
     ext = _extension(path)
+    chunks = range(0, rig.num_frames, WRITE_CHUNK)
     with atomic_output(path, force) as tmp:
-        if ext == ".txt":
-            tmp.write_text(format_rows(rig.values))
-        elif ext == ".csv":
-            times = np.arange(rig.num_frames) / rig.fps
-            tmp.write_text("time," + ",".join(CONTROL_NAMES) + "\n" + format_rows(rig.values, times))
-        elif ext == ".json":
-            doc = {
-                "fps": rig.fps,
-                "controls": list(CONTROL_NAMES),
-                "metadata": rig.metadata,
-                "frames": np.round(rig.values.astype(np.float64), 6).tolist(),
-            }
-            tmp.write_text(json.dumps(doc, ensure_ascii=False, default=str))
-        else:
+        if ext == ".npz":
             with tmp.open("wb") as fh:
                 np.savez_compressed(
                     fh,
@@ -216,4 +211,21 @@ def write_rig(rig: RigSequence, path: Path | str, force: bool = False) -> Path:
                     controls=np.array(CONTROL_NAMES),
                     metadata=np.array(json.dumps(rig.metadata, default=str)),
                 )
+            return path
+        with tmp.open("w") as fh:
+            if ext == ".txt":
+                for a in chunks:
+                    fh.write(format_rows(rig.values[a : a + WRITE_CHUNK]))
+            elif ext == ".csv":
+                fh.write("time," + ",".join(CONTROL_NAMES) + "\n")
+                for a in chunks:
+                    block = rig.values[a : a + WRITE_CHUNK]
+                    fh.write(format_rows(block, (a + np.arange(len(block))) / rig.fps))
+            else:
+                head = {"fps": rig.fps, "controls": list(CONTROL_NAMES), "metadata": rig.metadata}
+                fh.write(json.dumps(head, ensure_ascii=False, default=str)[:-1] + ', "frames": [')
+                for a in chunks:
+                    rows = np.round(rig.values[a : a + WRITE_CHUNK].astype(np.float64), 6).tolist()
+                    fh.write((", " if a else "") + json.dumps(rows)[1:-1])
+                fh.write("]}")
     return path
