@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from medtalk.cli._common import add_output, add_quiet
+from medtalk.cli._common import MAX_FPS, MAX_INTENSITY, add_output, add_quiet, fps, intensity
 from medtalk.emotions import EMOTIONS
 from medtalk.errors import MedtalkError
 
@@ -36,9 +36,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                       "places the phones the lips follow")
     text.add_argument("--transcript-file", type=Path, help="read the transcript from a text file")
     text.add_argument("--asr", action="store_true", help="transcribe the audio (offline English ASR)")
-    parser.add_argument("--intensity", type=float, default=1.0, help="scale the predicted intensity (default 1)")
+    parser.add_argument("--intensity", type=intensity, default=1.0,
+                        help=f"scale the predicted intensity, 0 to {MAX_INTENSITY:g} (default 1)")
     parser.add_argument("--model", type=Path, help="model file (default: the shipped model)")
-    parser.add_argument("--fps", type=float, default=60.0, help="output frame rate (default 60)")
+    parser.add_argument("--fps", type=fps, default=60.0, help=f"output frame rate, at most {MAX_FPS:g} (default 60)")
     parser.add_argument("--preview", type=Path, help="also render a preview video (.mp4) with the audio")
     parser.add_argument("--export", metavar="TARGET", help="also export for unreal, maya, blender, arkit-csv, "
                         "expressions-csv, json or all (see `medtalk export`), next to -o or in --export-dir")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 
-from medtalk.cli._common import add_output, add_quiet
+from medtalk.cli._common import MAX_PREVIEW_SIZE, MIN_PREVIEW_SIZE, add_output, add_quiet, fps, number_in, preview_size
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,11 +20,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_output(p, "video to write (.mp4 .mov .m4v .mkv)", required=False)
     p.add_argument("--audio", type=Path, help="audio to mux into the video (any format ffmpeg reads)")
     p.add_argument("--sheet", type=Path, help="also (or only) write a PNG sheet, one panel per rig")
-    p.add_argument("--time", type=float, metavar="SECONDS",
+    p.add_argument("--time", type=number_in(0, math.inf), metavar="SECONDS",
                    help="sheet frame time (default: each rig's most expressive frame)")
     p.add_argument("--curves", action="store_true", help="plot key curves under the face with a playhead")
-    p.add_argument("--size", type=int, default=512, help="face size in pixels (even, default 512)")
-    p.add_argument("--fps", type=float, help="frame rate of .txt rigs (default 60)")
+    p.add_argument("--size", type=preview_size, default=512,
+                   help=f"face size in pixels (even, {MIN_PREVIEW_SIZE}-{MAX_PREVIEW_SIZE}, default 512)")
+    p.add_argument("--fps", type=fps, help="frame rate of .txt rigs (default 60)")
     add_quiet(p)
     p.set_defaults(func=run)
 
