@@ -17,7 +17,7 @@ from pathlib import Path
 from PIL import Image
 from tqdm import tqdm
 
-from medtalk.audio import ffmpeg_exe
+from medtalk.audio import check_audio_file, ffmpeg_exe, unreadable
 from medtalk.errors import MedtalkError
 from medtalk.files import atomic_output, check_writable
 from medtalk.preview.curves import CurveStrip
@@ -42,14 +42,12 @@ def check_size(size: int) -> None:
 def check_audio(path: Path) -> None:
     """Raise a one-line :class:`MedtalkError` unless ffmpeg can decode audio from ``path``."""
     path = Path(path)
-    if not path.is_file():
-        raise MedtalkError(f"{path}: no such file")
+    check_audio_file(path)
     cmd = [ffmpeg_exe(), "-nostdin", "-v", "error", "-i", str(path), "-map", "0:a:0",
            "-t", str(PROBE_SECONDS), "-f", "null", "-"]
     proc = subprocess.run(cmd, capture_output=True)
     if proc.returncode != 0:
-        lines = proc.stderr.decode(errors="replace").strip().splitlines()
-        raise MedtalkError(f"{path}: not readable as audio ({lines[-1] if lines else 'ffmpeg failed'})")
+        raise unreadable(path, proc.stderr)
 
 
 def check_video_output(out: Path, force: bool = False) -> None:
