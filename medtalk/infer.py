@@ -49,6 +49,8 @@ SAVGOL_WINDOW = 5  # frames (paper)
 SAVGOL_ORDER = 2
 TIMELINE_CONTEXT_SECONDS = 2.0  # audio a timeline segment's model pass sees beyond its own frames
 DEFAULT_MODEL = "default.pt"  # in medtalk/assets, written by `make model`
+MAX_WORDS_PER_SECOND = 8  # fast speech is 4-5 words a second; a longer transcript belongs to other audio
+SPARE_WORDS = 20  # so a short clip with a few extra words (a title, a name) still animates
 ALIGN_MAX_SECONDS = 600.0  # longer audio is not force-aligned (pocketsphinx's time and memory grow with it)
 
 
@@ -194,6 +196,10 @@ def transcript_inputs(
     from medtalk.text import default_text_encoder
 
     duration = len(wave) / SAMPLE_RATE
+    words = len(transcript.split())
+    if words > MAX_WORDS_PER_SECOND * duration + SPARE_WORDS:
+        raise MedtalkError(f"the transcript has {words} words for {duration:.1f} s of audio; nobody says more "
+                           f"than about {MAX_WORDS_PER_SECOND} words a second: is it this audio's transcript?")
     if tokens is None:
         tokens = default_text_encoder().tokens(transcript)
     timed = getattr(getattr(model.config, "intensity", None), "word_timing", 0.0) > 0

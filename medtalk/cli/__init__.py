@@ -27,7 +27,7 @@ class Parser(argparse.ArgumentParser):
     """argparse with one-line errors: the problem and where to read more, not the whole usage."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+        self.exit(2, f"medtalk: error: {message} (see `{self.prog} --help`)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,7 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as done:  # --help, --version or an argument error, already printed
+        return int(done.code or 0)
     if threading.current_thread() is threading.main_thread():
         # a polite kill (SIGTERM) unwinds like Ctrl-C, so temporaries are removed on that path too
         signal.signal(signal.SIGTERM, _interrupt)
