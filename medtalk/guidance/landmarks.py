@@ -71,7 +71,9 @@ def read_image(path: Path) -> np.ndarray:
                                        f"{MAX_IMAGE_PIXELS // 10**6} megapixels; scale it down")
                 image = ImageOps.exif_transpose(image)
                 return np.asarray(image.convert("RGB"))
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as err:
+    except Image.DecompressionBombError:  # Pillow refuses sizes far past ours before we see them
+        raise MedtalkError(f"{path}: the image is over {MAX_IMAGE_PIXELS // 10**6} megapixels; scale it down") from None
+    except (UnidentifiedImageError, OSError, ValueError) as err:
         raise MedtalkError(f"{path}: cannot read the image ({err})") from None
 
 

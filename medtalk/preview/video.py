@@ -8,7 +8,10 @@ with silence or trimmed so that the video, the audio and the rig all last
 
 from __future__ import annotations
 
+import ctypes
+import signal
 import subprocess
+import sys
 import tempfile
 from collections.abc import Sequence
 from fractions import Fraction
@@ -30,6 +33,7 @@ STRIP_FRACTION = 0.32  # curve strip height relative to the face
 LABEL_FRACTION = 0.09  # label band height relative to the face (side-by-side videos)
 X264_PRESET, X264_CRF = "veryfast", "20"  # quick to encode, visually clean for flat drawings
 AUDIO_BITRATE = "160k"
+PR_SET_PDEATHSIG = 1  # prctl option: a signal for the child when its parent dies (linux/prctl.h)
 PROBE_SECONDS = 0.2  # audio decoded up front to prove the file is readable
 
 
@@ -132,7 +136,8 @@ def render_video(
         check_audio(Path(audio))
     panels = Panels(rigs, labels, size, curves)
     with atomic_output(out, force) as tmp, tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(_ffmpeg_command(panels, audio, tmp), stdin=subprocess.PIPE, stderr=log)
+        proc = subprocess.Popen(_ffmpeg_command(panels, audio, tmp), stdin=subprocess.PIPE, stderr=log,
+                                preexec_fn=_die_with_parent if sys.platform == "linux" else None)
         try:
             for t in tqdm(range(panels.num_frames), desc="preview", unit="frame", disable=not progress):
                 proc.stdin.write(panels.frame(t).tobytes())
@@ -147,6 +152,12 @@ def render_video(
         log.seek(0)
         _check_written(code, log.read().decode(errors="replace"), out)
     return out
+
+
+def _die_with_parent() -> None:
+    """In the ffmpeg child (Linux): end when we are killed, rather than finish our temporary after we
+    are gone (the next run removes a killed run's temporary, and must not see it written again)."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def _check_written(code: int, log: str, out: Path) -> None:
