@@ -49,6 +49,8 @@ SAVGOL_WINDOW = 5  # frames (paper)
 SAVGOL_ORDER = 2
 TIMELINE_CONTEXT_SECONDS = 2.0  # audio a timeline segment's model pass sees beyond its own frames
 DEFAULT_MODEL = "default.pt"  # in medtalk/assets, written by `make model`
+MAX_WORDS_PER_SECOND = 8  # fast speech is 4-5 words a second; a longer transcript belongs to other audio
+SPARE_WORDS = 20  # so a short clip with a few extra words (a title, a name) still animates
 ALIGN_MAX_SECONDS = 600.0  # longer audio is not force-aligned (pocketsphinx's time and memory grow with it)
 
 
@@ -194,6 +196,10 @@ def transcript_inputs(
     from medtalk.text import default_text_encoder
 
     duration = len(wave) / SAMPLE_RATE
+    words = len(transcript.split())
+    if words > MAX_WORDS_PER_SECOND * duration + SPARE_WORDS:
+        raise MedtalkError(f"the transcript has {words} words for {duration:.1f} s of audio; nobody says more "
+                           f"than about {MAX_WORDS_PER_SECOND} words a second: is it this audio's transcript?")
     if tokens is None:
         tokens = default_text_encoder().tokens(transcript)
     timed = getattr(getattr(model.config, "intensity", None), "word_timing", 0.0) > 0
@@ -228,18 +234,35 @@ def _savgol_matrix(window: int, order: int) -> np.ndarray:
 _SAVGOL = _savgol_matrix(SAVGOL_WINDOW, SAVGOL_ORDER)
 
 
+SMOOTH_CHUNK = 4096  # frames smoothed at once: the float64 work stays small on hour-long audio
+
+
 def smooth(values: np.ndarray) -> np.ndarray:
-    """Savitzky-Golay over time (window 5, order 2), then clip to ranges: ``(T, 174)``."""
-    values = np.nan_to_num(values.astype(np.float64))
-    if len(values) >= SAVGOL_WINDOW:
-        half = SAVGOL_WINDOW // 2
-        windows = np.lib.stride_tricks.sliding_window_view(values, SAVGOL_WINDOW, axis=0)  # (T-4, C, 5)
-        out = values.copy()
-        out[half:-half] = windows @ _SAVGOL[half]
-        out[:half] = _SAVGOL[:half] @ values[:SAVGOL_WINDOW]
-        out[-half:] = _SAVGOL[-half:] @ values[-SAVGOL_WINDOW:]
-        values = out
-    return clip_to_range(values).astype(np.float32)
+    """Savitzky-Golay over time (window 5, order 2), then clip to ranges: ``(T, 174)`` float32.
+
+    Runs over chunks of frames (each with its two neighbours on either side),
+    so the float64 copies it needs do not grow with the length of the audio.
+    """
+    total, half = len(values), SAVGOL_WINDOW // 2
+    out = np.empty(values.shape, dtype=np.float32)
+    start = 0
+    while start < total:
+        end = min(start + SMOOTH_CHUNK, total)
+        if total - end < SAVGOL_WINDOW:  # a short tail joins this chunk, so every block has a full window
+            end = total
+        lo, hi = max(0, start - half), min(total, end + half)
+        block = np.nan_to_num(values[lo:hi].astype(np.float64))
+        if total >= SAVGOL_WINDOW:
+            fitted = block.copy()
+            fitted[half:-half] = np.lib.stride_tricks.sliding_window_view(block, SAVGOL_WINDOW, axis=0) @ _SAVGOL[half]
+            if lo == 0:
+                fitted[:half] = _SAVGOL[:half] @ block[:SAVGOL_WINDOW]
+            if hi == total:
+                fitted[-half:] = _SAVGOL[-half:] @ block[-SAVGOL_WINDOW:]
+            block = fitted
+        out[start:end] = clip_to_range(block[start - lo : end - lo])
+        start = end
+    return out
 
 
 def animate(

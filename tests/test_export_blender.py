@@ -105,4 +105,4 @@ def test_bad_shape_key_maps_are_one_line_errors(tmp_path, doc, message):
     mapping.write_text(doc)
     with pytest.raises(MedtalkError, match=message):
         export_rig(random_rig(3), "blender", tmp_path / "out", "take", options=ExportOptions(shape_key_map=mapping))
-    assert list((tmp_path / "out").iterdir()) == []
+    assert not (tmp_path / "out").exists()  # nor the folder the export would have made

@@ -219,14 +219,16 @@ def test_pick_frame_finds_the_most_expressive_frame_or_the_given_time():
         pick_frame(rig, 5.0)
 
 
-def test_rig_label_reads_metadata_then_a_sidecar_then_the_stem(tmp_path: Path):
+def test_rig_label_is_the_file_then_what_it_shows(tmp_path: Path):
     rig = talking_rig(3)
     json_rig = write_rig(rig, tmp_path / "a.json")
-    assert rig_label(json_rig, read_rig(json_rig)) == "happy"
+    assert rig_label(json_rig, read_rig(json_rig)) == "a\nhappy"
     txt = write_rig(RigSequence(rig.values), tmp_path / "b.txt")
     assert rig_label(txt, read_rig(txt)) == "b"
     (tmp_path / "b.json").write_text(json.dumps({"emotion": "sad", "text": "so long"}))
-    assert rig_label(txt, read_rig(txt)) == "sad\nso long"
+    assert rig_label(txt, read_rig(txt)) == "b\nsad: so long"
+    photo = write_rig(RigSequence(rig.values, metadata={"emotion": "image '/photos/me.jpg'"}), tmp_path / "c.npz")
+    assert rig_label(photo, read_rig(photo)) == "c\nphoto me.jpg"
 
 
 def test_cli_writes_a_video_and_a_sheet(tmp_path: Path):

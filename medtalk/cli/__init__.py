@@ -3,7 +3,9 @@
 Each sub-command lives in its own module here with ``register(subparsers)``;
 modules import heavy libraries (torch, mediapipe) inside their ``run`` only, so
 ``medtalk --help`` stays instant. Errors are one line on stderr: exit 2 for bad
-input (:class:`MedtalkError`), 1 for an internal error, 130 when interrupted.
+input (:class:`MedtalkError`) and for argument errors, 1 for an internal error,
+130 when interrupted. A command with several outputs writes them in one
+:func:`medtalk.files.output_transaction`: they appear only if all succeed.
 """
 
 from __future__ import annotations
@@ -12,18 +14,26 @@ import argparse
 import importlib
 import os
 import pkgutil
+import signal
 import sys
+import threading
+from typing import NoReturn
 
 from medtalk import __version__
 from medtalk.errors import MedtalkError
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse with one-line errors: the problem and where to read more, not the whole usage."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"medtalk: error: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="medtalk", description="Speech to expressive MetaHuman facial animation."
-    )
+    parser = Parser(prog="medtalk", description="Speech to expressive MetaHuman facial animation.")
     parser.add_argument("--version", action="version", version=f"medtalk {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=Parser)
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if info.name.startswith("_"):  # shared helpers, not commands
             continue
@@ -33,7 +43,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as done:  # --help, --version or an argument error, already printed
+        return int(done.code or 0)
+    if threading.current_thread() is threading.main_thread():
+        # a polite kill (SIGTERM) unwinds like Ctrl-C, so temporaries are removed on that path too
+        signal.signal(signal.SIGTERM, _interrupt)
     try:
         return int(args.func(args) or 0)
     except MedtalkError as err:
@@ -47,3 +63,7 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"medtalk: internal error: {type(err).__name__}: {err} (set MEDTALK_DEBUG=1 for details)", file=sys.stderr)
         return 1
+
+
+def _interrupt(signum: int, frame: object) -> NoReturn:
+    raise KeyboardInterrupt

@@ -6,7 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
-from medtalk.cli._common import add_quiet
+from medtalk.cli._common import add_quiet, count, seed, threads
 
 DEFAULT_SENTENCES = 1000  # x 7 emotions = 7,000 clips, the size the training recipes expect
 DEFAULT_LANGUAGES = "en"
@@ -21,13 +21,13 @@ def add_dataset_parser(synth_subparsers: argparse._SubParsersAction) -> None:
                     "splits.json). Run it again with the same arguments to resume.",
     )
     parser.add_argument("out", type=Path, metavar="OUT", help="output folder (created if missing)")
-    parser.add_argument("--sentences", type=int, default=DEFAULT_SENTENCES,
+    parser.add_argument("--sentences", type=count, default=DEFAULT_SENTENCES,
                         help=f"number of sentences, each rendered under all 7 emotions (default {DEFAULT_SENTENCES})")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument("--seed", type=seed, default=0, help="random seed (default 0)")
     parser.add_argument("--languages", default=DEFAULT_LANGUAGES,
                         help="comma-separated languages; sentences alternate between them "
                              f"(en, cmn, de, fr, es, it, pt, pl, nl; default {DEFAULT_LANGUAGES})")
-    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
+    parser.add_argument("-j", "--jobs", type=threads, default=os.cpu_count() or 1,
                         help="worker processes (default: all CPU cores); the output does not depend on it")
     parser.add_argument("-f", "--force", action="store_true",
                         help="write into a folder that holds something else, regenerating every file")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from medtalk.cli._common import add_output, add_quiet
+from medtalk.cli._common import MAX_FPS, MAX_INTENSITY, add_output, add_quiet, fps, intensity
 from medtalk.emotions import EMOTIONS
 from medtalk.errors import MedtalkError
 
@@ -36,9 +36,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                       "places the phones the lips follow")
     text.add_argument("--transcript-file", type=Path, help="read the transcript from a text file")
     text.add_argument("--asr", action="store_true", help="transcribe the audio (offline English ASR)")
-    parser.add_argument("--intensity", type=float, default=1.0, help="scale the predicted intensity (default 1)")
+    parser.add_argument("--intensity", type=intensity, default=1.0,
+                        help=f"scale the predicted intensity, 0 to {MAX_INTENSITY:g} (default 1)")
     parser.add_argument("--model", type=Path, help="model file (default: the shipped model)")
-    parser.add_argument("--fps", type=float, default=60.0, help="output frame rate (default 60)")
+    parser.add_argument("--fps", type=fps, default=60.0, help=f"output frame rate, at most {MAX_FPS:g} (default 60)")
     parser.add_argument("--preview", type=Path, help="also render a preview video (.mp4) with the audio")
     parser.add_argument("--export", metavar="TARGET", help="also export for unreal, maya, blender, arkit-csv, "
                         "expressions-csv, json or all (see `medtalk export`), next to -o or in --export-dir")
@@ -66,7 +67,7 @@ def _transcript(args: argparse.Namespace) -> str | None:
 def run(args: argparse.Namespace) -> int:
     import torch
 
-    from medtalk.files import check_writable
+    from medtalk.files import check_distinct, check_writable, output_transaction
     from medtalk.guidance.guide import description_guide, parse_blend
     from medtalk.guidance.timeline import read_timeline
     from medtalk.infer import animate, load_model
@@ -80,34 +81,45 @@ def run(args: argparse.Namespace) -> int:
         read_timeline(args.timeline)
     if args.output.suffix.lower() not in RIG_EXTENSIONS:
         raise MedtalkError(f"{args.output}: unknown rig format; use one of {', '.join(RIG_EXTENSIONS)}")
-    check_writable(args.output, args.force)
+    planned = [args.output]
     if args.preview is not None:
-        check_writable(args.preview, args.force)
+        from medtalk.preview.video import check_video_output
+
+        check_video_output(args.preview, args.force)
+        planned.append(args.preview)
     target = _livelink_target(args)
     if args.export is not None:
-        from medtalk.export.registry import artifacts
+        from medtalk.export.registry import planned_paths
 
-        artifacts(args.export)  # an unknown target fails before any work
+        planned += planned_paths(args.export, args.export_dir or args.output.parent, args.output.stem,
+                                 args.force).values()
+    check_distinct(planned)
+    for path in planned:
+        if path.parent.is_dir():  # an --export-dir still to be made is checked by planned_paths
+            check_writable(path, args.force)
     torch.set_num_threads(THREADS)
     model = load_model(args.model)
     rig = animate(args.audio, args.emotion, _transcript(args), args.intensity, model, args.fps,
                   describe=args.describe, reference=args.reference, timeline=args.timeline)
-    write_rig(rig, args.output, force=args.force)
-    if args.preview is not None:
-        from medtalk.preview import render_video
+    written = [args.output]
+    with output_transaction():  # the rig, its preview and its exports appear together or not at all
+        write_rig(rig, args.output, force=args.force)
+        if args.preview is not None:
+            from medtalk.preview import render_video
 
-        render_video(rig, args.preview, audio=args.audio, force=args.force, progress=not args.quiet)
+            render_video(rig, args.preview, audio=args.audio, force=args.force, progress=not args.quiet)
+            written.append(args.preview)
+        if args.export is not None:
+            from medtalk.export import export_rig
+
+            written += export_rig(rig, args.export, args.export_dir or args.output.parent, args.output.stem,
+                                  force=args.force)
     if not args.quiet:
         what = f"reference {args.reference}" if args.reference is not None else str(guide)
         print(f"wrote {args.output} ({rig.num_frames} frames at {rig.fps:g} fps, {what}"
               + (f", timeline {args.timeline})" if args.timeline is not None else ")"))
-    if args.export is not None:
-        from medtalk.export import export_rig
-
-        folder = args.export_dir or args.output.parent
-        for path in export_rig(rig, args.export, folder, args.output.stem, force=args.force):
-            if not args.quiet:
-                print(f"wrote {path}")
+        for path in written[1:]:
+            print(f"wrote {path}")
     if target is not None:
         from medtalk.export import stream
 
@@ -119,6 +131,8 @@ def _livelink_target(args: argparse.Namespace) -> tuple[str, int] | None:
     """The checked ``--livelink`` address, so a typo fails before any work."""
     if args.livelink is None:
         return None
-    from medtalk.export import parse_target
+    from medtalk.export.livelink import parse_target, resolve_target
 
-    return parse_target(args.livelink)
+    host, port = parse_target(args.livelink)
+    resolve_target(host, port)
+    return host, port

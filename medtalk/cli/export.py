@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from medtalk.cli._common import add_output, add_quiet
+from medtalk.cli._common import add_output, add_quiet, fps, number_in
 
 TARGETS = "unreal, maya, blender, arkit-csv, expressions-csv, json, all"
 
@@ -20,7 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("rig", type=Path, help="rig file (.txt, .csv, .json or .npz)")
     parser.add_argument("--to", dest="target", required=True, metavar="TARGET", help=f"one of: {TARGETS}")
     add_output(parser, help="output folder (created if missing)")
-    parser.add_argument("--fps", type=float, help="resample to this frame rate first (default: the rig's)")
+    parser.add_argument("--fps", type=fps, help="resample to this frame rate first (default: the rig's)")
     parser.add_argument("--name", help="base name of the files written (default: the rig file's name)")
     unreal = parser.add_argument_group("Unreal")
     unreal.add_argument("--skeleton", help="face skeleton asset for the AnimSequence "
@@ -34,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     dcc.add_argument("--mesh", help="Blender object with the shape keys (default: the active object)")
     dcc.add_argument("--shape-key-map", type=Path, metavar="JSON",
                      help='{"eyeBlinkLeft": "your shape key", ...} for Blender')
-    dcc.add_argument("--start-frame", type=int, help="first keyed frame in Maya and Blender (default 0)")
+    dcc.add_argument("--start-frame", type=number_in(-10**9, 10**9, kind=int), help="first keyed frame in Maya and Blender (default 0)")
     add_quiet(parser)
     parser.set_defaults(func=run)
 

@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from medtalk.errors import MedtalkError
-    from medtalk.files import check_writable
+    from medtalk.files import check_writable, output_transaction
     from medtalk.guidance.face_model import fit_pose
     from medtalk.guidance.landmarks import face_landmarks
     from medtalk.preview.sheet import check_sheet_output
@@ -60,14 +60,14 @@ def run(args: argparse.Namespace) -> int:
     values = fit_pose(face_landmarks(args.photo))
 
     say = not (args.quiet or args.json)  # with --json, stdout carries only the JSON document
-    if args.output is not None:
-        write_rig(RigSequence(values[None, :], metadata={"source": str(args.photo)}), args.output, args.force)
-        if say:
-            print(f"wrote {args.output}")
-    if args.preview is not None:
-        _write_preview(values, args.preview, args.force)
-        if say:
-            print(f"wrote {args.preview}")
+    with output_transaction():  # the rig and its preview appear together or not at all
+        if args.output is not None:
+            write_rig(RigSequence(values[None, :], metadata={"source": str(args.photo)}), args.output, args.force)
+        if args.preview is not None:
+            _write_preview(values, args.preview, args.force)
+    for path in (args.output, args.preview):
+        if path is not None and say:
+            print(f"wrote {path}")
     if args.json:
         moved = {name: round(float(v), ROUNDING) for name, v, rest in zip(CONTROL_NAMES, values, REST_POSE)
                  if round(float(v - rest), ROUNDING) != 0}

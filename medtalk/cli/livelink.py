@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from medtalk.cli._common import add_quiet
+from medtalk.cli._common import add_quiet, fps
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -21,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--subject", default="MEDTalk", help="Live Link subject name (default MEDTalk)")
     parser.add_argument("--audio", type=Path, help="play this audio alongside (needs ffplay)")
     parser.add_argument("--loop", action="store_true", help="repeat until interrupted (Ctrl-C)")
-    parser.add_argument("--fps", type=float, help="resample to this frame rate first (default: the rig's)")
+    parser.add_argument("--fps", type=fps, help="resample to this frame rate first (default: the rig's)")
     add_quiet(parser)
     parser.set_defaults(func=run)
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import argparse
 import json
-from contextlib import ExitStack
 from pathlib import Path
 
-from medtalk.cli._common import add_output, add_quiet
+from medtalk.cli._common import add_output, add_quiet, seed
 from medtalk.emotions import EMOTIONS
 from medtalk.errors import MedtalkError
 
@@ -31,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     say.add_argument("text", help="the sentence to speak")
     say.add_argument("-e", "--emotion", default="neutral", help=f"one of {', '.join(EMOTIONS)} (default neutral)")
     say.add_argument("--voice", default="en-us", help="espeak-ng voice, e.g. en-us, en-gb+f2 (default en-us)")
-    say.add_argument("--seed", type=int, default=0, help="random seed of the performance (default 0)")
+    say.add_argument("--seed", type=seed, default=0, help="random seed of the performance (default 0)")
     add_output(say, help="output .wav; the .txt rig and .json metadata are written next to it")
     add_quiet(say)
     say.set_defaults(func=run)
@@ -54,7 +53,7 @@ def output_paths(output: Path) -> tuple[Path, Path, Path]:
 
 def run(args: argparse.Namespace) -> int:
     from medtalk.audio import write_wav
-    from medtalk.files import atomic_output, check_writable
+    from medtalk.files import atomic_output, check_writable, output_transaction
     from medtalk.rig import write_rig
     from medtalk.synth.performer import perform
 
@@ -63,12 +62,11 @@ def run(args: argparse.Namespace) -> int:
         check_writable(path, args.force)
     performance = perform(args.text, args.emotion, voice=args.voice, seed=args.seed)
     wav, txt, meta = paths
-    # All three files are written to temporaries first and renamed together at the end.
-    with ExitStack() as stack:
-        tmp_wav, tmp_txt, tmp_meta = (stack.enter_context(atomic_output(p, args.force)) for p in paths)
-        write_wav(tmp_wav, performance.utterance.audio, performance.utterance.sample_rate, force=True)
-        write_rig(performance.rig, tmp_txt, force=True)  # temporaries keep the suffix that picks the format
-        tmp_meta.write_text(json.dumps(performance.metadata(), indent=1))
+    with output_transaction():  # the three files appear together or not at all
+        write_wav(wav, performance.utterance.audio, performance.utterance.sample_rate, force=args.force)
+        write_rig(performance.rig, txt, force=args.force)
+        with atomic_output(meta, args.force) as tmp_meta:
+            tmp_meta.write_text(json.dumps(performance.metadata(), indent=1))
     if not args.quiet:
         print(f"{wav}, {txt}, {meta}: {performance.rig.num_frames} frames "
               f"({performance.utterance.duration:.2f} s, {performance.emotion}, {performance.voice})")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from medtalk.cli._common import add_output, add_quiet
+from medtalk.cli._common import add_output, add_quiet, fraction, number_in, seed, threads
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -19,16 +19,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--stages", help="stages to run, e.g. 1,2,3 (default: all); with --resume, a finished run takes further stages (e.g. 4)")
     parser.add_argument("--preset", help="default, untimed (the default without word timing in the CMF) or tiny; "
                                          "default: the --init model's configuration, else default")
-    parser.add_argument("--epochs-scale", type=float, default=1.0, help="multiply every stage's epochs (default 1)")
+    parser.add_argument("--epochs-scale", type=number_in(0, 1000, low_open=True), default=1.0, help="multiply every stage's epochs (default 1)")
     parser.add_argument("--init", type=Path, help="start from the weights of this model file")
     parser.add_argument("--arch", default="medtalk",
                         help="what to train: medtalk, or the faceformer or endtoend baseline (default: medtalk)")
     parser.add_argument("--ablation", help="an ablation of the full model: no-overlap, no-cycle, no-intensity or "
                                            "no-text (docs/RESULTS.md)")
     parser.add_argument("--cache", type=Path, help="feature cache folder (default: RUN/cache); runs may share one")
-    parser.add_argument("--augment", type=float, default=1.0, help="audio augmentation strength 0..1 (default 1)")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    parser.add_argument("--threads", type=int, default=1, help="CPU threads for torch (default 1)")
+    parser.add_argument("--augment", type=fraction, default=1.0, help="audio augmentation strength 0..1 (default 1)")
+    parser.add_argument("--seed", type=seed, default=0, help="random seed (default 0)")
+    parser.add_argument("--threads", type=threads, default=1, help="CPU threads for torch (default 1)")
     parser.add_argument("--resume", action="store_true", help="continue an interrupted run in RUN")
     add_quiet(parser)
     parser.set_defaults(func=run)

@@ -112,6 +112,15 @@ def parse_target(text: str) -> tuple[str, int]:
     return host, port
 
 
+def resolve_target(host: str, port: int) -> tuple[int, tuple]:
+    """The socket family and address of ``host:port``; a one-line error if the name does not resolve."""
+    try:
+        family, _, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_DGRAM)[0]
+    except (socket.gaierror, UnicodeError, ValueError) as err:
+        raise MedtalkError(f"cannot resolve Live Link target {host}:{port} ({err})") from None
+    return family, address
+
+
 class LiveLinkSender:
     """A UDP socket sending Live Link Face packets to one address.
 
@@ -121,10 +130,7 @@ class LiveLinkSender:
 
     def __init__(self, host: str, port: int, subject: str = DEFAULT_SUBJECT, fps: float = 60.0,
                  device_id: str = DEVICE_ID) -> None:
-        try:
-            family, _, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_DGRAM)[0]
-        except (socket.gaierror, UnicodeError) as err:
-            raise MedtalkError(f"cannot resolve Live Link target {host}:{port} ({err})") from None
+        family, address = resolve_target(host, port)
         self.address = address
         self.subject = subject
         self.device_id = device_id

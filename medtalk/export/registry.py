@@ -11,13 +11,12 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable
-from contextlib import ExitStack
 from pathlib import Path
 
 from medtalk.errors import MedtalkError
 from medtalk.export import arkit, blender, maya, unreal
 from medtalk.export.job import ExportJob, ExportOptions
-from medtalk.files import atomic_output, check_writable
+from medtalk.files import atomic_output, check_writable, make_folder, output_transaction
 from medtalk.rig import RigSequence, write_rig
 
 
@@ -58,17 +57,41 @@ def artifacts(target: str) -> tuple[str, ...]:
     return TARGETS[target]
 
 
-def _output_dir(out_dir: Path) -> Path:
+def check_name(name: str) -> str:
+    """An export base name must be a plain file name, so every file lands in the output folder."""
+    if not name or name.startswith(".") or any(sep in name for sep in ("/", "\\", "\0")) or name != name.strip():
+        raise MedtalkError(f"export name {name!r} must be a plain file name")
+    return name
+
+
+def check_output_dir(out_dir: Path) -> Path:
+    """Fail in one line unless ``out_dir`` is a folder we may write, or one we can create."""
     out_dir = Path(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
+    if "\0" in str(out_dir):
+        raise MedtalkError(f"output folder {str(out_dir)!r} is not a valid path")
+    existing = out_dir
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if existing == out_dir and not out_dir.is_dir():
         raise MedtalkError(f"{out_dir} is a file, not a folder")
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise MedtalkError(f"cannot create output folder {out_dir} ({err.strerror})") from None
-    if not os.access(out_dir, os.W_OK):
-        raise MedtalkError(f"output folder {out_dir} is not writable")
+    if not existing.is_dir():
+        raise MedtalkError(f"cannot create output folder {out_dir}: {existing} is a file")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise MedtalkError(f"output folder {out_dir} is not writable" if existing == out_dir
+                           else f"cannot create output folder {out_dir}: {existing} is not writable")
     return out_dir
+
+
+def planned_paths(target: str, out_dir: Path, name: str, force: bool = False) -> dict[str, Path]:
+    """The files ``target`` would write, checked (name, folder, existing files) before any work."""
+    kinds = artifacts(target)
+    check_name(name)
+    out_dir = check_output_dir(out_dir)
+    paths = {kind: out_dir / ARTIFACTS[kind][0].format(name=name) for kind in kinds}
+    if out_dir.is_dir():
+        for path in paths.values():
+            check_writable(path, force)
+    return paths
 
 
 def export_rig(
@@ -83,22 +106,18 @@ def export_rig(
     """Write ``target``'s files for ``rig`` into ``out_dir`` as ``<name>_*``; returns their paths.
 
     ``fps`` resamples the rig first; existing files are only replaced with ``force``.
+    All files (and the folder, if made) appear together, or none does.
     """
-    kinds = artifacts(target)
-    if not name or name.startswith(".") or any(sep in name for sep in ("/", "\\")):
-        raise MedtalkError(f"export name {name!r} must be a plain file name")
+    paths = planned_paths(target, out_dir, name, force)
     if fps is not None:
         if not (fps > 0 and math.isfinite(fps)):
             raise MedtalkError(f"--fps must be positive, got {fps}")
         if abs(fps - rig.fps) > 1e-9:
             rig = rig.resample(fps)
-    out_dir = _output_dir(out_dir)
-    paths = {kind: out_dir / ARTIFACTS[kind][0].format(name=name) for kind in kinds}
-    for path in paths.values():
-        check_writable(path, force)
     job = ExportJob(rig, name, paths, options or ExportOptions())
-    with ExitStack() as stack:
-        for kind in kinds:
-            tmp = stack.enter_context(atomic_output(paths[kind], force))
-            ARTIFACTS[kind][1](job, tmp)
+    with output_transaction():
+        make_folder(Path(out_dir))
+        for kind, path in paths.items():
+            with atomic_output(path, force) as tmp:
+                ARTIFACTS[kind][1](job, tmp)
     return list(paths.values())

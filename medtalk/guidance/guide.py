@@ -48,9 +48,11 @@ class Guide:
 
 def parse_blend(text: str) -> Guide:
     """``"happy:0.7,surprised:0.3"`` (or a bare label) -> a blend (or label) guide; weights normalised."""
-    parts = [p.strip() for p in text.split(",") if p.strip()]
-    if not parts:
+    parts = [p.strip() for p in text.split(",")]
+    if not any(parts):
         raise MedtalkError("the emotion is empty; give a label like happy or a blend like happy:0.7,sad:0.3")
+    if not all(parts):
+        raise MedtalkError(f"blend {text!r} has an empty part; write it like happy:0.7,sad:0.3")
     if len(parts) == 1 and ":" not in parts[0]:
         return Guide("label", parse_emotion(parts[0]))
     weights: dict[str, float] = {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +21,7 @@ from medtalk.errors import MedtalkError
 
 NUM_LANDMARKS = 478  # 468 mesh points + 2 x 5 iris points (refine_landmarks=True)
 MIN_DETECTION_CONFIDENCE = 0.5
+MAX_IMAGE_PIXELS = 64 * 10**6  # a 64 MP photo decodes to 192 MB of RGB; the face mesh needs far less
 
 
 @contextmanager
@@ -57,10 +59,20 @@ def read_image(path: Path) -> np.ndarray:
     path = Path(path)
     if not path.is_file():
         raise MedtalkError(f"{path}: no such image file")
+    if path.is_dir():
+        raise MedtalkError(f"{path} is a folder, not an image file")
     try:
-        with Image.open(path) as image:
-            image = ImageOps.exif_transpose(image)
-            return np.asarray(image.convert("RGB"))
+        with warnings.catch_warnings():
+            # Pillow warns about large images on stderr in two lines; the size is checked below instead
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                if image.width * image.height > MAX_IMAGE_PIXELS:
+                    raise MedtalkError(f"{path}: the image is {image.width}x{image.height} pixels, over "
+                                       f"{MAX_IMAGE_PIXELS // 10**6} megapixels; scale it down")
+                image = ImageOps.exif_transpose(image)
+                return np.asarray(image.convert("RGB"))
+    except Image.DecompressionBombError:  # Pillow refuses sizes far past ours before we see them
+        raise MedtalkError(f"{path}: the image is over {MAX_IMAGE_PIXELS // 10**6} megapixels; scale it down") from None
     except (UnidentifiedImageError, OSError, ValueError) as err:
         raise MedtalkError(f"{path}: cannot read the image ({err})") from None
 

@@ -29,6 +29,7 @@ from medtalk.errors import MedtalkError
 from medtalk.guidance.guide import KINDS, Guide, description_guide, image_guide, parse_blend
 
 CROSSFADE_SECONDS = 0.4
+END_TOLERANCE_SECONDS = 0.5  # a segment may end this far past the audio (durations rounded by hand)
 
 
 @dataclass(frozen=True)
@@ -115,10 +116,16 @@ def _guide(kind: str, value: Any, base: Path | None) -> Guide:
 
 
 def check_duration(segments: list[Segment], duration: float, where: str = "timeline") -> None:
-    """A segment that starts after the audio ends is a mistake worth reporting."""
+    """A segment that starts, or ends, after the audio ends is a mistake worth reporting.
+
+    ``END_TOLERANCE_SECONDS`` past the end is allowed, for timelines written from rounded durations.
+    """
     for segment in segments:
         if segment.start >= duration:
             raise MedtalkError(f"{where}: segment {segment.start:g}-{segment.end:g} s starts after "
+                               f"the audio ends ({duration:.2f} s)")
+        if segment.end > duration + END_TOLERANCE_SECONDS:
+            raise MedtalkError(f"{where}: segment {segment.start:g}-{segment.end:g} s ends after "
                                f"the audio ends ({duration:.2f} s)")
 
 

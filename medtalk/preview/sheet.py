@@ -36,7 +36,12 @@ def pick_frame(rig: RigSequence, time: float | None = None) -> int:
 
 
 def rig_label(path: Path, rig: RigSequence) -> str:
-    """``emotion`` (and ``text`` on a second line) from the rig's metadata or a sibling ``.json``; else the file stem."""
+    """The panel label: the file's name, then what it shows on a second line when known.
+
+    Every panel is labelled the same way: the file stem first (so panels can be
+    told apart and found), then the emotion and text from the rig's metadata or
+    a sibling ``.json`` (``happy: Peter bought my map.``), a photo by its file name.
+    """
     meta = dict(rig.metadata)
     sidecar = path.with_suffix(".json")
     if "emotion" not in meta and path.suffix.lower() == ".txt" and sidecar.is_file():
@@ -46,9 +51,18 @@ def rig_label(path: Path, rig: RigSequence) -> str:
             doc = None  # an unreadable sidecar only costs the label, not the preview
         if isinstance(doc, dict):  # either plain metadata or a medtalk rig JSON
             meta = doc["metadata"] if isinstance(doc.get("metadata"), dict) else doc
-    title = str(meta.get("emotion") or path.stem)
-    text = str(meta.get("text") or "")
-    return f"{title}\n{text}" if text else title
+    shows = [part for part in (_emotion_label(meta.get("emotion")), str(meta.get("text") or "")) if part]
+    return f"{path.stem}\n{': '.join(shows)}" if shows else path.stem
+
+
+def _emotion_label(emotion: object) -> str:
+    """``happy`` as is; a guide written as ``image '/photos/me.jpg'`` as ``photo me.jpg``."""
+    text = str(emotion or "")
+    kind, _, quoted = text.partition(" ")
+    if quoted[:1] in ("'", '"') and quoted[-1:] == quoted[:1]:
+        value = quoted[1:-1]
+        return f"photo {Path(value).name}" if kind == "image" else value
+    return text
 
 
 def sheet_columns(n: int) -> int:

@@ -8,7 +8,10 @@ with silence or trimmed so that the video, the audio and the rig all last
 
 from __future__ import annotations
 
+import ctypes
+import signal
 import subprocess
+import sys
 import tempfile
 from collections.abc import Sequence
 from fractions import Fraction
@@ -17,7 +20,7 @@ from pathlib import Path
 from PIL import Image
 from tqdm import tqdm
 
-from medtalk.audio import ffmpeg_exe
+from medtalk.audio import check_audio_file, ffmpeg_exe, unreadable
 from medtalk.errors import MedtalkError
 from medtalk.files import atomic_output, check_writable
 from medtalk.preview.curves import CurveStrip
@@ -30,6 +33,7 @@ STRIP_FRACTION = 0.32  # curve strip height relative to the face
 LABEL_FRACTION = 0.09  # label band height relative to the face (side-by-side videos)
 X264_PRESET, X264_CRF = "veryfast", "20"  # quick to encode, visually clean for flat drawings
 AUDIO_BITRATE = "160k"
+PR_SET_PDEATHSIG = 1  # prctl option: a signal for the child when its parent dies (linux/prctl.h)
 PROBE_SECONDS = 0.2  # audio decoded up front to prove the file is readable
 
 
@@ -42,14 +46,12 @@ def check_size(size: int) -> None:
 def check_audio(path: Path) -> None:
     """Raise a one-line :class:`MedtalkError` unless ffmpeg can decode audio from ``path``."""
     path = Path(path)
-    if not path.is_file():
-        raise MedtalkError(f"{path}: no such file")
+    check_audio_file(path)
     cmd = [ffmpeg_exe(), "-nostdin", "-v", "error", "-i", str(path), "-map", "0:a:0",
            "-t", str(PROBE_SECONDS), "-f", "null", "-"]
     proc = subprocess.run(cmd, capture_output=True)
     if proc.returncode != 0:
-        lines = proc.stderr.decode(errors="replace").strip().splitlines()
-        raise MedtalkError(f"{path}: not readable as audio ({lines[-1] if lines else 'ffmpeg failed'})")
+        raise unreadable(path, proc.stderr)
 
 
 def check_video_output(out: Path, force: bool = False) -> None:
@@ -134,7 +136,8 @@ def render_video(
         check_audio(Path(audio))
     panels = Panels(rigs, labels, size, curves)
     with atomic_output(out, force) as tmp, tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(_ffmpeg_command(panels, audio, tmp), stdin=subprocess.PIPE, stderr=log)
+        proc = subprocess.Popen(_ffmpeg_command(panels, audio, tmp), stdin=subprocess.PIPE, stderr=log,
+                                preexec_fn=_die_with_parent if sys.platform == "linux" else None)
         try:
             for t in tqdm(range(panels.num_frames), desc="preview", unit="frame", disable=not progress):
                 proc.stdin.write(panels.frame(t).tobytes())
@@ -146,8 +149,26 @@ def render_video(
             if proc.poll() is None:  # interrupted: do not leave ffmpeg writing a dead file
                 proc.kill()
                 proc.wait()
-        if code != 0:
-            log.seek(0)
-            lines = log.read().decode(errors="replace").strip().splitlines()
-            raise MedtalkError(f"ffmpeg could not write {out}: {lines[-1] if lines else f'exit code {code}'}")
+        log.seek(0)
+        _check_written(code, log.read().decode(errors="replace"), out)
     return out
+
+
+def _die_with_parent() -> None:
+    """In the ffmpeg child (Linux): end when we are killed, rather than finish our temporary after we
+    are gone (the next run removes a killed run's temporary, and must not see it written again)."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def _check_written(code: int, log: str, out: Path) -> None:
+    """Raise unless ffmpeg wrote ``out`` whole.
+
+    ffmpeg exits 0 when it cannot write the trailer (a full disk) and leaves an
+    mp4 without its index, so its error log is read as well as its exit code.
+    """
+    lines = log.strip().splitlines()
+    if any("No space left on device" in line for line in lines):
+        raise MedtalkError(f"cannot write {out}: no space left on the device")
+    failed = [line for line in lines if line.startswith(("Error writing", "Error closing"))]
+    if code != 0 or failed:
+        raise MedtalkError(f"ffmpeg could not write {out}: {(failed or lines or [f'exit code {code}'])[-1]}")

@@ -12,6 +12,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
+import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -94,37 +97,71 @@ def _read_csv(path: Path, fps: float | None) -> RigSequence:
     out = np.empty_like(values)
     out[:, order] = values
     if fps is None and header[0] == "time" and len(lines) > 2:
-        times = np.array([float(line.split(",")[0]) for line in lines[1:] if line.strip()])
+        try:
+            times = np.array([float(line.split(",")[0]) for line in lines[1:] if line.strip()])
+        except ValueError:
+            raise MedtalkError(f"{path}: a time in the first column is not a number") from None
         # the span over all rows, not one 6-decimal step, gives an exact rate
         step = (times[-1] - times[0]) / (len(times) - 1) if len(times) > 1 else 0
         fps = round(1.0 / step, 3) if step > 0 else None
     return RigSequence(out, fps or DEFAULT_FPS)
 
 
+def _read_fps(value: object, source: str) -> float:
+    """A stored frame rate: a positive finite number."""
+    shown = " ".join(repr(value).split())[:40]  # one line, however odd the value
+    try:
+        fps = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise MedtalkError(f"{source}: fps {shown} is not a number") from None
+    if not (math.isfinite(fps) and fps > 0):
+        raise MedtalkError(f"{source}: fps must be a positive number, got {shown}")
+    return fps
+
+
 def _read_json(path: Path, fps: float | None) -> RigSequence:
     try:
         doc = json.loads(path.read_text())
-        frames = np.asarray(doc["frames"], dtype=np.float32)
-        names = doc.get("controls", list(CONTROL_NAMES))
-    except (ValueError, KeyError, TypeError) as err:
+    except ValueError as err:
         raise MedtalkError(f"{path}: not a medtalk rig JSON ({err})") from None
-    if list(names) != list(CONTROL_NAMES):
-        if len(names) != NUM_CONTROLS or frames.ndim != 2:
+    if not isinstance(doc, dict) or "frames" not in doc:
+        raise MedtalkError(f"{path}: not a medtalk rig JSON (no \"frames\")")
+    names = doc.get("controls", list(CONTROL_NAMES))
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise MedtalkError(f"{path}: \"controls\" must be a list of control names")
+    metadata = doc.get("metadata", {})
+    if not isinstance(metadata, dict):
+        raise MedtalkError(f"{path}: \"metadata\" must be an object")
+    try:
+        frames = np.asarray(doc["frames"], dtype=np.float32)
+    except (ValueError, TypeError, OverflowError):
+        raise MedtalkError(f"{path}: \"frames\" must be rows of numbers") from None
+    if frames.ndim != 2 or frames.shape[1] != len(names):
+        raise MedtalkError(f"{path}: \"frames\" must be rows of {len(names)} numbers, got shape {frames.shape}")
+    if names != list(CONTROL_NAMES):
+        if len(names) != NUM_CONTROLS:
             raise MedtalkError(f"{path}: expected {NUM_CONTROLS} controls, got {len(names)}")
+        order = [index(n) for n in names]
+        if len(set(order)) != NUM_CONTROLS:
+            raise MedtalkError(f"{path}: \"controls\" names a control twice")
         reordered = np.empty_like(frames)
-        reordered[:, [index(n) for n in names]] = frames
+        reordered[:, order] = frames
         frames = reordered
-    return RigSequence(frames, fps or float(doc.get("fps", DEFAULT_FPS)), dict(doc.get("metadata", {})))
+    return RigSequence(frames, fps or _read_fps(doc.get("fps", DEFAULT_FPS), str(path)), dict(metadata))
 
 
 def _read_npz(path: Path, fps: float | None) -> RigSequence:
     try:
         with np.load(path, allow_pickle=False) as data:
-            values = data["values"]
-            stored_fps = float(data["fps"]) if "fps" in data else DEFAULT_FPS
+            values = np.asarray(data["values"], dtype=np.float32)
+            stored_fps = _read_fps(data["fps"], str(path)) if "fps" in data else DEFAULT_FPS
             metadata = json.loads(str(data["metadata"])) if "metadata" in data else {}
-    except (ValueError, KeyError, OSError) as err:
+    except MedtalkError:
+        raise
+    except (ValueError, KeyError, OSError, TypeError, EOFError, zipfile.BadZipFile, zlib.error) as err:
         raise MedtalkError(f"{path}: not a medtalk rig NPZ ({err})") from None
+    if not isinstance(metadata, dict):
+        raise MedtalkError(f"{path}: its metadata must be a JSON object")
     return RigSequence(values, fps or stored_fps, metadata)
 
 
@@ -189,25 +226,20 @@ def format_rows(values: np.ndarray, times: np.ndarray | None = None) -> str:
     return buf.getvalue()
 
 
+WRITE_CHUNK = 4096  # frames formatted at once: text of an hour-long rig is written in pieces
+
+
 def write_rig(rig: RigSequence, path: Path | str, force: bool = False) -> Path:
-    """Write ``rig`` atomically in the format given by the extension (.txt .csv .json .npz)."""
+    """Write ``rig`` atomically in the format given by the extension (.txt .csv .json .npz).
+
+    Text formats are written a chunk of frames at a time, so memory stays flat
+    however long the rig.
+    """
     path = Path(path)
     ext = _extension(path)
+    chunks = range(0, rig.num_frames, WRITE_CHUNK)
     with atomic_output(path, force) as tmp:
-        if ext == ".txt":
-            tmp.write_text(format_rows(rig.values))
-        elif ext == ".csv":
-            times = np.arange(rig.num_frames) / rig.fps
-            tmp.write_text("time," + ",".join(CONTROL_NAMES) + "\n" + format_rows(rig.values, times))
-        elif ext == ".json":
-            doc = {
-                "fps": rig.fps,
-                "controls": list(CONTROL_NAMES),
-                "metadata": rig.metadata,
-                "frames": np.round(rig.values.astype(np.float64), 6).tolist(),
-            }
-            tmp.write_text(json.dumps(doc, ensure_ascii=False, default=str))
-        else:
+        if ext == ".npz":
             with tmp.open("wb") as fh:
                 np.savez_compressed(
                     fh,
@@ -216,4 +248,21 @@ def write_rig(rig: RigSequence, path: Path | str, force: bool = False) -> Path:
                     controls=np.array(CONTROL_NAMES),
                     metadata=np.array(json.dumps(rig.metadata, default=str)),
                 )
+            return path
+        with tmp.open("w") as fh:
+            if ext == ".txt":
+                for a in chunks:
+                    fh.write(format_rows(rig.values[a : a + WRITE_CHUNK]))
+            elif ext == ".csv":
+                fh.write("time," + ",".join(CONTROL_NAMES) + "\n")
+                for a in chunks:
+                    block = rig.values[a : a + WRITE_CHUNK]
+                    fh.write(format_rows(block, (a + np.arange(len(block))) / rig.fps))
+            else:
+                head = {"fps": rig.fps, "controls": list(CONTROL_NAMES), "metadata": rig.metadata}
+                fh.write(json.dumps(head, ensure_ascii=False, default=str)[:-1] + ', "frames": [')
+                for a in chunks:
+                    rows = np.round(rig.values[a : a + WRITE_CHUNK].astype(np.float64), 6).tolist()
+                    fh.write((", " if a else "") + json.dumps(rows)[1:-1])
+                fh.write("]}")
     return path

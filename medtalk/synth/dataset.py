@@ -31,7 +31,9 @@ import json
 import multiprocessing
 import random
 import re
+import signal
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -172,6 +174,16 @@ def render_unit(unit: Unit, out: Path, force: bool = False) -> int:
     return written
 
 
+@contextmanager
+def _interrupts_ignored() -> Iterator[None]:
+    """Ignore SIGINT in this block (processes started in it inherit that), then restore the handler."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _render_job(job: tuple[Unit, Path, bool]) -> int:
     return render_unit(*job)
 
@@ -285,7 +297,12 @@ def generate_dataset(
                 bar.update()
         else:
             # spawn: a fresh interpreter per worker, nothing of this process (threads, locks) is forked
-            with multiprocessing.get_context("spawn").Pool(min(jobs, len(todo))) as pool:
+            # workers ignore Ctrl-C (a terminal sends it to the whole process group): this process
+            # alone stops, terminates them and says so in one line, instead of a traceback from each.
+            # They are born ignoring it (the setting survives exec), so one still starting is quiet too.
+            with _interrupts_ignored():
+                pool = multiprocessing.get_context("spawn").Pool(min(jobs, len(todo)))
+            with pool:
                 for _ in pool.imap_unordered(_render_job, jobs_args, chunksize=1):
                     bar.update()
                 pool.close()  # let workers exit normally (their espeak helpers with them)

@@ -20,6 +20,7 @@ import atexit
 import ctypes
 import os
 import pickle
+import signal
 import struct
 import subprocess
 import sys
@@ -175,6 +176,9 @@ def _receive(stream: BinaryIO) -> Any:
 
 def serve() -> None:
     """The helper's main loop: one forked child per request, replies on the original stdout."""
+    # Ctrl-C reaches the whole process group: the helper ends when its caller closes the pipe, and
+    # says nothing of its own
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     replies = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything the C library prints goes to stderr, never into the replies
     requests = sys.stdin.buffer
@@ -197,11 +201,19 @@ def serve() -> None:
                 reply = ("error", str(err))
             except Exception as err:  # a bug: reported to the caller, not swallowed
                 reply = ("error", f"espeak helper: {type(err).__name__}: {err}")
-            _send(replies, reply)
+            _reply_or_exit(replies, reply)
             os._exit(0)
         _, status = os.waitpid(pid, 0)
         if status != 0:
-            _send(replies, ("crash", f"espeak-ng crashed (exit status {status})"))
+            _reply_or_exit(replies, ("crash", f"espeak-ng crashed (exit status {status})"))
+
+
+def _reply_or_exit(replies: BinaryIO, message: Any) -> None:
+    """Send a reply; if the caller is gone (interrupted, killed), end quietly instead of a traceback."""
+    try:
+        _send(replies, message)
+    except (BrokenPipeError, ConnectionResetError):
+        os._exit(0)
 
 
 class EspeakCrash(MedtalkError):

@@ -312,11 +312,17 @@ def _dominance(seg: Segments, times: np.ndarray) -> np.ndarray:
     return dom
 
 
+CHUNK_FRAMES = 1024  # frames blended at once: bounds the (G, T, S) dominance to a chunk
+NEGLIGIBLE_REACH = 30.0  # reaches from a centre where dominance is exp(-30**1.5) ~ 1e-71: left out
+
+
 def articulate(seg: Segments, n_frames: int, fps: float, rng: np.random.Generator | None = None) -> np.ndarray:
     """Blended articulation, deviation from rest: ``(n_frames, 174)`` float32.
 
     Only the controls of :data:`GROUPS` are non-zero. ``rng`` adds token-to-token
     variation of each segment's amplitude (deterministic for a seeded generator).
+    Frames are blended a chunk at a time from the segments that reach them, so
+    memory and time grow linearly with the length of the clip.
     """
     times = np.arange(n_frames) / fps
     targets = _POSE_TABLE[[_CLASS_NAMES.index(c) for c in seg.classes]]  # (S, 174)
@@ -324,12 +330,26 @@ def articulate(seg: Segments, n_frames: int, fps: float, rng: np.random.Generato
     if rng is not None:
         amplitude *= 1.0 + TARGET_JITTER * rng.standard_normal(len(seg.classes))
     targets *= amplitude[:, None]
-    dom = _dominance(seg, times)
-    out = np.zeros((n_frames, NUM_CONTROLS), dtype=np.float64)
-    for g, cols in enumerate(_GROUP_COLUMNS):
-        weight = dom[g]  # (T, S)
-        out[:, cols] = (weight @ targets[:, cols]) / (weight.sum(axis=1, keepdims=True) + REST_DOMINANCE)
-    return out.astype(np.float32)
+    reach = NEGLIGIBLE_REACH * (WIDTH_PER_DURATION * np.maximum(seg.duration, MIN_VISUAL_DURATION) + WIDTH_BASE)
+    first = seg.centre - reach  # the far side of the window (after the centre) is the shorter one
+    last = seg.centre + reach * max(ANTICIPATION, ROUNDING_ANTICIPATION)
+    out = np.zeros((n_frames, NUM_CONTROLS), dtype=np.float32)
+    for start in range(0, n_frames, CHUNK_FRAMES):
+        chunk = times[start:start + CHUNK_FRAMES]
+        near = np.flatnonzero((last >= chunk[0]) & (first <= chunk[-1]))
+        if near.size == 0:
+            continue
+        dom = _dominance(_select(seg, near), chunk)  # (G, t, s)
+        for g, cols in enumerate(_GROUP_COLUMNS):
+            weight = dom[g]  # (t, s)
+            out[start:start + len(chunk), cols] = (weight @ targets[near][:, cols]) / (
+                weight.sum(axis=1, keepdims=True) + REST_DOMINANCE)
+    return out
+
+
+def _select(seg: Segments, keep: np.ndarray) -> Segments:
+    """The segments at indices ``keep``."""
+    return Segments(tuple(seg.classes[k] for k in keep), seg.centre[keep], seg.duration[keep], seg.gain[keep])
 
 
 def closure_curve(seg: Segments, n_frames: int, fps: float) -> np.ndarray:

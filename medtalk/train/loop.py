@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
@@ -72,14 +73,28 @@ def _base_config(arch, opts: TrainOptions):
     return config
 
 
+def _check_run(opts: TrainOptions) -> None:
+    """Refuse a run folder that is the dataset (or inside it), and ``--resume`` with nothing to resume."""
+    run, data = opts.run.resolve(), opts.data.resolve()
+    if not opts.data.is_dir():
+        raise MedtalkError(f"{opts.data}: no such dataset folder")
+    if run == data or data in run.parents:
+        raise MedtalkError(f"the run folder {opts.run} is inside the dataset {opts.data}; choose another -o")
+    if opts.resume and not any((opts.run / name).is_file() for name in ("state.pt", "model.pt")):
+        raise MedtalkError(f"nothing to resume in {opts.run} (no state.pt or model.pt); run without --resume")
+
+
 def _prepare_run(opts: TrainOptions) -> None:
     run = opts.run
     if run.exists() and not run.is_dir():
         raise MedtalkError(f"{run} exists and is not a folder")
+    # config.json and curves without state.pt or model.pt are a run that stopped before its first
+    # epoch ended: nothing to keep, so they do not block the next run
+    started = any((run / name).exists() for name in ("state.pt", "model.pt"))
     existing = [f for f in RUN_FILES if (run / f).exists()]
-    if existing and not (opts.resume or opts.force):
+    if started and not (opts.resume or opts.force):
         raise MedtalkError(f"{run} already holds a run ({existing[0]}); use --resume to continue or --force to restart")
-    if opts.force and not opts.resume:
+    if (opts.force or not started) and not opts.resume:
         for name in existing:
             (run / name).unlink()
     run.mkdir(parents=True, exist_ok=True)
@@ -145,6 +160,7 @@ def _write_config(opts: TrainOptions, config: ModelConfig, stages: tuple[Stage, 
 def train(opts: TrainOptions) -> Path:
     """Run (or resume) training; returns the path of the final ``model.pt``."""
     torch.set_num_threads(max(1, opts.threads))
+    _check_run(opts)
     arch = get_arch(opts.arch)
     if opts.ablation and opts.arch != "medtalk":
         raise MedtalkError(f"ablations are of the full model, not of {opts.arch}")
@@ -154,10 +170,15 @@ def train(opts: TrainOptions) -> Path:
     config = build_config(arch.config, state["config"]) if state else ablate_config(opts.ablation, _base_config(arch, opts))
     if state:
         stages = _resumed_stages(opts, state, stages)
+    made = not opts.run.exists()
     _prepare_run(opts)  # only once every option has been checked: a run that cannot start makes nothing
     _write_config(opts, config, stages)
-
-    data = load_dataset(opts.data, opts.cache or opts.run / "cache", progress=opts.progress)
+    try:
+        data = load_dataset(opts.data, opts.cache or opts.run / "cache", progress=opts.progress)
+    except MedtalkError:
+        if made:  # a dataset that cannot be read leaves no run folder behind (only this run wrote in it)
+            shutil.rmtree(opts.run, ignore_errors=True)
+        raise
     torch.manual_seed(opts.seed)  # after loading: the text model may draw random numbers as it loads
     model = arch.build(config)
     if opts.init and not state:
