@@ -59,7 +59,8 @@ dataset: setup
 
 model: dataset
 	@start=$$(date +%s); \
-	$(BIN)/medtalk train $(MODEL_DATA) -o $(MODEL_RUN) --resume && \
+	resume=$$( { [ -f $(MODEL_RUN)/state.pt ] || [ -f $(MODEL_RUN)/model.pt ]; } && echo --resume); \
+	$(BIN)/medtalk train $(MODEL_DATA) -o $(MODEL_RUN) $$resume && \
 	mkdir -p medtalk/assets && cp $(MODEL_RUN)/model.pt medtalk/assets/default.pt && \
 	echo "model: wrote medtalk/assets/default.pt; training took $$(( ($$(date +%s) - start) / 60 )) min"
 

@@ -35,8 +35,12 @@ def test_plan_trains_every_row_after_what_it_starts_from() -> None:
 
 
 def test_runner_commands_are_single_threaded_and_resumable(tmp_path: Path) -> None:
-    cmd = command(Run("b", ("--stages", "2"), init="a"), Path("data"), tmp_path, Budget("tiny", 0.5))
-    assert cmd[cmd.index("--threads") + 1] == "1" and "--resume" in cmd
+    run = Run("b", ("--stages", "2"), init="a")
+    cmd = command(run, Path("data"), tmp_path, Budget("tiny", 0.5))
+    assert cmd[cmd.index("--threads") + 1] == "1" and "--resume" not in cmd  # nothing to resume yet
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "state.pt").write_bytes(b"")
+    assert "--resume" in command(run, Path("data"), tmp_path, Budget("tiny", 0.5))  # an interrupted run
     assert cmd[cmd.index("--init") + 1] == str(tmp_path / "a" / "model.pt")
     assert cmd[cmd.index("--cache") + 1] == str(tmp_path / "cache")  # one feature cache for all runs
 

@@ -22,7 +22,10 @@ POLL_SECONDS = 2.0
 
 def command(run: Run, data: Path, runs: Path, budget: Budget) -> list[str]:
     """The ``medtalk train`` command line of ``run``."""
-    cmd = [sys.executable, "-m", "medtalk", "train", str(data), "-o", str(runs / run.name), "--resume", "--quiet",
+    folder = runs / run.name
+    # an interrupted run continues; `--resume` with nothing to resume is an error
+    resume = ["--resume"] if any((folder / f).is_file() for f in ("state.pt", "model.pt")) else []
+    cmd = [sys.executable, "-m", "medtalk", "train", str(data), "-o", str(folder), *resume, "--quiet",
            "--threads", "1", "--preset", budget.preset, "--epochs-scale", str(budget.epochs_scale),
            "--cache", str(runs / "cache"), *run.args]
     if run.init:
