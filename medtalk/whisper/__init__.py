@@ -1,0 +1,1 @@
+"""Whisper (CTranslate2, through faster-whisper): the installed models and automatic transcription."""
