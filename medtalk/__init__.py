@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from medtalk.model.medtalk import MEDTalk
     from medtalk.rig import RigSequence
+    from medtalk.whisper.transcribe import WhisperOptions
 
 
 def load_model(path: Path | str | None = None) -> MEDTalk:
@@ -35,13 +36,16 @@ def animate(
     describe: str | None = None,
     reference: Path | str | None = None,
     timeline: Path | str | list | dict | None = None,
+    whisper: WhisperOptions | None = None,
 ) -> RigSequence:
     """Speech (a file, or 16 kHz mono samples) + emotion -> rig of ``round(duration * fps)`` frames.
 
     The emotion: a label or a blend (``"happy:0.7,surprised:0.3"``), a
     description (``describe``) or a face photo (``reference``), optionally
-    along a ``timeline``. See ``medtalk.infer.animate``.
+    along a ``timeline``. Without a ``transcript``, ``whisper`` options
+    (``WhisperOptions()`` for the defaults) transcribe the speech automatically.
+    See ``medtalk.infer.animate``.
     """
     from medtalk.infer import animate as _animate
 
-    return _animate(audio, emotion, transcript, intensity, model, fps, describe, reference, timeline)
+    return _animate(audio, emotion, transcript, intensity, model, fps, describe, reference, timeline, whisper)

@@ -41,6 +41,8 @@ from medtalk.model.content import audio_features
 from medtalk.model.inputs import pad, phone_segments, phone_track, shifted, span_slice, spread, token_spans
 from medtalk.model.medtalk import MEDTalk
 from medtalk.rig import DEFAULT_FPS, NUM_CONTROLS, RigSequence, clip_to_range
+from medtalk.synth.timeline import Phone, Word
+from medtalk.whisper.transcribe import WhisperOptions
 
 WINDOW_SECONDS = 20.0  # model input per window: bounds memory on long audio
 OVERLAP_SECONDS = 2.0  # shared by consecutive windows, crossfaded linearly
@@ -193,29 +195,69 @@ def transcript_inputs(
     """
     if transcript is None or not transcript.strip():
         return None
-    from medtalk.text import default_text_encoder
-
     duration = len(wave) / SAMPLE_RATE
     words = len(transcript.split())
     if words > MAX_WORDS_PER_SECOND * duration + SPARE_WORDS:
         raise MedtalkError(f"the transcript has {words} words for {duration:.1f} s of audio; nobody says more "
                            f"than about {MAX_WORDS_PER_SECOND} words a second: is it this audio's transcript?")
-    if tokens is None:
-        tokens = default_text_encoder().tokens(transcript)
-    timed = getattr(getattr(model.config, "intensity", None), "word_timing", 0.0) > 0
-    phonetic = model.config.content.phones
-    if duration > ALIGN_MAX_SECONDS or not (timed or phonetic):
-        return TranscriptInputs(tokens, spread(len(tokens), duration))
+    if duration > ALIGN_MAX_SECONDS or not (_timed(model) or model.config.content.phones):
+        return _placed_inputs(model, transcript, None, duration, tokens)
     from medtalk.asr import align_words
     from medtalk.phonetics import transcript_phones
 
-    placed = transcript_phones(wave, transcript) if phonetic else None
-    phones = None if placed is None else phone_segments(placed[1])
-    if not timed:
-        return TranscriptInputs(tokens, spread(len(tokens), duration), phones)
-    words = placed[0] if placed is not None else align_words(wave, transcript)
-    spans = token_spans(default_text_encoder().token_words(transcript), [(w.start, w.end) for w in words], duration)
-    return TranscriptInputs(tokens, spans, phones)
+    placed = transcript_phones(wave, transcript) if model.config.content.phones else None
+    if placed is None and _timed(model):
+        placed = align_words(wave, transcript), None
+    return _placed_inputs(model, transcript, placed, duration, tokens)
+
+
+def heard_inputs(model: MEDTalk, wave: np.ndarray, options: WhisperOptions) -> tuple[TranscriptInputs | None, dict]:
+    """Transcribe 16 kHz ``wave`` with Whisper and read it as a given transcript would be:
+    its words in time, their phones in the language heard (``medtalk.phonetics.heard_phones``).
+
+    Returns the inputs and a record for the rig's metadata; when the transcription
+    is unsure or its language has no phonemizer, no inputs (the audio-only path)
+    and the reason, one line, under ``"note"``.
+    """
+    from medtalk.phonetics import heard_phones
+    from medtalk.whisper.transcribe import doubt, transcribe
+
+    heard = transcribe(wave, options)
+    record = heard.summary()
+    note = doubt(heard)
+    placed = None if note is not None else heard_phones(wave, list(heard.words), heard.language)
+    if note is None and placed is None:
+        note = f"espeak-ng cannot phonemize the language Whisper heard ({heard.language})"
+    if note is not None:
+        return None, {**record, "note": f"{note}: animating from the audio alone"}
+    duration = len(wave) / SAMPLE_RATE
+    return _placed_inputs(model, " ".join(w.text for w in placed[0]), placed, duration), record
+
+
+def _timed(model: MEDTalk) -> bool:
+    """Whether ``model`` reads when each transcript token is said (trained with word timing)."""
+    return getattr(getattr(model.config, "intensity", None), "word_timing", 0.0) > 0
+
+
+def _placed_inputs(
+    model: MEDTalk, transcript: str, placed: tuple[list[Word], list[Phone] | None] | None, duration: float,
+    tokens: np.ndarray | None = None,
+) -> TranscriptInputs:
+    """The inputs of ``transcript`` with its whitespace words and their phones ``placed`` in
+    time (``(words, phones)``, phones None when unknown; without ``placed``, the tokens are
+    spread evenly and there are no phones)."""
+    from medtalk.text import default_text_encoder
+
+    encoder = default_text_encoder()
+    if tokens is None:
+        tokens = encoder.tokens(transcript)
+    if placed is None:
+        return TranscriptInputs(tokens, spread(len(tokens), duration))
+    words, phones = placed
+    spans = (token_spans(encoder.token_words(transcript), [(w.start, w.end) for w in words], duration)
+             if _timed(model) else spread(len(tokens), duration))
+    segments = phone_segments(phones) if model.config.content.phones and phones is not None else None
+    return TranscriptInputs(tokens, spans, segments)
 
 
 def _savgol_matrix(window: int, order: int) -> np.ndarray:
@@ -275,6 +317,7 @@ def animate(
     describe: str | None = None,
     reference: Path | str | None = None,
     timeline: Path | str | list | dict | None = None,
+    whisper: WhisperOptions | None = None,
 ) -> RigSequence:
     """Animate speech: a file (any format ffmpeg reads) or 16 kHz mono samples ``(N,)``.
 
@@ -283,7 +326,11 @@ def animate(
     ``reference``, a face photo. ``timeline`` (a JSON file, or its parsed
     content) changes it over time; its gaps use the emotion above.
     ``transcript``, what is said, steers the intensity and, in English, places
-    the phones the lips follow (``transcript_inputs``). ``intensity`` scales the
+    the phones the lips follow (``transcript_inputs``). Without one, ``whisper`` set
+    transcribes the speech, in any language espeak-ng speaks, and uses what it
+    heard the same way (``heard_inputs``; the rig's ``metadata["transcription"]``
+    says what was heard, and its ``"note"`` why it was not used, if it was not);
+    ``whisper`` None animates from the audio alone. ``intensity`` scales the
     predicted per-frame intensity (0 gives a neutral-strength face). Returns
     ``round(duration * fps)`` frames.
     """
@@ -307,7 +354,11 @@ def animate(
         raise MedtalkError(f"{source}: audio too short ({1000 * duration:.2f} ms), nothing to animate")
     check_duration(segments, duration, str(timeline) if isinstance(timeline, (str, Path)) else "timeline")
     vectors = [guide_vector(model, g) for g in [s.guide for s in segments] + [base]]  # bad photos fail here
-    text = transcript_inputs(model, wave, transcript)
+    heard = None
+    if (transcript is None or not transcript.strip()) and whisper is not None:
+        text, heard = heard_inputs(model, wave, whisper)
+    else:
+        text = transcript_inputs(model, wave, transcript)
     model_frames = round(duration * model.config.fps)
     weights = segment_weights(segments, model_frames, model.config.fps)
     values, curve = _predict_mixed(model, wave, text, intensity, weights, vectors)
@@ -318,6 +369,8 @@ def animate(
         "emotion": str(base), "intensity_scale": intensity, "transcript": transcript,
         "source": source, "mean_intensity": round(float(curve.mean()), 4),
     }
+    if heard is not None:
+        rig.metadata["transcription"] = heard
     if segments:
         rig.metadata["timeline"] = [{"start": s.start, "end": s.end, "emotion": str(s.guide)} for s in segments]
     return rig

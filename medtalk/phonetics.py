@@ -1,15 +1,16 @@
-"""The phones of an English transcript placed on its audio, as espeak-ng mnemonics.
+"""The phones of a transcript placed on its audio, as espeak-ng mnemonics, in any language
+espeak-ng speaks.
 
-Forced alignment (``medtalk.asr.align``) times the words; each word's phones
-are espeak-ng's pronunciation of it, stretched over the word's aligned time.
-That is what the phonetic correction of the content branch reads
-(``medtalk.model.inputs.phone_track``): the same phone inventory and
-pronunciations it was trained on, and one alignment pass instead of two.
-Measured on the first version of the correction: on jfk.flac the lips closed
-and rounded as with pocketsphinx's own phone pass, on the English test clips
-the lip error was lower (MLE 0.0218 against 0.0229), in half the time. The
-alignment-driven performer uses the phone pass where it succeeds
-(``fill_unaligned``).
+Word times come from forced alignment where we have it (``medtalk.asr.align``,
+pocketsphinx, English) or from the transcriber (Whisper's word times); each
+word's phones are espeak-ng's pronunciation of it in the transcript's language,
+stretched over the word's time. That is what the phonetic correction of the
+content branch reads (``medtalk.model.inputs.phone_track``): the same phone
+inventory and pronunciations it was trained on. Measured on the first version
+of the correction: on jfk.flac the lips closed and rounded as with
+pocketsphinx's own phone pass, on the English test clips the lip error was
+lower (MLE 0.0218 against 0.0229), in half the time. The alignment-driven
+performer uses the phone pass where it succeeds (``fill_unaligned``).
 """
 
 from __future__ import annotations
@@ -18,12 +19,32 @@ import numpy as np
 
 from medtalk.synth.timeline import Phone, Word
 
-VOICE = "en-us"  # espeak-ng's pronunciations for words the aligner gave no phones
+VOICE = "en-us"  # espeak-ng's pronunciations for English words the aligner gave no phones
+# espeak-ng voices for Whisper's language codes where the code alone does not name one (or the
+# right one: espeak-ng 1.51's `cmn` reads the pinyin of its own dictionary as English, "men5" ->
+# "men five"); Norwegian Nynorsk is read as Bokmal
+VOICES = {"en": VOICE, "zh": "cmn-latn-pinyin", "fr": "fr-fr", "no": "nb", "nn": "nb"}
+# a transcript whose words espeak-ng gives phones for less often than this is not phonemized
+MIN_PHONEMIZED = 0.8
 
 
-def fill_unaligned(words: list[Word], aligned: list[Phone]) -> list[Phone]:
+def language_voice(language: str) -> str | None:
+    """The espeak-ng voice that phonemizes Whisper language code ``language``, or None."""
+    from medtalk.synth.speech import list_voices
+
+    voice = VOICES.get(language, language)
+    return voice if voice in list_voices() else None
+
+
+def words_without_phones(words: list[Word], phones: list[Phone]) -> list[Word]:
+    """The words of ``words`` that no phone of ``phones`` starts within (times in seconds)."""
+    starts = np.sort(np.array([p.start for p in phones], dtype=np.float64))
+    return [w for w in words if np.searchsorted(starts, w.start) == np.searchsorted(starts, w.end)]
+
+
+def fill_unaligned(words: list[Word], aligned: list[Phone], voice: str = VOICE) -> list[Phone]:
     """The aligned phones (espeak-ng mnemonics), and for each word that has none, espeak-ng's
-    own phones of the word stretched over the word's aligned time."""
+    own phones of the word (in ``voice``) stretched over the word's aligned time."""
     from medtalk.synth.speech import synthesize
 
     out: list[Phone] = []
@@ -34,11 +55,11 @@ def fill_unaligned(words: list[Word], aligned: list[Phone]) -> list[Phone]:
             out += own
             continue
         if spoken is None:
-            spoken = synthesize([w.text for w in words], VOICE)
+            spoken = synthesize([w.text for w in words], voice)
         ref = spoken.words[word.index]
         scale = (word.end - word.start) / max(ref.end - ref.start, 1e-6)
         out += [Phone(p.symbol, word.start + (p.start - ref.start) * scale, word.start + (p.end - ref.start) * scale)
-                for p in spoken.phones if ref.start <= p.start < ref.end]
+                for p in spoken.phones if ref.start <= p.start < ref.end and not p.symbol.startswith("(")]
     return out
 
 
@@ -51,3 +72,28 @@ def transcript_phones(wave: np.ndarray, transcript: str) -> tuple[list[Word], li
     if not words:
         return None
     return words, fill_unaligned(words, [])
+
+
+def heard_phones(wave: np.ndarray, words: list[Word], language: str) -> tuple[list[Word], list[Phone]] | None:
+    """Words and phones of a transcriber's ``words`` (with their times) in ``language`` on
+    16 kHz ``wave (N,)``, or None when espeak-ng has no voice for the language or gives
+    phones for under ``MIN_PHONEMIZED`` of the words.
+
+    English words are force-aligned again (``transcript_phones``), which places them
+    more tightly than the transcriber's own times; where that fails, and in every
+    other language, the transcriber's times hold the phones.
+    """
+    if not words:
+        return None
+    if language == "en":
+        placed = transcript_phones(wave, " ".join(w.text for w in words))
+        if placed is not None:
+            return placed
+    voice = language_voice(language)
+    if voice is None:
+        return None
+    words = [Word(w.text, i, w.start, w.end) for i, w in enumerate(words)]
+    phones = fill_unaligned(words, [], voice)
+    if len(words_without_phones(words, phones)) > (1 - MIN_PHONEMIZED) * len(words):
+        return None
+    return words, phones

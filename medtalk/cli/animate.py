@@ -4,6 +4,7 @@ a description, a photo or a timeline of them."""
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from medtalk.cli._common import MAX_FPS, MAX_INTENSITY, add_output, add_quiet, fps, intensity
@@ -33,9 +34,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         "the emotion above (docs/GUIDANCE.md)")
     text = parser.add_mutually_exclusive_group()
     text.add_argument("--transcript", help="what is said: drives the per-frame intensity and, in English, "
-                      "places the phones the lips follow")
+                      "places the phones the lips follow (default: Whisper transcribes the audio)")
     text.add_argument("--transcript-file", type=Path, help="read the transcript from a text file")
-    text.add_argument("--asr", action="store_true", help="transcribe the audio (offline English ASR)")
+    text.add_argument("--no-transcribe", action="store_true", help="do not transcribe: animate from the "
+                      "audio alone")
+    parser.add_argument("--language", metavar="CODE", help="the language spoken, as a Whisper code (en, de, "
+                        "zh, ...; default: detected)")
+    parser.add_argument("--whisper", metavar="MODEL", help="Whisper model for transcription: base (default, "
+                        "multilingual), tiny.en, or a folder holding a CTranslate2 Whisper model")
     parser.add_argument("--intensity", type=intensity, default=1.0,
                         help=f"scale the predicted intensity, 0 to {MAX_INTENSITY:g} (default 1)")
     parser.add_argument("--model", type=Path, help="model file (default: the shipped model)")
@@ -56,12 +62,20 @@ def _transcript(args: argparse.Namespace) -> str | None:
             return args.transcript_file.read_text()
         except (OSError, UnicodeDecodeError) as err:
             raise MedtalkError(f"{args.transcript_file}: cannot read the transcript ({err})") from None
-    if args.asr:
-        from medtalk.asr import transcribe
-        from medtalk.audio import load_audio
-
-        return transcribe(load_audio(args.audio))
     return args.transcript
+
+
+def _whisper(args: argparse.Namespace):
+    """The transcription options, None for the audio-only path; a bad model fails here, before any work."""
+    if args.no_transcribe:
+        if args.language is not None or args.whisper is not None:
+            raise MedtalkError("--language and --whisper choose how to transcribe; they do not go with --no-transcribe")
+        return None
+    from medtalk.whisper.models import model_dir
+    from medtalk.whisper.transcribe import WhisperOptions
+
+    model_dir(args.whisper)
+    return WhisperOptions(args.whisper, args.language)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -97,10 +111,14 @@ def run(args: argparse.Namespace) -> int:
     for path in planned:
         if path.parent.is_dir():  # an --export-dir still to be made is checked by planned_paths
             check_writable(path, args.force)
+    whisper = _whisper(args)
     torch.set_num_threads(THREADS)
     model = load_model(args.model)
     rig = animate(args.audio, args.emotion, _transcript(args), args.intensity, model, args.fps,
-                  describe=args.describe, reference=args.reference, timeline=args.timeline)
+                  describe=args.describe, reference=args.reference, timeline=args.timeline, whisper=whisper)
+    note = rig.metadata.get("transcription", {}).get("note")
+    if note is not None:
+        print(f"medtalk: note: {note}", file=sys.stderr)
     written = [args.output]
     with output_transaction():  # the rig, its preview and its exports appear together or not at all
         write_rig(rig, args.output, force=args.force)

@@ -1,0 +1,115 @@
+"""Automatic transcription with the installed Whisper models, and what it drives (real weights, real clips)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from model_fixtures import model_path, speech, tiny_emoface, tiny_run  # noqa: F401  (session fixtures)
+from test_asr import JFK, word_accuracy
+
+import medtalk
+from medtalk.asr import align
+from medtalk.audio import load_audio
+from medtalk.cli import main
+from medtalk.errors import MedtalkError
+from medtalk.phonetics import heard_phones, language_voice, words_without_phones
+from medtalk.rig import RigSequence, index, indices
+from medtalk.synth.speech import synthesize
+from medtalk.whisper.models import BASE, TINY_EN
+from medtalk.whisper.transcribe import WhisperOptions, doubt, transcribe
+
+JAW = index("CTRL_C_jaw-translateY")
+LOWER_LIP = indices("lowerLipDepress")
+TOGETHER = indices("lipsTogether")
+
+
+@pytest.mark.parametrize("model", [TINY_EN, BASE])
+def test_whisper_hears_jfk_with_word_times(reference, model: str) -> None:
+    wave = load_audio(reference / "real" / "jfk.flac")
+    heard = transcribe(wave, WhisperOptions(model))
+    said = " ".join(w.text.lower().strip(",.?!") for w in heard.words)
+    assert word_accuracy(JFK, said) >= 0.95, said
+    assert heard.language == "en" and doubt(heard) is None
+    aligned, _ = align(wave, JFK)  # pocketsphinx, the reference for when each word is said
+    mine = next(w for w in heard.words if w.text.lower() == "my")
+    truth = next(w for w in aligned if w.text.lower() == "my")
+    shared = min(mine.end, truth.end) - max(mine.start, truth.start)
+    assert shared > 0.5 * (truth.end - truth.start), (mine, truth)  # Whisper's word times are coarser
+
+
+def test_automatic_transcription_closes_the_lips_on_my(reference) -> None:
+    """The default call with no transcript: Whisper's words, force-aligned, give the phones the
+    lips follow, so the mouth seals on the /m/ of "my" and opens on its vowel."""
+    from medtalk.infer import default_model_path
+
+    if not default_model_path().is_file():
+        pytest.skip("no shipped model (run `make model`)")
+    wave = load_audio(reference / "real" / "jfk.flac")
+    rig = medtalk.animate(wave, model=medtalk.load_model(), whisper=WhisperOptions())
+    assert "my fellow Americans" in rig.metadata["transcription"]["text"]
+    assert "note" not in rig.metadata["transcription"]
+    words, phones = align(wave, JFK)
+    my = next(w for w in words if w.text == "my")
+    m, vowel = [p for p in phones if my.start <= p.start < my.end][:2]
+    assert m.symbol == "M"
+    opening = rig.values[:, JAW] + rig.values[:, LOWER_LIP].mean(axis=1)
+    at_m = opening[round(m.start * 60) : round(m.end * 60) + 1].min()
+    at_vowel = opening[round(vowel.start * 60) : round(vowel.end * 60) + 1].max()
+    assert at_m < 0.5 * at_vowel, (at_m, at_vowel)
+    assert rig.values[round(m.start * 60) : round(m.end * 60) + 1, TOGETHER].mean(axis=1).max() > 0.4
+
+
+def test_german_words_get_german_phones_within_their_times() -> None:
+    spoken = synthesize("Mein Vater baut ein Boot am Wasser".split(), "de")
+    heard = transcribe(spoken.audio, WhisperOptions(BASE, "de"))
+    assert doubt(heard) is None, heard
+    words, phones = heard_phones(spoken.audio, list(heard.words), "de")
+    assert words_without_phones(words, phones) == []
+    vater = next(w for w in words if w.text == "Vater")
+    inside = [p.symbol for p in phones if vater.start <= p.start < vater.end]
+    assert inside[:2] == ["f", "A:"], inside  # espeak-ng's German, not English (v eI)
+
+
+def test_languages_without_a_phonemizer_are_known() -> None:
+    assert language_voice("zh") == "cmn-latn-pinyin"  # `cmn` would read its pinyin as English
+    assert language_voice("de") == "de" and language_voice("fr") == "fr-fr"
+    assert language_voice("jw") is None  # Javanese: Whisper knows it, espeak-ng does not
+
+
+def test_a_language_without_phonemizer_falls_back_to_audio_only_in_one_line(
+    reference, model_path, tmp_path, capsys  # noqa: F811
+) -> None:
+    jfk = reference / "real" / "jfk.flac"
+    args = ["animate", str(jfk), "--model", str(model_path), "--quiet"]
+    assert main([*args, "-o", str(tmp_path / "jw.txt"), "--language", "jw"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("medtalk: note: espeak-ng cannot phonemize"), err
+    assert "(jw)" in err and "audio alone" in err
+    assert main([*args, "-o", str(tmp_path / "plain.txt"), "--no-transcribe"]) == 0
+    assert capsys.readouterr().err == ""
+    fallback, plain = (RigSequence.read(tmp_path / f"{name}.txt").values for name in ("jw", "plain"))
+    assert np.array_equal(fallback, plain)
+
+
+def test_no_words_heard_in_noise_is_said_and_not_used(model_path) -> None:  # noqa: F811
+    noise = np.random.default_rng(0).standard_normal(16000 * 3).astype(np.float32) * 0.05
+    model = medtalk.load_model(model_path)
+    rig = medtalk.animate(noise, model=model, whisper=WhisperOptions())
+    assert rig.metadata["transcription"]["note"].startswith("Whisper heard no words")
+    assert np.array_equal(rig.values, medtalk.animate(noise, model=model).values)
+
+
+def test_transcription_options_are_checked_before_any_work(tmp_path, speech, model_path, capsys) -> None:  # noqa: F811
+    base = ["animate", str(speech), "-o", str(tmp_path / "x.txt"), "--model", str(model_path)]
+    for extra, message in [
+        (["--whisper", str(tmp_path)], "not a CTranslate2 Whisper model folder"),
+        (["--no-transcribe", "--language", "de"], "do not go with --no-transcribe"),
+        (["--language", "xx"], "unknown Whisper language 'xx'"),
+        (["--whisper", TINY_EN, "--language", "de"], "English-only"),
+    ]:
+        assert main([*base, *extra]) == 2, extra
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and message in err, err
+    assert not (tmp_path / "x.txt").exists()
+    with pytest.raises(MedtalkError, match="unknown Whisper language"):
+        transcribe(np.zeros(16000, np.float32), WhisperOptions(language="klingon"))
