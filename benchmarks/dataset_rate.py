@@ -6,7 +6,9 @@ process so that the peak RSS of its workers (getrusage RUSAGE_CHILDREN) belongs
 to that size alone. Prints clips/s, CPU time per clip, the projected time for
 7,000 clips (from wall time, and from CPU time as if the cores were idle: the
 machine is shared), and peak RSS of the parent and of the workers; flat memory
-means the two sizes show about the same peaks.
+means the two sizes show about the same peaks. Also prints how many takes were
+redone because espeak-ng lost words, and how many were rejected
+(``medtalk.synth.takes``).
 
     .venv/bin/python benchmarks/dataset_rate.py                 # 25 and 100 sentences, 2 jobs
     .venv/bin/python benchmarks/dataset_rate.py --sentences 200 --jobs 2
@@ -31,13 +33,16 @@ TARGET_SECONDS = 600  # budget for TARGET_CLIPS on this 2-core machine
 def measure(sentences: int, jobs: int, languages: str) -> dict:
     """Run one generation in this process; returns timing and peak memory (MiB)."""
     from medtalk.emotions import EMOTIONS
-    from medtalk.synth.dataset import generate_dataset
+    from medtalk.synth.dataset import INDEX_FILE, REJECTED_FILE, generate_dataset
+    from medtalk.synth.performer import TAKES
 
     with tempfile.TemporaryDirectory(prefix="medtalk-bench-") as tmp:
         start = time.perf_counter()
-        generate_dataset(Path(tmp) / "out", sentences, seed=0, languages=languages.split(","),
-                         jobs=jobs, progress=False)
+        out = generate_dataset(Path(tmp) / "out", sentences, seed=0, languages=languages.split(","),
+                               jobs=jobs, progress=False)
         seconds = time.perf_counter() - start
+        takes = [json.loads(line)["take"] for line in (out / INDEX_FILE).read_text().splitlines()]
+        rejected = len((out / REJECTED_FILE).read_text().splitlines())
     kib = 1024  # ru_maxrss is in KiB on Linux
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
@@ -47,6 +52,8 @@ def measure(sentences: int, jobs: int, languages: str) -> dict:
         "cpu_seconds": own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime,
         "parent_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / kib,
         "workers_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / kib,
+        "redone": {how: takes.count(how) for how in TAKES[1:]},
+        "rejected": rejected,
     }
 
 
@@ -86,6 +93,8 @@ def main() -> None:
     idle_rate = min(args.jobs, os.cpu_count() or 1) * big["clips"] / big["cpu_seconds"]
     print(f"on {min(args.jobs, os.cpu_count() or 1)} idle cores (from CPU time): {idle_rate:.1f} clips/s, "
           f"{TARGET_CLIPS / idle_rate / 60:.1f} min for {TARGET_CLIPS} clips")
+    for result in results:
+        print(f"{result['clips']} clips: takes redone {result['redone']}, rejected {result['rejected']}")
     growth = big["workers_mib"] - results[0]["workers_mib"]
     print(f"worker peak RSS grows by {growth:+.0f} MiB from {sizes[0]} to {sizes[1]} sentences")
 

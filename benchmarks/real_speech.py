@@ -11,30 +11,42 @@ Prints
 3. on every real clip, the mouth in pauses (jaw-open and overall mouth
    activity in silent stretches of at least 0.25 s) against during speech;
 4. on jfk.flac, the correlation of jaw-open, rounding and lip closure with the
-   performer driven by the forced alignment (what a phonetically exact model would do).
+   performer driven by the forced alignment (what a phonetically exact model would do);
+5. the segment AUCs of ``medtalk.eval.articulation`` (place of articulation: the
+   minimum aperture at m/b/p against t/d/n/k/g; rounding: the maximum
+   purse/funnel/towards at uw/ow/w/ao against iy/ae/eh/ih) on Debian's
+   pocketsphinx-testdata recordings (five LibriVox readings, five "cards"
+   utterances; forced alignment of their transcripts) and on jfk.flac, and the
+   EmoFace jaw correlation over the clip and within speech, each for three
+   modes: audio only, automatic transcription (Whisper, the default call) and
+   the transcript given (EmoFace: audio only and automatic; its transcript is
+   not at hand).
+
+Sections 1-4 animate from the audio alone; ``--modes`` runs only section 5.
 """
 
 from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
 
 import numpy as np
 
 from medtalk.audio import load_audio
 from medtalk.emotions import emotion_from_filename
 from medtalk.eval import real
+from medtalk.eval.articulation import ROUNDING, SegmentScores, aperture
 from medtalk.eval.real import JAW, MIN_PAUSE_S, PAUSE_DB, frame_db, pause_frames
 from medtalk.rig import REST_POSE, S_LIP, indices
 
-from _common import JFK, JFK_TEXT, REAL, real_clip_model
+from _common import JFK, JFK_TEXT, REAL, load_measured_model, require_real
 
 FPS = 60
-LOWER_LIP = indices("lowerLipDepress")
 TOGETHER = indices("lipsTogether")
-ROUNDING = indices("purse", "funnel", "towardsU", "towardsD")
-
-
-def aperture(values: np.ndarray) -> np.ndarray:
-    """How open the lips are: jaw-open plus the mean lower-lip depression, ``(T,)``."""
-    return values[:, JAW] + values[:, LOWER_LIP].mean(axis=1)
+PACKAGE = Path("/usr/share/pocketsphinx/test/data")  # Debian's pocketsphinx-testdata (BSD-2)
+PACKAGE_SETS = ("librivox", "cards")  # folders with a `transcription` file: "<s> words </s> (fileid)"
+MODES = ("audio only", "automatic", "given")
 
 
 def emoface_jaw(model) -> None:
@@ -42,6 +54,7 @@ def emoface_jaw(model) -> None:
 
     r = real.emoface_jaw(lambda wave, emotion: medtalk.animate(wave, emotion, model=model).values, REAL)
     print(f"1. EmoFace capture ({r['frames']} frames, Mandarin, angry): jaw-open correlation {r['jaw_corr']:.3f} "
+          f"(within speech {r['jaw_corr_speech']:.3f}) "
           f"(energy envelope {r['energy_corr']:.3f}), L1 {r['jaw_l1']:.3f}; "
           f"mean correlation over moving lip controls {r['lip_corr']:.3f}")
 
@@ -124,12 +137,67 @@ def jfk_agreement(model) -> None:
           + ", ".join(f"{k} {v:.3f}" for k, v in corr.items()))
 
 
+def package_clips() -> list[tuple[Path, str]]:
+    """The pocketsphinx-testdata recordings and their transcripts, in name order."""
+    clips = []
+    for name in PACKAGE_SETS:
+        for line in (PACKAGE / name / "transcription").read_text().splitlines():
+            words, _, fileid = line.rpartition("(")
+            text = " ".join(w for w in words.split() if w not in ("<s>", "</s>"))
+            clips.append((PACKAGE / name / f"{fileid.strip(') ')}.wav", text))
+    return sorted(clips)
+
+
+def _animate(model, wave: np.ndarray, emotion: str, mode: str, text: str | None = None) -> np.ndarray:
+    import medtalk
+    from medtalk.whisper.transcribe import WhisperOptions
+
+    return medtalk.animate(wave, emotion, transcript=text if mode == "given" else None, model=model,
+                           whisper=WhisperOptions() if mode == "automatic" else None).values
+
+
+def mode_table(model) -> None:
+    """Section 5: segment AUCs and the EmoFace jaw, per mode."""
+    from medtalk.asr import align
+
+    if not PACKAGE.is_dir():
+        raise SystemExit(f"{PACKAGE} is missing: apt-get install pocketsphinx-testdata")
+    clips = [(path, text, "package") for path, text in package_clips()] + [(JFK, JFK_TEXT, "jfk")]
+    aligned = {path: align(load_audio(path), text)[1] for path, text, _ in clips}
+    print(f"5. per mode, {len(clips) - 1} package recordings ({sum(len(load_audio(p)) for p, _, g in clips if g == 'package') / 16000:.1f} s) "
+          "and jfk.flac; EmoFace jaw correlation over the clip / within speech:")
+    print(f"   {'mode':12} {'package place':>13} {'rounding':>8} {'jfk place':>9} {'rounding':>8} "
+          f"{'EmoFace clip':>12} {'speech':>6} {'seconds':>7}")
+    for mode in MODES:
+        start = time.perf_counter()
+        scores = {"package": SegmentScores(), "jfk": SegmentScores()}
+        for path, text, group in clips:
+            scores[group].add(_animate(model, load_audio(path), "neutral", mode, text), aligned[path])
+        emoface = (real.emoface_jaw(lambda wave, emotion: _animate(model, wave, emotion, mode), REAL)
+                   if mode != "given" else None)
+        package, jfk = scores["package"].aucs(), scores["jfk"].aucs()
+        jaw = f"{emoface['jaw_corr']:>12.3f} {emoface['jaw_corr_speech']:>6.3f}" if emoface else f"{'-':>12} {'-':>6}"
+        print(f"   {mode:12} {package['place']:>13.3f} {package['rounding']:>8.3f} {jfk['place']:>9.3f} "
+              f"{jfk['rounding']:>8.3f} {jaw} {time.perf_counter() - start:>7.1f}")
+    print(f"   segments (package): {scores['package'].counts()}; jfk: {scores['jfk'].counts()}")
+
+
 def main() -> None:
-    model = real_clip_model(__doc__.splitlines()[0])
-    emoface_jaw(model)
-    jfk_articulation(model)
-    pause_rest(model)
-    jfk_agreement(model)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, help="model file (default: the shipped model)")
+    parser.add_argument("--modes", action="store_true", help="only section 5, the table per mode")
+    args = parser.parse_args()
+    require_real()
+    import torch
+
+    torch.set_num_threads(2)
+    model = load_measured_model(args.model)
+    if not args.modes:
+        emoface_jaw(model)
+        jfk_articulation(model)
+        pause_rest(model)
+        jfk_agreement(model)
+    mode_table(model)
 
 
 if __name__ == "__main__":

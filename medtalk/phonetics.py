@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from medtalk.synth.timeline import Phone, Word
+from medtalk.synth.timeline import Phone, Word, words_without_phones
 
 VOICE = "en-us"  # espeak-ng's pronunciations for English words the aligner gave no phones
 # espeak-ng voices for Whisper's language codes where the code alone does not name one (or the
@@ -34,12 +34,6 @@ def language_voice(language: str) -> str | None:
 
     voice = VOICES.get(language, language)
     return voice if voice in list_voices() else None
-
-
-def words_without_phones(words: list[Word], phones: list[Phone]) -> list[Word]:
-    """The words of ``words`` that no phone of ``phones`` starts within (times in seconds)."""
-    starts = np.sort(np.array([p.start for p in phones], dtype=np.float64))
-    return [w for w in words if np.searchsorted(starts, w.start) == np.searchsorted(starts, w.end)]
 
 
 def fill_unaligned(words: list[Word], aligned: list[Phone], voice: str = VOICE) -> list[Phone]:

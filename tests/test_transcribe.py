@@ -12,9 +12,10 @@ from medtalk.asr import align
 from medtalk.audio import load_audio
 from medtalk.cli import main
 from medtalk.errors import MedtalkError
-from medtalk.phonetics import heard_phones, language_voice, words_without_phones
+from medtalk.phonetics import heard_phones, language_voice
 from medtalk.rig import RigSequence, index, indices
 from medtalk.synth.speech import synthesize
+from medtalk.synth.timeline import words_without_phones
 from medtalk.whisper.models import BASE, TINY_EN
 from medtalk.whisper.transcribe import WhisperOptions, doubt, transcribe
 

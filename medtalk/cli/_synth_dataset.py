@@ -38,12 +38,16 @@ def add_dataset_parser(synth_subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from medtalk.synth.dataset import INDEX_FILE, generate_dataset
+    from medtalk.synth.dataset import INDEX_FILE, REJECTED_FILE, generate_dataset
+    from medtalk.synth.performer import TAKES
 
     out = generate_dataset(args.out, args.sentences, args.seed, args.languages.split(","),
                            jobs=args.jobs, progress=not args.quiet, force=args.force)
     if not args.quiet:
-        lines = (out / INDEX_FILE).read_text().splitlines()
-        hours = sum(json.loads(line)["duration"] for line in lines) / 3600
-        print(f"{out}: {len(lines)} clips, {hours:.2f} h of speech")
+        clips = [json.loads(line) for line in (out / INDEX_FILE).read_text().splitlines()]
+        rejected = len((out / REJECTED_FILE).read_text().splitlines())
+        hours = sum(c["duration"] for c in clips) / 3600
+        redone = sum(c["take"] not in (None, TAKES[0]) for c in clips)
+        print(f"{out}: {len(clips)} clips, {hours:.2f} h of speech; {redone} takes redone because espeak-ng "
+              f"lost words, {rejected} rejected (not written, see {REJECTED_FILE})")
     return 0

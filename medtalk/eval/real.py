@@ -51,22 +51,30 @@ def pause_frames(db: np.ndarray, fps: float = DEFAULT_FPS) -> np.ndarray:
     return pause
 
 
+def _corr(a: np.ndarray, b: np.ndarray) -> float:
+    """Pearson correlation of two curves, 0.0 when the first does not move."""
+    return float(np.corrcoef(a, b)[0, 1]) if a.std() > 0 else 0.0
+
+
 def load_capture(folder: Path, clip: str = EMOFACE_CLIP) -> tuple[np.ndarray, np.ndarray]:
     """``(wave (N,), rig (T, 174))`` of a captured clip."""
     return load_audio(folder / f"{clip}.wav"), read_rig(folder / f"{clip}.txt").values
 
 
 def emoface_jaw(animate: Animate, folder: Path, emotion: str = "angry") -> dict[str, float]:
-    """Jaw-open correlation and L1 against the capture, lip correlation, energy floor; plus the curves."""
+    """Jaw-open correlation (over the clip, and over its speech frames, ``frame_db`` at least
+    ``PAUSE_DB``) and L1 against the capture, lip correlation, energy floor."""
     wave, truth = load_capture(folder)
     pred = animate(wave, emotion)
     n = min(len(truth), len(pred))
     pred, truth = pred[:n], truth[:n]
+    speech = frame_db(wave, n) >= PAUSE_DB
     moving = [j for j in S_LIP if truth[:, j].std() > MOVING_STD and pred[:, j].std() > 1e-4]
     lips = float(np.mean([np.corrcoef(pred[:, j], truth[:, j])[0, 1] for j in moving])) if moving else float("nan")
     return {
         "frames": n,
-        "jaw_corr": float(np.corrcoef(pred[:, JAW], truth[:, JAW])[0, 1]) if pred[:, JAW].std() > 0 else 0.0,
+        "jaw_corr": _corr(pred[:, JAW], truth[:, JAW]),
+        "jaw_corr_speech": _corr(pred[speech, JAW], truth[speech, JAW]),
         "jaw_l1": float(np.abs(pred[:, JAW] - truth[:, JAW]).mean()),
         "lip_corr": lips,
         "energy_corr": float(np.corrcoef(frame_db(wave, n), truth[:, JAW])[0, 1]),

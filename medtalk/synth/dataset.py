@@ -9,6 +9,7 @@ rendering of the seven emotions with shared timing for stage 1::
     OUT/META/<clip>.json                        performance metadata + sentence_id, speaker, language, split
     OUT/ALIGNED_CTR/<sentence>/<emotion>.txt    content-aligned seven-emotion rigs
     OUT/meta.jsonl                              one line per clip
+    OUT/rejected.jsonl                          one line per take espeak-ng could not say whole
     OUT/splits.json                             clip ids, sentences and voices per split
     OUT/config.json                             the generation arguments
 
@@ -22,6 +23,11 @@ The output depends only on the arguments, not on ``jobs``: every unit derives
 its seeds from (seed, sentence). Work is resumable: a unit whose files all
 exist is skipped, a unit with missing files writes exactly those; every file is
 written atomically. Workers stream units and keep nothing, so memory is flat.
+
+Every take is checked before it is written (``medtalk.synth.takes``): one that
+lost words is redone another way, and one that cannot be said whole is
+rejected: its META file says why and it has no audio or rig (``meta.jsonl``
+lists what was redone, ``rejected.jsonl`` what was rejected).
 """
 
 from __future__ import annotations
@@ -47,13 +53,14 @@ from medtalk.rig import write_rig
 from medtalk.synth.corpus import (
     LANGUAGES, SPLITS, TRAIN_ONLY_VOICES, VOICES, english_sentences, pseudo_text, split_voices,
 )
-from medtalk.synth.performer import perform, perform_aligned
+from medtalk.synth.performer import TakeRejected, perform, perform_aligned
 
 DATASET_FORMAT = "medtalk-synth-dataset"
 DATASET_VERSION = 1
 SENTENCE_SPLIT = {"train": 0.8, "val": 0.1, "test": 0.1}  # share of each language's sentences
 WAV_DIR, RIG_DIR, META_DIR, ALIGNED_DIR = "WAV", "VALID_CTR", "META", "ALIGNED_CTR"
 CONFIG_FILE, INDEX_FILE, SPLITS_FILE = "config.json", "meta.jsonl", "splits.json"
+REJECTED_FILE = "rejected.jsonl"
 _TEMP_FILE = re.compile(r"^\..+\.tmp")  # what files.atomic_output leaves if a worker is killed
 
 
@@ -143,31 +150,51 @@ def _write_json(path: Path, doc: dict, force: bool) -> None:
         tmp.write_text(json.dumps(doc, ensure_ascii=False, sort_keys=True) + "\n")
 
 
+def _rejected(meta_path: Path) -> bool:
+    """Whether ``meta_path`` records a rejected take (which has no audio or rig)."""
+    return meta_path.is_file() and "rejected" in json.loads(meta_path.read_text())
+
+
 def render_unit(unit: Unit, out: Path, force: bool = False) -> int:
-    """Write the unit's missing files (all of them with ``force``); returns how many were written."""
+    """Write the unit's missing files (all of them with ``force``); returns how many were written.
+
+    A rejected take (``TakeRejected``) writes only its META file, with the reason;
+    it stays rejected on resuming. Aligned rigs whose speech is rejected are not written.
+    """
     written = 0
     for emotion in EMOTIONS:
         wav, rig_path, meta_path = unit.clip_files(out, emotion)
         missing = [p for p in (wav, rig_path, meta_path) if force or not p.exists()]
-        if not missing:
+        if not missing or (not force and _rejected(meta_path)):
             continue
-        perf = perform(unit.text, emotion, voice=unit.voice, seed=unit.seed)
+        about = {"id": unit.clip_id(emotion), "sentence_id": unit.sentence_id, "speaker": unit.speaker,
+                 "language": unit.language, "split": unit.split}
+        try:
+            perf = perform(unit.text, emotion, voice=unit.voice, seed=unit.seed)
+        except TakeRejected as err:
+            for path in (wav, rig_path):
+                path.unlink(missing_ok=True)
+            _write_json(meta_path, about | {"text": unit.text, "emotion": emotion, "voice": unit.voice,
+                                            "rejected": str(err)}, force=True)
+            written += 1
+            continue
         if wav in missing:
             write_wav(wav, perf.utterance.audio, perf.utterance.sample_rate, force=force)
         if rig_path in missing:
             write_rig(perf.rig, rig_path, force=force)
         if meta_path in missing:
-            meta = perf.metadata() | {
-                "id": unit.clip_id(emotion), "sentence_id": unit.sentence_id, "speaker": unit.speaker,
-                "language": unit.language, "split": unit.split, "num_frames": perf.rig.num_frames,
-                "duration": round(perf.utterance.duration, 6),
+            meta = perf.metadata() | about | {
+                "num_frames": perf.rig.num_frames, "duration": round(perf.utterance.duration, 6),
             }
             _write_json(meta_path, meta, force)
         written += len(missing)
     aligned = [e for e in EMOTIONS if force or not unit.aligned_file(out, e).exists()]
     if aligned:
+        try:
+            rigs = perform_aligned(unit.text, voice=unit.voice, seed=unit.seed)
+        except TakeRejected:
+            return written
         unit.aligned_file(out, EMOTIONS[0]).parent.mkdir(exist_ok=True)
-        rigs = perform_aligned(unit.text, voice=unit.voice, seed=unit.seed)
         for emotion in aligned:
             write_rig(rigs[emotion], unit.aligned_file(out, emotion), force=force)
         written += len(aligned)
@@ -244,15 +271,19 @@ def _clean(out: Path, units: list[Unit], stale: bool) -> None:
 
 
 def write_index(out: Path, units: list[Unit]) -> None:
-    """Rebuild ``meta.jsonl`` and ``splits.json`` from the clips' META files."""
+    """Rebuild ``meta.jsonl``, ``rejected.jsonl`` and ``splits.json`` from the clips' META files."""
     splits: dict[str, list] = {name: [] for name in SPLITS}
-    fields = ("id", "sentence_id", "text", "language", "emotion", "voice", "split", "num_frames", "duration")
-    with atomic_output(out / INDEX_FILE, force=True) as tmp, tmp.open("w") as index:
+    fields = ("id", "sentence_id", "text", "language", "emotion", "voice", "split", "num_frames", "duration", "take")
+    with atomic_output(out / INDEX_FILE, force=True) as tmp, tmp.open("w") as index, \
+            atomic_output(out / REJECTED_FILE, force=True) as tmp_rejected, tmp_rejected.open("w") as rejected:
         for unit in units:
             for emotion in EMOTIONS:
                 meta_path = unit.clip_files(out, emotion)[2]
                 meta = json.loads(meta_path.read_text())
-                index.write(json.dumps({k: meta[k] for k in fields}, ensure_ascii=False) + "\n")
+                if "rejected" in meta:
+                    rejected.write(json.dumps({k: meta[k] for k in ("id", "rejected")}, ensure_ascii=False) + "\n")
+                    continue
+                index.write(json.dumps({k: meta.get(k) for k in fields}, ensure_ascii=False) + "\n")
                 splits[unit.split].append(meta["id"])
     doc: dict[str, list] = dict(splits)
     for name in SPLITS:

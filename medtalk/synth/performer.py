@@ -31,12 +31,16 @@ from medtalk.synth.idle import SpeakerStyle, apply_blinks, beat_curve, prominenc
 from medtalk.synth.intensity import frame_curve, plan_word_intensity, voice_settings, word_prosody
 from medtalk.synth.espeak import EspeakCrash
 from medtalk.synth.speech import Prosody, synthesize
+from medtalk.synth.takes import take_problem
 from medtalk.synth.timeline import Utterance
 
 FPS = DEFAULT_FPS
 # Independent random streams, so that e.g. the blinks do not change with the emotion.
 _PLAN, _ARTICULATION, _CURVE, _EXPRESSION, _IDLE, _PAUSE, _BREATH = range(7)
 _JAW = index("CTRL_C_jaw-translateY")
+# how a take was spoken: with the planned per-word prosody, redone without <emphasis>, or
+# redone without per-word prosody (``_speak``)
+TAKES = ("planned", "without emphasis", "without word prosody")
 
 
 @dataclass
@@ -49,6 +53,7 @@ class Performance:
     text: str
     emotion: str
     voice: str
+    take: str = TAKES[0]
 
     def metadata(self) -> dict:
         """JSON-able description: text, emotion, voice, fps, phoneme and word timing, intensity."""
@@ -63,6 +68,7 @@ class Performance:
             "intensity": [round(float(x), 4) for x in self.intensity],
             "speech": self.utterance.settings,
             "breaths": [[round(s, 4), round(e, 4)] for s, e in self.utterance.breaths],
+            "take": self.take,
         }
 
 
@@ -80,36 +86,41 @@ def _rng(seed: int, text: str, stream: int, emotion: str | None = None) -> np.ra
     return np.random.default_rng(key)
 
 
-def _lost_words(utterance: Utterance) -> bool:
-    """True if two neighbouring words with letters got no phones at all: text espeak-ng skipped."""
-    silent = [w.end <= w.start and any(ch.isalpha() for ch in w.text) for w in utterance.words]
-    return any(a and b for a, b in zip(silent, silent[1:]))
-
-
 def _synthesize(words: list[str], voice: str, **settings) -> Utterance:
     """espeak-ng, or flite for ``flite:`` voices: the same arguments, the same result."""
     return (flite.synthesize if flite.is_flite(voice) else synthesize)(words, voice, **settings)
 
 
-def _speak(words: list[str], voice: str, settings: dict[str, int], prosody: list[Prosody | None]) -> Utterance:
-    """``synthesize`` with per-word prosody, falling back to prosody without ``<emphasis>``.
+class TakeRejected(MedtalkError):
+    """Every way of speaking a text lost words: the take is not written."""
 
-    libespeak-ng 1.51 occasionally drops a whole stretch of text when an
-    ``<emphasis>`` sits inside a ``<prosody>`` next to another ``<prosody>``
-    (the audio then lacks words the metadata claims), and on rare inputs it
-    crashes on such markup: either way the take is redone without emphasis.
+
+def _speak(words: list[str], voice: str, settings: dict[str, int], prosody: list[Prosody | None]) -> tuple[Utterance, str]:
+    """``synthesize`` with per-word prosody, checked (``takes.take_problem``), redone until it says
+    every word: ``(utterance, how)``, ``how`` one of ``TAKES``.
+
+    libespeak-ng 1.51 drops stretches of text under some per-word SSML prosody
+    (and on rare inputs crashes on it): the take is redone without ``<emphasis>``,
+    then without per-word prosody (the emotion's voice settings stay). Raises
+    ``TakeRejected`` when even that loses words.
     """
-    emphasis = any(p is not None and p.emphasis for p in prosody)
     plain = [None if p is None else Prosody(p.pitch, p.rate, p.volume) for p in prosody]
-    try:
-        utterance = _synthesize(words, voice, word_prosody=prosody, **settings)
-    except EspeakCrash:
-        if not emphasis:
-            raise
-        return _synthesize(words, voice, word_prosody=plain, **settings)
-    if _lost_words(utterance) and emphasis:
-        utterance = _synthesize(words, voice, word_prosody=plain, **settings)
-    return utterance
+    ways = {TAKES[0]: prosody, TAKES[1]: plain, TAKES[2]: None}
+    if not any(p is not None and p.emphasis for p in prosody):
+        del ways[TAKES[1]]
+    problem = ""
+    for how, word_prosody in ways.items():
+        try:
+            utterance = _synthesize(words, voice, word_prosody=word_prosody, **settings)
+        except EspeakCrash as err:
+            if word_prosody is None:
+                raise
+            problem = str(err)
+            continue
+        problem = take_problem(utterance)
+        if problem is None:
+            return utterance, how
+    raise TakeRejected(f"{voice} cannot say {' '.join(words)!r} whole: {problem}")
 
 
 def render(utterance: Utterance, emotion: str, word_levels: np.ndarray, style: SpeakerStyle,
@@ -138,17 +149,18 @@ def render(utterance: Utterance, emotion: str, word_levels: np.ndarray, style: S
 def perform(text: str, emotion: str, *, voice: str = "en-us", seed: int = 0) -> Performance:
     """Speak ``text`` with ``emotion`` and render the matching rig; deterministic per ``seed``.
 
-    Raises :class:`MedtalkError` for empty text, an unknown emotion or voice.
+    Raises :class:`MedtalkError` for empty text, an unknown emotion or voice, and
+    ``TakeRejected`` when espeak-ng cannot say every word (``_speak``).
     """
     emotion = parse_emotion(emotion)
     words = _words(text)
     style = speaker_style(voice, seed)
     levels = plan_word_intensity(words, emotion, _rng(seed, text, _PLAN, emotion))
     settings = voice_settings(emotion, float(np.median(levels)), base=style.voice)
-    utterance = pauses.add_pauses(_speak(words, voice, settings, word_prosody(levels, emotion)),
-                                  _rng(seed, text, _PAUSE))
+    spoken, take = _speak(words, voice, settings, word_prosody(levels, emotion))
+    utterance = pauses.add_pauses(spoken, _rng(seed, text, _PAUSE))
     rig, intensity = render(utterance, emotion, levels, style, seed, text)
-    return Performance(utterance, rig, intensity, text, emotion, voice)
+    return Performance(utterance, rig, intensity, text, emotion, voice, take)
 
 
 def perform_aligned(text: str, *, voice: str = "en-us", seed: int = 0) -> dict[str, RigSequence]:
@@ -159,7 +171,11 @@ def perform_aligned(text: str, *, voice: str = "en-us", seed: int = 0) -> dict[s
     """
     words = _words(text)
     style = speaker_style(voice, seed)
-    utterance = pauses.add_pauses(_synthesize(words, voice, **style.voice), _rng(seed, text, _PAUSE))
+    spoken = _synthesize(words, voice, **style.voice)
+    problem = take_problem(spoken)
+    if problem is not None:
+        raise TakeRejected(f"{voice} cannot say {text!r} whole: {problem}")
+    utterance = pauses.add_pauses(spoken, _rng(seed, text, _PAUSE))
     rigs: dict[str, RigSequence] = {}
     for emotion in EMOTIONS:
         levels = plan_word_intensity(words, emotion, _rng(seed, text, _PLAN, emotion))

@@ -26,6 +26,12 @@ class Word:
     end: float
 
 
+def words_without_phones(words: list[Word], phones: list[Phone]) -> list[Word]:
+    """The words of ``words`` that no phone of ``phones`` starts within (times in seconds)."""
+    starts = np.sort(np.array([p.start for p in phones], dtype=np.float64))
+    return [w for w in words if np.searchsorted(starts, w.start) == np.searchsorted(starts, w.end)]
+
+
 @dataclass
 class Utterance:
     """Synthesised speech: ``audio`` is ``(N,)`` float32 mono at ``sample_rate``; ``breaths`` are the
