@@ -13,7 +13,7 @@ from medtalk.audio import load_audio
 from medtalk.cli import main
 from medtalk.errors import MedtalkError
 from medtalk.phonetics import heard_phones, language_voice
-from medtalk.rig import RigSequence, index, indices
+from medtalk.rig import index, indices, read_rig
 from medtalk.synth.speech import synthesize
 from medtalk.synth.timeline import words_without_phones
 from medtalk.whisper.models import BASE, TINY_EN
@@ -88,7 +88,7 @@ def test_a_language_without_phonemizer_falls_back_to_audio_only_in_one_line(
     assert "(jw)" in err and "audio alone" in err
     assert main([*args, "-o", str(tmp_path / "plain.txt"), "--no-transcribe"]) == 0
     assert capsys.readouterr().err == ""
-    fallback, plain = (RigSequence.read(tmp_path / f"{name}.txt").values for name in ("jw", "plain"))
+    fallback, plain = (read_rig(tmp_path / f"{name}.txt").values for name in ("jw", "plain"))
     assert np.array_equal(fallback, plain)
 
 
