@@ -7,7 +7,14 @@ Prints
 - animating ``--seconds`` of speech with the model loaded (best of 3), without
   and with a transcript (MiniLM load excluded), as a real-time factor;
 - peak resident memory after animating ``--seconds`` and then ten times as much
-  (windowed inference keeps it flat).
+  (windowed inference keeps it flat);
+- the default call end to end, as a user runs it: ``medtalk animate SPEECH.wav
+  -o OUT.json`` in a fresh process (start, imports, the model and Whisper
+  loads, automatic transcription, animation, writing), on ``--seconds`` of
+  speech and on 3 s (the cold start), and the same with ``--no-transcribe``:
+  wall time (best of ``--repeats``), the CPU time it used (the machine is
+  shared: CPU time over the 2 cores bounds what idle cores would take) and its
+  peak resident memory.
 Speech is jfk.flac looped when the reference folder is present, else espeak-ng.
 """
 
@@ -53,12 +60,57 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def cli_run(args: list[str]) -> tuple[float, float, float]:
+    """``medtalk ARGS`` in a fresh process (this checkout's code): wall s, CPU s, peak RSS MB."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", PROBE, *args], check=True, capture_output=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return wall, cpu, float(Path(PEAK_FILE).read_text())
+
+
+PEAK_FILE = "/tmp/medtalk-animate-speed-peak"
+# RUSAGE_CHILDREN keeps the largest child's peak across runs: the child reports its own
+PROBE = f"""
+import resource, sys
+from medtalk.cli import main
+code = main(sys.argv[1:])
+open({PEAK_FILE!r}, "w").write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+sys.exit(code)
+"""
+
+
+def default_call(seconds: float, repeats: int) -> None:
+    """The end-to-end figures of ``medtalk animate`` with and without transcription."""
+    import tempfile
+
+    from medtalk.audio import write_wav
+
+    with tempfile.TemporaryDirectory(prefix="medtalk-speed-") as tmp:
+        for length in (3.0, seconds):
+            wav = Path(tmp) / f"speech{length:g}.wav"
+            write_wav(wav, speech(length), SAMPLE_RATE)
+            for label, extra in (("default (Whisper transcribes)", []), ("--no-transcribe", ["--no-transcribe"])):
+                runs = [cli_run(["animate", str(wav), "-o", str(Path(tmp) / "out.json"), "--force", "-q", *extra])
+                        for _ in range(repeats)]
+                wall, cpu, peak = min(r[0] for r in runs), min(r[1] for r in runs), max(r[2] for r in runs)
+                print(f"medtalk animate {length:g} s, {label}: {wall:.2f} s wall end to end, {cpu:.2f} s CPU, "
+                      f"peak RSS {peak:.0f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, help="model file (default: the shipped model)")
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=2, help="runs of each end-to-end call (best kept)")
+    parser.add_argument("--cli-only", action="store_true", help="only the end-to-end calls")
     args = parser.parse_args()
+    default_call(args.seconds, args.repeats)
+    if args.cli_only:
+        return
     import torch
 
     import medtalk

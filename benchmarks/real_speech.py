@@ -45,7 +45,8 @@ from _common import JFK, JFK_TEXT, REAL, load_measured_model, require_real
 FPS = 60
 TOGETHER = indices("lipsTogether")
 PACKAGE = Path("/usr/share/pocketsphinx/test/data")  # Debian's pocketsphinx-testdata (BSD-2)
-PACKAGE_SETS = ("librivox", "cards")  # folders with a `transcription` file: "<s> words </s> (fileid)"
+# folders and their transcript files, lines "<s> words </s> (fileid)"
+PACKAGE_SETS = (("librivox", "transcription"), ("cards", "cards.transcription"))
 MODES = ("audio only", "automatic", "given")
 
 
@@ -140,8 +141,8 @@ def jfk_agreement(model) -> None:
 def package_clips() -> list[tuple[Path, str]]:
     """The pocketsphinx-testdata recordings and their transcripts, in name order."""
     clips = []
-    for name in PACKAGE_SETS:
-        for line in (PACKAGE / name / "transcription").read_text().splitlines():
+    for name, listing in PACKAGE_SETS:
+        for line in (PACKAGE / name / listing).read_text().splitlines():
             words, _, fileid = line.rpartition("(")
             text = " ".join(w for w in words.split() if w not in ("<s>", "</s>"))
             clips.append((PACKAGE / name / f"{fileid.strip(') ')}.wav", text))

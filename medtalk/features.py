@@ -131,6 +131,14 @@ def power_spectrogram(wave: np.ndarray) -> np.ndarray:
     return power
 
 
+def loudness_db(wave: np.ndarray, power: np.ndarray | None = None) -> np.ndarray:
+    """Frame energy in dB relative to a loud frame (the 95th percentile): ``(N,) -> (T,)`` at
+    ``FEATURE_RATE``. ``power``: the ``power_spectrogram`` when already at hand."""
+    power = power_spectrogram(wave) if power is None else power
+    db = 10 * np.log10(power.sum(axis=1) + 1e-10)
+    return db - np.percentile(db, 95)
+
+
 def _hz_to_mel(hz: np.ndarray) -> np.ndarray:
     """Slaney mel scale: linear below 1 kHz, logarithmic above."""
     hz = np.asarray(hz, dtype=np.float64)

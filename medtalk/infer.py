@@ -19,6 +19,10 @@ tokens are spread evenly over the audio). Each window sees the tokens said
 within ``medtalk.model.inputs.TEXT_MARGIN_SECONDS`` of it. A model with the
 phonetic correction also gets the transcript's phones placed on the audio
 (``medtalk.phonetics.transcript_phones``; English transcripts only).
+
+Without a transcript, ``WhisperOptions`` make Whisper transcribe the speech
+(``heard_inputs``): its words, their times and their phones in the language
+heard (``medtalk.phonetics.heard_phones``) then stand in for a given transcript.
 """
 
 from __future__ import annotations

@@ -26,6 +26,10 @@ VOICE = "en-us"  # espeak-ng's pronunciations for English words the aligner gave
 VOICES = {"en": VOICE, "zh": "cmn-latn-pinyin", "fr": "fr-fr", "no": "nb", "nn": "nb"}
 # a transcript whose words espeak-ng gives phones for less often than this is not phonemized
 MIN_PHONEMIZED = 0.8
+# Frames this far below a loud frame hold no speech (eval.real.PAUSE_DB: jfk.flac's crowd is at -30 dB).
+# Whisper's word times can reach into the silence around a word (its first word of a window often
+# starts at the window's start: 0.5 s early on the EmoFace clip); ``to_speech`` trims them to it.
+SILENT_DB = -25.0
 
 
 def language_voice(language: str) -> str | None:
@@ -57,6 +61,20 @@ def fill_unaligned(words: list[Word], aligned: list[Phone], voice: str = VOICE) 
     return out
 
 
+def to_speech(words: list[Word], wave: np.ndarray) -> list[Word]:
+    """``words`` with each one's time trimmed to the loud frames of 16 kHz ``wave (N,)`` within it
+    (unchanged when none is loud)."""
+    from medtalk.features import FEATURE_RATE, loudness_db
+
+    loud = np.flatnonzero(loudness_db(wave) >= SILENT_DB) / FEATURE_RATE  # frame times, s
+    out = []
+    for w in words:
+        inside = loud[(loud >= w.start) & (loud < w.end)]
+        start, end = (inside[0], inside[-1] + 1 / FEATURE_RATE) if len(inside) else (w.start, w.end)
+        out.append(Word(w.text, w.index, float(start), float(min(end, w.end))))
+    return out
+
+
 def transcript_phones(wave: np.ndarray, transcript: str) -> tuple[list[Word], list[Phone]] | None:
     """Words and phones of ``transcript`` on 16 kHz ``wave (N,)``, or None when the transcript
     does not read as English or cannot be aligned (``align(strict=True)``)."""
@@ -75,7 +93,8 @@ def heard_phones(wave: np.ndarray, words: list[Word], language: str) -> tuple[li
 
     English words are force-aligned again (``transcript_phones``), which places them
     more tightly than the transcriber's own times; where that fails, and in every
-    other language, the transcriber's times hold the phones.
+    other language, the transcriber's times, trimmed to the speech (``to_speech``),
+    hold the phones.
     """
     if not words:
         return None
@@ -86,7 +105,7 @@ def heard_phones(wave: np.ndarray, words: list[Word], language: str) -> tuple[li
     voice = language_voice(language)
     if voice is None:
         return None
-    words = [Word(w.text, i, w.start, w.end) for i, w in enumerate(words)]
+    words = to_speech([Word(w.text, i, w.start, w.end) for i, w in enumerate(words)], wave)
     phones = fill_unaligned(words, [], voice)
     if len(words_without_phones(words, phones)) > (1 - MIN_PHONEMIZED) * len(words):
         return None

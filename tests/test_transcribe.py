@@ -81,13 +81,15 @@ def test_a_language_without_phonemizer_falls_back_to_audio_only_in_one_line(
     reference, model_path, tmp_path, capsys  # noqa: F811
 ) -> None:
     jfk = reference / "real" / "jfk.flac"
-    args = ["animate", str(jfk), "--model", str(model_path), "--quiet"]
+    args = ["animate", str(jfk), "--model", str(model_path)]
     assert main([*args, "-o", str(tmp_path / "jw.txt"), "--language", "jw"]) == 0
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("medtalk: note: espeak-ng cannot phonemize"), err
     assert "(jw)" in err and "audio alone" in err
     assert main([*args, "-o", str(tmp_path / "plain.txt"), "--no-transcribe"]) == 0
     assert capsys.readouterr().err == ""
+    assert main([*args, "-o", str(tmp_path / "quiet.txt"), "--language", "jw", "--quiet"]) == 0
+    assert capsys.readouterr().err == ""  # --quiet: the note stays in the rig's metadata
     fallback, plain = (read_rig(tmp_path / f"{name}.txt").values for name in ("jw", "plain"))
     assert np.array_equal(fallback, plain)
 

@@ -117,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
     rig = animate(args.audio, args.emotion, _transcript(args), args.intensity, model, args.fps,
                   describe=args.describe, reference=args.reference, timeline=args.timeline, whisper=whisper)
     note = rig.metadata.get("transcription", {}).get("note")
-    if note is not None:
+    if note is not None and not args.quiet:  # the rig's metadata keeps it either way
         print(f"medtalk: note: {note}", file=sys.stderr)
     written = [args.output]
     with output_transaction():  # the rig, its preview and its exports appear together or not at all

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from medtalk.audio import load_audio
-from medtalk.features import FEATURE_RATE, power_spectrogram
+from medtalk.features import FEATURE_RATE, loudness_db
 from medtalk.rig import DEFAULT_FPS, S_LIP, index, read_rig
 
 EMOFACE_CLIP = "emoface_angry_gd04_001_021"  # in ../shared/reference/real (.wav, .txt)
@@ -29,8 +29,7 @@ Animate = Callable[[np.ndarray, str], np.ndarray]  # (16 kHz wave, emotion) -> (
 
 def frame_db(wave: np.ndarray, frames: int, fps: float = DEFAULT_FPS) -> np.ndarray:
     """Frame energy in dB relative to a loud frame (95th percentile), at the rig rate: ``(frames,)``."""
-    db = 10 * np.log10(power_spectrogram(wave).sum(axis=1) + 1e-10)
-    db -= np.percentile(db, 95)
+    db = loudness_db(wave)
     return np.interp(np.arange(frames) / fps, np.arange(len(db)) / FEATURE_RATE, db)
 
 
