@@ -19,9 +19,12 @@ from medtalk.errors import MedtalkError
 from medtalk.synth.timeline import Word
 from medtalk.whisper.models import load_whisper
 
-# Greedy decoding: on the reference clips it gives the same words as beam search (5)
-# in about half the time (docs/WHISPER.md).
+# Greedy decoding at temperature 0 only: deterministic, and bounded in time. faster-whisper's
+# default re-decodes a window at rising temperatures (sampling) when its text looks repetitive
+# or unlikely; on 60 s of speech that fell back to 1.0 on four of six windows and cost 20 s of
+# CPU instead of 4.4 s (docs/WHISPER.md). An unsure transcription is caught by ``doubt`` instead.
 BEAM_SIZE = 1
+TEMPERATURE = 0.0
 # Each 30 s window is decoded on its own: conditioning on the previous window's text lets
 # one misheard phrase repeat itself through the rest of a long recording.
 CONDITION_ON_PREVIOUS_TEXT = False
@@ -89,7 +92,7 @@ def transcribe(wave: np.ndarray, options: WhisperOptions = WhisperOptions()) -> 
     if len(wave) < SAMPLE_RATE // 10:
         return Transcription((), language or "", 0.0, 0.0)
     segments, info = model.transcribe(
-        wave, language=language, beam_size=BEAM_SIZE, word_timestamps=True,
+        wave, language=language, beam_size=BEAM_SIZE, temperature=TEMPERATURE, word_timestamps=True,
         condition_on_previous_text=CONDITION_ON_PREVIOUS_TEXT,
     )
     words: list[Word] = []
