@@ -131,6 +131,10 @@ def power_spectrogram(wave: np.ndarray) -> np.ndarray:
     return power
 
 
+# Frames this far below a loud frame (``loudness_db``) hold no speech: jfk.flac's crowd noise is at -30 dB.
+SILENT_DB = -25.0
+
+
 def loudness_db(wave: np.ndarray, power: np.ndarray | None = None) -> np.ndarray:
     """Frame energy in dB relative to a loud frame (the 95th percentile): ``(N,) -> (T,)`` at
     ``FEATURE_RATE``. ``power``: the ``power_spectrogram`` when already at hand."""

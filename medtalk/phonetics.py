@@ -26,10 +26,6 @@ VOICE = "en-us"  # espeak-ng's pronunciations for English words the aligner gave
 VOICES = {"en": VOICE, "zh": "cmn-latn-pinyin", "fr": "fr-fr", "no": "nb", "nn": "nb"}
 # a transcript whose words espeak-ng gives phones for less often than this is not phonemized
 MIN_PHONEMIZED = 0.8
-# Frames this far below a loud frame hold no speech (eval.real.PAUSE_DB: jfk.flac's crowd is at -30 dB).
-# Whisper's word times can reach into the silence around a word (its first word of a window often
-# starts at the window's start: 0.5 s early on the EmoFace clip); ``to_speech`` trims them to it.
-SILENT_DB = -25.0
 
 
 def language_voice(language: str) -> str | None:
@@ -63,8 +59,10 @@ def fill_unaligned(words: list[Word], aligned: list[Phone], voice: str = VOICE) 
 
 def to_speech(words: list[Word], wave: np.ndarray) -> list[Word]:
     """``words`` with each one's time trimmed to the loud frames of 16 kHz ``wave (N,)`` within it
-    (unchanged when none is loud)."""
-    from medtalk.features import FEATURE_RATE, loudness_db
+    (unchanged when none is loud). Whisper's word times can reach into the silence around a
+    word: its first word of a window often starts at the window's start (0.5 s early on the
+    EmoFace clip)."""
+    from medtalk.features import FEATURE_RATE, SILENT_DB, loudness_db
 
     loud = np.flatnonzero(loudness_db(wave) >= SILENT_DB) / FEATURE_RATE  # frame times, s
     out = []

@@ -15,13 +15,13 @@ from pathlib import Path
 import numpy as np
 
 from medtalk.audio import load_audio
-from medtalk.features import FEATURE_RATE, loudness_db
+from medtalk.features import FEATURE_RATE, SILENT_DB, loudness_db
 from medtalk.rig import DEFAULT_FPS, S_LIP, index, read_rig
 
 EMOFACE_CLIP = "emoface_angry_gd04_001_021"  # in ../shared/reference/real (.wav, .txt)
 JAW = index("CTRL_C_jaw-translateY")
 MOVING_STD = 0.02  # lip controls that move less than this in the capture carry no signal
-PAUSE_DB = -25.0  # frames this far below a loud frame are silent (jfk.flac has crowd noise at -30)
+PAUSE_DB = SILENT_DB  # frames this far below a loud frame are silent
 MIN_PAUSE_S = 0.25  # shorter silences are gaps within speech, not pauses
 PAUSE_EDGE_S = 0.1  # each pause's ends are left out (the mouth is allowed to get there)
 Animate = Callable[[np.ndarray, str], np.ndarray]  # (16 kHz wave, emotion) -> (T, 174) at 60 fps
