@@ -94,11 +94,12 @@ def test_a_language_without_phonemizer_falls_back_to_audio_only_in_one_line(
     assert np.array_equal(fallback, plain)
 
 
-def test_no_words_heard_in_noise_is_said_and_not_used(model_path) -> None:  # noqa: F811
+def test_what_whisper_makes_of_noise_is_not_used(model_path) -> None:  # noqa: F811
     noise = np.random.default_rng(0).standard_normal(16000 * 3).astype(np.float32) * 0.05
     model = medtalk.load_model(model_path)
     rig = medtalk.animate(noise, model=model, whisper=WhisperOptions())
-    assert rig.metadata["transcription"]["note"].startswith("Whisper heard no words")
+    # measured: it guesses Norwegian Nynorsk with p 0.47 (and, with sampling fallback, no words)
+    assert rig.metadata["transcription"]["note"].startswith(("Whisper heard no words", "Whisper is unsure"))
     assert np.array_equal(rig.values, medtalk.animate(noise, model=model).values)
 
 
