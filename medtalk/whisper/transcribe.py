@@ -22,7 +22,7 @@ from medtalk.whisper.models import load_whisper
 # Greedy decoding at temperature 0 only: deterministic, and bounded in time. faster-whisper's
 # default re-decodes a window at rising temperatures (sampling) when its text looks repetitive
 # or unlikely; on 60 s of speech that fell back to 1.0 on four of six windows and cost 20 s of
-# CPU instead of 4.4 s (docs/WHISPER.md). An unsure transcription is caught by ``doubt`` instead.
+# CPU instead of 4.4 s (docs/BENCHMARKS.md). An unsure transcription is caught by ``doubt`` instead.
 BEAM_SIZE = 1
 TEMPERATURE = 0.0
 # Each 30 s window is decoded on its own: conditioning on the previous window's text lets
