@@ -116,9 +116,6 @@ def run(args: argparse.Namespace) -> int:
     model = load_model(args.model)
     rig = animate(args.audio, args.emotion, _transcript(args), args.intensity, model, args.fps,
                   describe=args.describe, reference=args.reference, timeline=args.timeline, whisper=whisper)
-    note = rig.metadata.get("transcription", {}).get("note")
-    if note is not None and not args.quiet:  # the rig's metadata keeps it either way
-        print(f"medtalk: note: {note}", file=sys.stderr)
     written = [args.output]
     with output_transaction():  # the rig, its preview and its exports appear together or not at all
         write_rig(rig, args.output, force=args.force)
@@ -132,6 +129,10 @@ def run(args: argparse.Namespace) -> int:
 
             written += export_rig(rig, args.export, args.export_dir or args.output.parent, args.output.stem,
                                   force=args.force)
+    # said once the outputs are written, so a failed run still says one line (the metadata keeps it)
+    note = rig.metadata.get("transcription", {}).get("note")
+    if note is not None and not args.quiet:
+        print(f"medtalk: note: {note}", file=sys.stderr)
     if not args.quiet:
         what = f"reference {args.reference}" if args.reference is not None else str(guide)
         print(f"wrote {args.output} ({rig.num_frames} frames at {rig.fps:g} fps, {what}"

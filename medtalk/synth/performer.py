@@ -102,19 +102,17 @@ def _speak(words: list[str], voice: str, settings: dict[str, int], prosody: list
     libespeak-ng 1.51 drops stretches of text under some per-word SSML prosody
     (and on rare inputs crashes on it): the take is redone without ``<emphasis>``,
     then without per-word prosody (the emotion's voice settings stay). Raises
-    ``TakeRejected`` when even that loses words.
+    ``TakeRejected`` when even that loses words or crashes.
     """
     plain = [None if p is None else Prosody(p.pitch, p.rate, p.volume) for p in prosody]
     ways = {TAKES[0]: prosody, TAKES[1]: plain, TAKES[2]: None}
     if not any(p is not None and p.emphasis for p in prosody):
         del ways[TAKES[1]]
     problem = ""
-    for how, word_prosody in ways.items():
+    for how, per_word in ways.items():
         try:
-            utterance = _synthesize(words, voice, word_prosody=word_prosody, **settings)
-        except EspeakCrash as err:
-            if word_prosody is None:
-                raise
+            utterance = _synthesize(words, voice, word_prosody=per_word, **settings)
+        except EspeakCrash as err:  # a crash is one more way that did not say the words
             problem = str(err)
             continue
         problem = take_problem(utterance)
