@@ -107,6 +107,11 @@ class Stream:
         self._flushed = False
 
     @property
+    def intensity(self) -> float:
+        """The intensity scale now (the one being faded in during a change)."""
+        return self._direction[1]
+
+    @property
     def delay_frames(self) -> int:
         """Frames of audio past a frame before it can come out, at most: look-ahead, smoothing, hop."""
         return self.lookahead + SMOOTHING_FRAMES + self.hop - 1
@@ -124,6 +129,9 @@ class Stream:
             vector = self._vector(emotion, describe, reference)
         if intensity is not None:
             scale = _scale(intensity)
+        if self._final == 0 and not len(self._pending):  # nothing predicted yet: nothing to fade from
+            self._direction = (vector, scale)
+            return
         if self._previous is not None:
             # a change during a fade starts from where that fade is: the blend of the two directions
             w = float(self._weights(self._final, self._final + 1)[0])
