@@ -291,6 +291,9 @@ def main() -> None:
 
         args.lookahead = DEFAULT_LOOKAHEAD_MS
     sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1, user_api="blas")  # as medtalk live: BLAS threads spin against small windows
     print(f"model: {args.model or 'the shipped default'}; look-ahead {args.lookahead:g} ms")
     for part in args.part.split(","):
         PARTS[part](args)

@@ -107,11 +107,15 @@ class _Plan:
 
     def new_stream(self):
         import torch
+        from threadpoolctl import threadpool_limits
 
         from medtalk.infer import load_model
         from medtalk.live import DEFAULT_LOOKAHEAD_MS, Stream
 
         torch.set_num_threads(THREADS)
+        # numpy's BLAS threads spin against each other on a stream's small matrices: one is ten times
+        # faster for the log-mel of a window on a busy machine
+        threadpool_limits(THREADS, user_api="blas")
         a = self.args
         lookahead = DEFAULT_LOOKAHEAD_MS if a.lookahead is None else a.lookahead
         return Stream(a.emotion, load_model(a.model), a.transcript, lookahead, a.intensity,
@@ -190,7 +194,11 @@ class _Plan:
                 sinks.append(self.recorder(a.output.with_name(f"{a.output.stem}-{n}{a.output.suffix}"), stream))
             return Session(stream, sinks)
 
-        self.new_stream()  # load the model (and check the emotion) before the first client waits for it
+        # load the model (and the text encoder it reads words with) before the first client waits for them
+        if self.new_stream().transcript.uses_text:
+            from medtalk.text import default_text_encoder
+
+            default_text_encoder()
         server = LiveServer(*self.listen, new_session=new_session, fmt=a.format).start()
         self.say(f"listening on ws://{self.listen[0]}:{server.port} ({a.format} 16 kHz mono PCM and JSON control "
                  "messages); Ctrl-C stops")
