@@ -5,7 +5,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-SYSTEM_PACKAGES := espeak-ng libespeak-ng1 flite ffmpeg
+SYSTEM_PACKAGES := espeak-ng libespeak-ng1 flite ffmpeg libportaudio2
 DEMO_AUDIO := examples/jfk.flac
 DEMO_OUT := out/demo
 
@@ -20,6 +20,7 @@ system:
 	command -v ffmpeg >/dev/null || missing="$$missing ffmpeg"; \
 	ldconfig -p | grep -q 'libespeak-ng.so' || missing="$$missing libespeak-ng1"; \
 	ldconfig -p | grep -q 'libflite_cmu_us_slt.so' || missing="$$missing flite"; \
+	ldconfig -p | grep -q 'libportaudio.so' || missing="$$missing libportaudio2"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing system packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(SYSTEM_PACKAGES); \

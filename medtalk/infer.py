@@ -39,7 +39,7 @@ import torch
 from medtalk.audio import SAMPLE_RATE, load_audio
 from medtalk.errors import MedtalkError
 from medtalk.features import log_mel, power_spectrogram, prosody
-from medtalk.guidance.guide import Guide, description_guide, guide_vector, image_guide, parse_blend
+from medtalk.guidance.guide import guide_vector, parse_guide
 from medtalk.guidance.timeline import Segment, check_duration, parse_timeline, read_timeline, segment_weights
 from medtalk.model.content import audio_features
 from medtalk.model.inputs import pad, phone_segments, phone_track, shifted, span_slice, spread, token_spans
@@ -108,7 +108,7 @@ def _windows(num_frames: int, fps: float, window_s: float, overlap_s: float) -> 
     return [(k * hop, min(k * hop + length, num_frames)) for k in range(count)]
 
 
-def _window_inputs(
+def window_inputs(
     model: MEDTalk, wave: np.ndarray, start: int, end: int, phones: np.ndarray | None
 ) -> dict[str, np.ndarray]:
     """Features of the samples under rig frames ``[start, end)`` at the model's fps, and with
@@ -123,6 +123,54 @@ def _window_inputs(
     if phones is not None:
         out["phones"] = phone_track(shifted(phones, start / fps), len(audio), content.input_rate)
     return out
+
+
+def fade_in(length: int, overlap: int) -> np.ndarray:
+    """Weights ``(length,)`` of a piece faded in linearly over its first ``overlap`` frames,
+    1 after them: how consecutive windows of predictions hand over without a seam."""
+    fade = np.ones(length, dtype=np.float32)
+    n = min(overlap, length)
+    if n > 0:
+        fade[:n] = (np.arange(n) + 0.5) / n
+    return fade
+
+
+@torch.inference_mode()
+def forward_windows(
+    model: MEDTalk,
+    wave: np.ndarray,
+    windows: list[tuple[int, int]],
+    emotion: int = 0,
+    guidance: torch.Tensor | None = None,
+    text: TranscriptInputs | None = None,
+    intensity: float | torch.Tensor = 1.0,
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The model on rig frames ``[start, end)`` of 16 kHz ``wave (N,)`` for each window, in one batch:
+    ``(rig (end - start, 174), I (end - start,))`` each, raw (no smoothing or clipping).
+
+    ``guidance``, ``(label_dim,)`` or one per window ``(B, label_dim)``, replaces the label
+    ``emotion``; ``intensity`` is a scale, or one per window ``(B,)``; ``text`` the whole
+    transcript's inputs (each window reads the part said near it).
+    """
+    fps = model.config.fps
+    phones = text.phones if text is not None and model.config.content.phones else None
+    inputs = [window_inputs(model, wave, s, e, phones) for s, e in windows]
+    audio, audio_mask = pad([x["audio"] for x in inputs])
+    mel, mel_mask = pad([x["mel"] for x in inputs])
+    pros, _ = pad([x["prosody"] for x in inputs])
+    tokens, text_mask, text_spans = _window_tokens(text, windows, fps)
+    if guidance is not None and guidance.dim() == 1:
+        guidance = guidance[None].expand(len(windows), -1)
+    if isinstance(intensity, torch.Tensor):
+        intensity = intensity.reshape(-1, 1)
+    # only a model with the phonetic correction takes phones (the baselines have none)
+    extra = {} if phones is None else {"phones": pad([x["phones"] for x in inputs])[0]}
+    out = model(
+        audio, pros, mel, torch.full((len(windows),), emotion), max(e - s for s, e in windows),
+        audio_mask=audio_mask, text=tokens, text_mask=text_mask, intensity_scale=intensity, mel_mask=mel_mask,
+        guidance=guidance, text_spans=text_spans, **extra,
+    )
+    return [(out.rig[k, : e - s].numpy(), out.intensity[k, : e - s].numpy()) for k, (s, e) in enumerate(windows)]
 
 
 @torch.inference_mode()
@@ -143,33 +191,16 @@ def predict(
     """
     fps = model.config.fps
     num_frames = round(len(wave) / SAMPLE_RATE * fps)
-    phones = text.phones if text is not None and model.config.content.phones else None
     windows = _windows(num_frames, fps, window_seconds, OVERLAP_SECONDS)
     rig = np.zeros((num_frames, NUM_CONTROLS), dtype=np.float32)
     curve = np.zeros(num_frames, dtype=np.float32)
     overlap = round(OVERLAP_SECONDS * fps)
     for first in range(0, len(windows), WINDOW_BATCH):
         group = windows[first : first + WINDOW_BATCH]
-        inputs = [_window_inputs(model, wave, s, e, phones) for s, e in group]
-        audio, audio_mask = pad([x["audio"] for x in inputs])
-        mel, mel_mask = pad([x["mel"] for x in inputs])
-        pros, _ = pad([x["prosody"] for x in inputs])
-        tokens, text_mask, text_spans = _window_tokens(text, group, fps)
-        # only a model with the phonetic correction takes phones (the baselines have none)
-        extra = {} if phones is None else {"phones": pad([x["phones"] for x in inputs])[0]}
-        out = model(
-            audio, pros, mel, torch.full((len(group),), emotion), max(e - s for s, e in group),
-            audio_mask=audio_mask, text=tokens, text_mask=text_mask, intensity_scale=intensity, mel_mask=mel_mask,
-            guidance=None if guidance is None else guidance[None].expand(len(group), -1), text_spans=text_spans,
-            **extra,
-        )
-        for k, (s, e) in enumerate(group):
-            values, level = out.rig[k, : e - s].numpy(), out.intensity[k, : e - s].numpy()
+        outputs = forward_windows(model, wave, group, emotion, guidance, text, intensity)
+        for (s, e), (values, level) in zip(group, outputs):
             # fade the new window in over the part it shares with the previous one
-            fade = np.ones(e - s, dtype=np.float32)
-            if s > 0:
-                n = min(overlap, e - s)
-                fade[:n] = (np.arange(n) + 0.5) / n
+            fade = fade_in(e - s, overlap if s > 0 else 0)
             rig[s:e] = rig[s:e] * (1 - fade[:, None]) + values * fade[:, None]
             curve[s:e] = curve[s:e] * (1 - fade) + level * fade
     return rig, curve
@@ -280,6 +311,37 @@ def _savgol_matrix(window: int, order: int) -> np.ndarray:
 _SAVGOL = _savgol_matrix(SAVGOL_WINDOW, SAVGOL_ORDER)
 
 
+def savgol(values: np.ndarray, start: int = 0, stop: int | None = None, *, first: bool = True,
+           last: bool = True) -> np.ndarray:
+    """Savitzky-Golay (window 5, order 2) of rows ``[start, stop)`` of ``values (T, C)``: ``(stop - start, C)``.
+
+    Inner rows take the centre kernel over their two neighbours on each side;
+    the two rows at each end of the sequence fit the edges (``first``: row 0 of
+    ``values`` is the sequence's first, ``last``: row ``T - 1`` its last), so a
+    stream can smooth a block as it comes with the same result as the whole.
+    A sequence shorter than the window is left as it is.
+    """
+    stop = len(values) if stop is None else stop
+    values = np.nan_to_num(values.astype(np.float64))
+    if first and last and len(values) < SAVGOL_WINDOW:
+        return values[start:stop]
+    half = SAVGOL_WINDOW // 2
+    out = np.empty((stop - start, values.shape[1]))
+    inner_lo, inner_hi = max(start, half), min(stop, len(values) - half)
+    if inner_hi > inner_lo:
+        block = values[inner_lo - half : inner_hi + half]
+        windows = np.lib.stride_tricks.sliding_window_view(block, SAVGOL_WINDOW, axis=0)  # (n, C, 5)
+        out[inner_lo - start : inner_hi - start] = windows @ _SAVGOL[half]
+    for row in [*range(start, min(stop, half)), *range(max(start, len(values) - half, half), stop)]:
+        at_head = row < half
+        if not (first if at_head else last):
+            raise ValueError(f"row {row} needs the neighbours of an edge it does not have")
+        edge = row if at_head else row - len(values) + SAVGOL_WINDOW
+        block = values[:SAVGOL_WINDOW] if at_head else values[-SAVGOL_WINDOW:]
+        out[row - start] = _SAVGOL[edge] @ block
+    return out
+
+
 SMOOTH_CHUNK = 4096  # frames smoothed at once: the float64 work stays small on hour-long audio
 
 
@@ -297,16 +359,7 @@ def smooth(values: np.ndarray) -> np.ndarray:
         if total - end < SAVGOL_WINDOW:  # a short tail joins this chunk, so every block has a full window
             end = total
         lo, hi = max(0, start - half), min(total, end + half)
-        block = np.nan_to_num(values[lo:hi].astype(np.float64))
-        if total >= SAVGOL_WINDOW:
-            fitted = block.copy()
-            fitted[half:-half] = np.lib.stride_tricks.sliding_window_view(block, SAVGOL_WINDOW, axis=0) @ _SAVGOL[half]
-            if lo == 0:
-                fitted[:half] = _SAVGOL[:half] @ block[:SAVGOL_WINDOW]
-            if hi == total:
-                fitted[-half:] = _SAVGOL[-half:] @ block[-SAVGOL_WINDOW:]
-            block = fitted
-        out[start:end] = clip_to_range(block[start - lo : end - lo])
+        out[start:end] = clip_to_range(savgol(values[lo:hi], start - lo, end - lo, first=lo == 0, last=hi == total))
         start = end
     return out
 
@@ -338,7 +391,7 @@ def animate(
     predicted per-frame intensity (0 gives a neutral-strength face). Returns
     ``round(duration * fps)`` frames.
     """
-    base = _base_guide(emotion, describe, reference)
+    base = parse_guide(emotion, describe, reference)
     segments = _timeline(timeline)
     if not (math.isfinite(intensity) and intensity >= 0):
         raise MedtalkError(f"intensity must be a finite number >= 0, got {intensity}")
@@ -378,17 +431,6 @@ def animate(
     if segments:
         rig.metadata["timeline"] = [{"start": s.start, "end": s.end, "emotion": str(s.guide)} for s in segments]
     return rig
-
-
-def _base_guide(emotion: str | None, describe: str | None, reference: Path | str | None) -> Guide:
-    given = [name for name, v in (("describe", describe), ("reference", reference)) if v is not None]
-    if len(given) > 1 or (given and emotion not in (None, "neutral")):
-        raise MedtalkError("give one of emotion, describe or reference")
-    if describe is not None:
-        return description_guide(describe)
-    if reference is not None:
-        return image_guide(reference)
-    return parse_blend(emotion or "neutral")
 
 
 def _timeline(timeline: Path | str | list | dict | None) -> list[Segment]:

@@ -88,6 +88,20 @@ def image_guide(path: Path | str) -> Guide:
     return Guide("image", Path(path))
 
 
+def parse_guide(emotion: str | None = None, describe: str | None = None,
+                reference: Path | str | None = None) -> Guide:
+    """The one emotion source given: a label or blend ``emotion`` (default neutral), a
+    description or a reference photo; more than one is an error."""
+    given = [name for name, v in (("describe", describe), ("reference", reference)) if v is not None]
+    if len(given) > 1 or (given and emotion not in (None, "neutral")):
+        raise MedtalkError("give one of emotion, describe or reference")
+    if describe is not None:
+        return description_guide(describe)
+    if reference is not None:
+        return image_guide(reference)
+    return parse_blend(emotion or "neutral")
+
+
 def _needs_stage4(model: torch.nn.Module, guide: Guide) -> None:
     if not bool(model.guidance.trained):
         raise MedtalkError(

@@ -1,0 +1,303 @@
+"""Live streaming (``medtalk.live.Stream``): latency, CPU, simultaneous streams, a long stream, quality.
+
+Run: .venv/bin/python benchmarks/live_latency.py [--lookahead MS] [--part latency,load,long,quality,real]
+Prints
+1. latency, audio in to frame out: real speech (jfk.flac) pushed in 10 ms
+   chunks on the real-time clock; for each frame, the time from the push of the
+   chunk holding the frame's instant to the return of the push that gave the
+   frame, median and p95, split into the stated wait (look-ahead, smoothing,
+   hop: audio that must arrive first) and the compute; CPU seconds per second of
+   audio;
+2. load: N streams at once, each in its own process with one torch thread, fed
+   in real time; a stream holds real time when its frames' p95 latency stays
+   under 150 ms; the largest N that holds on this machine (2 cores);
+3. a 10-minute stream from the file source (jfk.flac looped, as fast as it
+   computes): frames = duration x 60 +- 1, and resident memory sampled along the way;
+4. quality on the held-out synthetic split (``medtalk synth dataset DIR
+   --sentences 40 --seed 0 --languages en --jobs 1``, made in a temporary folder
+   when --data is not given): MLE of the stream against the offline path, and
+   the frame-to-frame jumps at the borders of the stream's windows against the
+   offline output's at the same frames;
+5. real English speech (jfk.flac, forced alignment): place and rounding AUCs,
+   offline and streamed: how well lip closure separates the bilabial frames
+   (p, b, m) from the other speech frames, and lip rounding the rounded vowels
+   from the other vowels (Mann-Whitney AUC over frames).
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+SAMPLE_RATE = 16000
+CHUNK = 160  # 10 ms: what a sound card or a TTS engine hands on at a time
+HOLD_P95_MS = 150.0
+
+
+def jfk() -> np.ndarray:
+    from medtalk.audio import load_audio
+
+    return load_audio(Path(__file__).resolve().parents[1] / "examples" / "jfk.flac")
+
+
+def realtime_run(wave: np.ndarray, lookahead: float, model=None, seconds: float | None = None) -> dict:
+    """Push ``wave`` in 10 ms chunks on the real-time clock; per-frame latency and CPU."""
+    from medtalk.live import Stream
+
+    stream = Stream("neutral", model=model, lookahead_ms=lookahead)
+    if seconds is not None:
+        wave = wave[: round(seconds * SAMPLE_RATE)]
+    pushed = []  # wall time each chunk was pushed
+    latency, compute = [], []
+    cpu = time.process_time()
+    start = time.perf_counter()
+    for first in range(0, len(wave), CHUNK):
+        time.sleep(max(0.0, start + (first + CHUNK) / SAMPLE_RATE - time.perf_counter()))
+        pushed.append(time.perf_counter())
+        frames_before = stream.frames_out
+        out = stream.push(wave[first : first + CHUNK])
+        done = time.perf_counter()
+        if len(out):
+            compute.append(done - pushed[-1])
+        for frame in range(frames_before, frames_before + len(out)):
+            chunk = round(frame / stream.fps * SAMPLE_RATE) // CHUNK
+            latency.append(done - pushed[min(chunk, len(pushed) - 1)])
+    cpu = time.process_time() - cpu
+    return {"latency": np.array(latency) * 1000, "compute": np.array(compute) * 1000,
+            "cpu_per_second": cpu / (len(wave) / SAMPLE_RATE), "delay_ms": stream.delay_ms,
+            "lookahead_ms": 1000 * stream.lookahead / stream.fps, "frames": stream.frames_out}
+
+
+def latency(args: argparse.Namespace) -> None:
+    import torch
+
+    from medtalk.infer import load_model
+
+    torch.set_num_threads(1)
+    model = load_model(args.model)
+    wave = jfk()
+    realtime_run(wave, args.lookahead, model, seconds=1.0)  # warm up
+    r = realtime_run(wave, args.lookahead, model)
+    lat, comp = r["latency"], r["compute"]
+    print(f"1. latency, jfk.flac ({len(wave) / SAMPLE_RATE:.1f} s) in 10 ms chunks, look-ahead "
+          f"{r['lookahead_ms']:.1f} ms: median {np.median(lat):.0f} ms, p95 {np.percentile(lat, 95):.0f} ms "
+          f"(max {lat.max():.0f}); of it, waiting for audio: at most {r['delay_ms']:.0f} ms (look-ahead "
+          f"{r['lookahead_ms']:.0f}, smoothing 33, hop), compute per window median {np.median(comp):.1f} ms, "
+          f"p95 {np.percentile(comp, 95):.1f} ms; CPU {r['cpu_per_second']:.3f} s per s of audio; "
+          f"load average {os.getloadavg()[0]:.1f}")
+
+
+def _load_worker(lookahead: float, seconds: float, model: str | None, queue) -> None:
+    import torch
+
+    from medtalk.infer import load_model
+
+    torch.set_num_threads(1)
+    m = load_model(model)
+    wave = np.tile(jfk(), 2)
+    realtime_run(wave, lookahead, m, seconds=0.5)
+    queue.put(realtime_run(wave, lookahead, m, seconds=seconds))
+
+
+def load(args: argparse.Namespace) -> None:
+    ctx = multiprocessing.get_context("spawn")
+    held = 0
+    print("2. simultaneous real-time streams (one process and one torch thread each):")
+    for n in range(1, args.max_streams + 1):
+        queue = ctx.Queue()
+        workers = [ctx.Process(target=_load_worker, args=(args.lookahead, args.load_seconds, args.model, queue))
+                   for _ in range(n)]
+        for w in workers:
+            w.start()
+        results = [queue.get() for _ in workers]
+        for w in workers:
+            w.join()
+        p95 = max(np.percentile(r["latency"], 95) for r in results)
+        median = np.median(np.concatenate([r["latency"] for r in results]))
+        cpu = np.mean([r["cpu_per_second"] for r in results])
+        ok = p95 <= HOLD_P95_MS
+        print(f"   {n} streams: median latency {median:.0f} ms, worst stream's p95 {p95:.0f} ms, CPU "
+              f"{cpu:.3f} s/s each, load average {os.getloadavg()[0]:.1f}: {'holds' if ok else 'falls behind'}")
+        if not ok:
+            break
+        held = n
+    print(f"   -> {held} simultaneous real-time streams on {os.cpu_count()} cores")
+
+
+def long_stream(args: argparse.Namespace) -> None:
+    import torch
+
+    from medtalk.infer import load_model
+    from medtalk.live import Stream
+
+    torch.set_num_threads(1)
+    model = load_model(args.model)
+    wave = jfk()
+    total = round(args.long_minutes * 60 * SAMPLE_RATE)
+    stream = Stream("neutral", model=model, lookahead_ms=args.lookahead)
+    frames, memory = 0, []
+    step = 100 * CHUNK  # a second of audio a push (the file source, as fast as it computes)
+    start = time.perf_counter()
+    for first in range(0, total, step):
+        at = first % len(wave)
+        chunk = np.concatenate([wave[at:], wave[: max(0, at + step - len(wave))]])[: min(step, total - first)]
+        frames += len(stream.push(chunk))
+        if first % (60 * SAMPLE_RATE) == 0:
+            memory.append(_rss_mib())
+    frames += len(stream.flush())
+    memory.append(_rss_mib())
+    expected = total / SAMPLE_RATE * stream.fps
+    print(f"3. {args.long_minutes:g}-minute stream: {frames} frames, expected {expected:.0f} (off by "
+          f"{frames - expected:+.0f}); resident memory per minute {', '.join(f'{m:.0f}' for m in memory)} MiB "
+          f"(spread {max(memory[1:]) - min(memory[1:]):.0f} MiB after the first minute); "
+          f"{time.perf_counter() - start:.0f} s to compute")
+
+
+def _rss_mib() -> float:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def quality(args: argparse.Namespace) -> None:
+    import torch
+
+    from medtalk.audio import load_audio
+    from medtalk.eval.report import score
+    from medtalk.infer import animate, load_model
+    from medtalk.live import Stream
+    from medtalk.rig import RigSequence
+    from medtalk.data.clips import scan_clips
+
+    torch.set_num_threads(2)
+    model = load_model(args.model)
+    data = args.data or _synthetic()
+    clips = [i for i in scan_clips(data) if i.split == "test"]
+    lookaheads = sorted({args.lookahead, *args.quality_lookaheads})
+    mle = {"offline": [], **{la: [] for la in lookaheads}}
+    seams = {la: [] for la in lookaheads}
+    for info in clips:
+        wave, truth = load_audio(info.wav), RigSequence.read(info.rig).values
+        offline = animate(wave, info.emotion, model=model).values
+        mle["offline"].append(score(offline, truth)["MLE"])
+        for la in lookaheads:
+            stream = Stream(info.emotion, model=model, lookahead_ms=la)
+            streamed = np.concatenate([stream.push(wave[i : i + CHUNK]) for i in range(0, len(wave), CHUNK)]
+                                      + [stream.flush()])
+            mle[la].append(score(streamed, truth)["MLE"])
+            borders = np.arange(stream.hop, len(streamed) - 1, stream.hop)  # first frame of each window
+            jump = lambda v: np.abs(v[borders] - v[borders - 1]).mean()  # noqa: E731
+            seams[la].append((jump(streamed), jump(offline)))
+    base = np.mean(mle["offline"])
+    print(f"4. held-out synthetic split ({len(clips)} clips, {data}): offline MLE {base:.5f}")
+    for la in lookaheads:
+        s, o = np.mean(seams[la], axis=0)
+        print(f"   look-ahead {la:g} ms: streamed MLE {np.mean(mle[la]):.5f} ({np.mean(mle[la]) / base - 1:+.1%}); "
+              f"jump at window borders {s:.5f} (offline at the same frames {o:.5f}, {s / o - 1:+.0%})")
+
+
+def _synthetic() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="live-quality-")) / "data"
+    subprocess.run([sys.executable, "-m", "medtalk", "synth", "dataset", str(folder), "--sentences", "40",
+                    "--seed", "0", "--languages", "en", "--jobs", "1"], check=True, capture_output=True)
+    return folder
+
+
+def _auc(scores: np.ndarray, positive: np.ndarray) -> float:
+    """Mann-Whitney AUC: how often a positive frame scores above a negative one (ties count half)."""
+    from scipy.stats import rankdata
+
+    pos, neg = scores[positive], scores[~positive]
+    ranks = rankdata(np.concatenate([pos, neg]))
+    return float((ranks[: len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)))
+
+
+def real_speech(args: argparse.Namespace) -> None:
+    import torch
+
+    from medtalk.asr import align
+    from medtalk.infer import animate, load_model
+    from medtalk.live import Stream
+    from medtalk.rig import index, indices
+
+    from _common import JFK_TEXT
+
+    torch.set_num_threads(2)
+    model = load_model(args.model)
+    wave = jfk()
+    words, phones = align(wave, JFK_TEXT)
+    offline = animate(wave, "neutral", transcript=JFK_TEXT, model=model).values
+    fps = 60
+    frames = len(offline)
+    label = np.full(frames, "", dtype=object)
+    for p in phones:
+        label[round(p.start * fps): round(p.end * fps)] = p.symbol
+    vowels = {"AA", "AE", "AH", "AO", "AW", "AY", "EH", "ER", "EY", "IH", "IY", "OW", "OY", "UH", "UW"}
+    rounded = {"AO", "OW", "OY", "UH", "UW"}
+    speech = np.array([s not in ("", "SIL") for s in label])
+    vowel = np.array([s in vowels for s in label])
+    bilabial = np.array([s in ("P", "B", "M") for s in label])
+    closing = indices("lipsTogether")
+    rounding = indices("purse", "funnel", "towardsU", "towardsD")
+    jaw = index("CTRL_C_jaw-translateY")
+
+    def aucs(values: np.ndarray) -> tuple[float, float]:
+        closure = values[:, closing].mean(axis=1) - values[:, jaw]
+        place = _auc(closure[speech], bilabial[speech])
+        rounds = _auc(values[vowel][:, rounding].mean(axis=1), np.array([s in rounded for s in label[vowel]]))
+        return place, rounds
+
+    stream = Stream("neutral", model=model, lookahead_ms=args.lookahead)
+    stream.push_words(" ".join(w.text for w in words), [(w.start, w.end) for w in words])
+    streamed = np.concatenate([stream.push(wave[i : i + CHUNK]) for i in range(0, len(wave), CHUNK)]
+                              + [stream.flush()])
+    audio_only = Stream("neutral", model=model, lookahead_ms=args.lookahead)
+    heard = np.concatenate([audio_only.push(wave[i : i + CHUNK]) for i in range(0, len(wave), CHUNK)]
+                           + [audio_only.flush()])
+    offline_audio = animate(wave, "neutral", model=model).values
+    print(f"5. jfk.flac, {bilabial.sum()} bilabial frames of {speech.sum()} speech frames, "
+          f"{sum(s in rounded for s in label[vowel])} rounded of {vowel.sum()} vowel frames (place AUC, rounding AUC):")
+    for name, values in (("offline, transcript aligned", offline), ("streamed, words with their times", streamed),
+                         ("offline, audio only", offline_audio), ("streamed, audio only", heard)):
+        place, rounds = aucs(values)
+        print(f"   {name:34} place {place:.3f}  rounding {rounds:.3f}")
+
+
+PARTS = {"latency": latency, "load": load, "long": long_stream, "quality": quality, "real": real_speech}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, help="model file (default: the shipped model)")
+    parser.add_argument("--lookahead", type=float, default=None, help="ms (default: the library's)")
+    parser.add_argument("--part", default=",".join(PARTS), help=f"comma-separated: {', '.join(PARTS)}")
+    parser.add_argument("--data", type=Path, help="synthetic dataset with a test split (default: made here)")
+    parser.add_argument("--quality-lookaheads", type=lambda s: [float(x) for x in s.split(",")],
+                        default=[50.0, 100.0, 200.0], help="more look-aheads for part 4 (ms)")
+    parser.add_argument("--max-streams", type=int, default=8)
+    parser.add_argument("--load-seconds", type=float, default=15.0)
+    parser.add_argument("--long-minutes", type=float, default=10.0)
+    args = parser.parse_args()
+    if args.lookahead is None:
+        from medtalk.live import DEFAULT_LOOKAHEAD_MS
+
+        args.lookahead = DEFAULT_LOOKAHEAD_MS
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1, user_api="blas")  # as medtalk live: BLAS threads spin against small windows
+    print(f"model: {args.model or 'the shipped default'}; look-ahead {args.lookahead:g} ms")
+    for part in args.part.split(","):
+        PARTS[part](args)
+
+
+if __name__ == "__main__":
+    main()
