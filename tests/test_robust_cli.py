@@ -309,3 +309,19 @@ def test_9_smoothing_and_writing_in_chunks_equal_all_at_once(tmp_path: Path, mon
         one = write_rig(rig, tmp_path / f"one{ext}").read_bytes()
         monkeypatch.setattr(formats, "WRITE_CHUNK", 13)
         assert write_rig(rig, tmp_path / f"many{ext}").read_bytes() == one
+
+
+@pytest.mark.parametrize("meta", ['[1, 2]', '{"emotion": 3}', '{"emotion": "happy", "fps": "sixty"}',
+                                  '{"emotion": "happy", "fps": -1}', '{"emotion": "happy", "text": ["a"]}'])
+def test_7_malformed_clip_metadata_is_one_line(tmp_path: Path, meta: str) -> None:
+    from medtalk.data.clips import scan_clips
+
+    for folder in ("WAV", "VALID_CTR", "META"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "WAV" / "c1.wav").write_bytes(b"")
+    (tmp_path / "VALID_CTR" / "c1.txt").write_text("")
+    (tmp_path / "META" / "c1.json").write_text(meta)
+    with pytest.raises(MedtalkError, match="c1.json"):
+        scan_clips(tmp_path)
+    (tmp_path / "META" / "c1.json").write_text('{"emotion": "happy", "fps": 60, "text": "fine"}')
+    assert scan_clips(tmp_path)[0].emotion == "happy"
