@@ -325,3 +325,10 @@ def test_7_malformed_clip_metadata_is_one_line(tmp_path: Path, meta: str) -> Non
         scan_clips(tmp_path)
     (tmp_path / "META" / "c1.json").write_text('{"emotion": "happy", "fps": 60, "text": "fine"}')
     assert scan_clips(tmp_path)[0].emotion == "happy"
+
+
+def test_6_the_preview_size_bound_is_the_preview_faces_own() -> None:
+    from medtalk.cli._common import MIN_PREVIEW_SIZE
+    from medtalk.preview.draw import MIN_SIZE
+
+    assert MIN_PREVIEW_SIZE == MIN_SIZE  # kept apart so `medtalk --help` need not import Pillow
