@@ -121,9 +121,10 @@ def full_disk(tmp_path: Path):
         subprocess.run(["umount", str(disk)], check=True)
 
 
-@pytest.mark.parametrize("command", ["preview", "sheet", "export", "synth say"])
+@pytest.mark.parametrize("command", ["preview", "sheet", "export", "synth say", "animate"])
 def test_2_full_disk_is_one_line_and_leaves_nothing(full_disk: Path, rig_file: Path, capsys, command: str) -> None:
     args = {
+        "animate": ["animate", str(JFK), "-o", str(full_disk / "x.json"), "-q"],  # 11 s: about 1 MB of JSON
         "preview": ["preview", str(rig_file), "-o", str(full_disk / "p.mp4"), "-q"],
         "sheet": ["preview", str(rig_file), "--sheet", str(full_disk / "s.png"), "--size", "4096", "-q"],
         "export": ["export", str(rig_file), "--to", "all", "-o", str(full_disk / "ex"), "-q"],
