@@ -151,6 +151,18 @@ def test_10_a_killed_preview_leaves_a_temporary_the_next_run_removes(tmp_path: P
     assert listing(tmp_path) == ["p.mp4"]
 
 
+def test_10_a_terminated_preview_cleans_up_itself(tmp_path: Path, rig_file: Path) -> None:
+    cmd = [sys.executable, "-m", "medtalk", "preview", str(rig_file), "-o", str(tmp_path / "p.mp4"), "-q"]
+    proc = subprocess.Popen(cmd, env={**os.environ, "PYTHONPATH": str(ROOT)}, stderr=subprocess.PIPE)
+    deadline = time.time() + 60
+    while not [p for p in tmp_path.iterdir() if p.name.startswith(".p.mp4.")] and time.time() < deadline:
+        time.sleep(0.05)
+    proc.terminate()
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and err.decode().strip() == "medtalk: interrupted"
+    assert listing(tmp_path) == []
+
+
 def test_10_a_live_runs_temporary_is_kept(tmp_path: Path, rig_file: Path) -> None:
     live = tmp_path / f".p.mp4.{os.getpid()}.abcd.tmp.mp4"  # this very process is alive
     live.write_bytes(b"")
