@@ -181,7 +181,12 @@ def test_5_ctrl_c_on_synth_dataset_is_one_line(tmp_path: Path) -> None:
     while not list((tmp_path / "ds").rglob("*.wav")) and time.time() < deadline:
         time.sleep(0.1)  # interrupt while the workers are busy
     os.killpg(proc.pid, signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
+    try:
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:  # a hang fails the test, and leaves no processes behind
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
     assert proc.returncode == 130
     assert err.decode().strip() == "medtalk: interrupted"
     assert not [p for p in (tmp_path / "ds").rglob(".*") if p.is_file()]  # no temporaries
