@@ -186,7 +186,7 @@ def atomic_output(path: Path, force: bool = False, check: bool = True) -> Iterat
         fd, tmp = tempfile.mkstemp(prefix=f"{_temporary_prefix(path)}{os.getpid()}.", suffix=".tmp" + path.suffix,
                                    dir=parent)
     except OSError as err:
-        raise disk_error(path, err) or err from None
+        raise disk_error(path, err) or MedtalkError(f"cannot write {path} ({err.strerror})") from None
     os.close(fd)
     tmp_path = Path(tmp)
     # mkstemp makes 0600 files; outputs get the usual permissions for the user's umask

@@ -121,9 +121,10 @@ def full_disk(tmp_path: Path):
         subprocess.run(["umount", str(disk)], check=True)
 
 
-@pytest.mark.parametrize("command", ["preview", "sheet", "export", "synth say"])
+@pytest.mark.parametrize("command", ["preview", "sheet", "export", "synth say", "animate"])
 def test_2_full_disk_is_one_line_and_leaves_nothing(full_disk: Path, rig_file: Path, capsys, command: str) -> None:
     args = {
+        "animate": ["animate", str(JFK), "-o", str(full_disk / "x.json"), "-q"],  # 11 s: about 1 MB of JSON
         "preview": ["preview", str(rig_file), "-o", str(full_disk / "p.mp4"), "-q"],
         "sheet": ["preview", str(rig_file), "--sheet", str(full_disk / "s.png"), "--size", "4096", "-q"],
         "export": ["export", str(rig_file), "--to", "all", "-o", str(full_disk / "ex"), "-q"],
@@ -150,6 +151,18 @@ def test_10_a_killed_preview_leaves_a_temporary_the_next_run_removes(tmp_path: P
     assert listing(tmp_path) == ["p.mp4"]
 
 
+def test_10_a_terminated_preview_cleans_up_itself(tmp_path: Path, rig_file: Path) -> None:
+    cmd = [sys.executable, "-m", "medtalk", "preview", str(rig_file), "-o", str(tmp_path / "p.mp4"), "-q"]
+    proc = subprocess.Popen(cmd, env={**os.environ, "PYTHONPATH": str(ROOT)}, stderr=subprocess.PIPE)
+    deadline = time.time() + 60
+    while not [p for p in tmp_path.iterdir() if p.name.startswith(".p.mp4.")] and time.time() < deadline:
+        time.sleep(0.05)
+    proc.terminate()
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and err.decode().strip() == "medtalk: interrupted"
+    assert listing(tmp_path) == []
+
+
 def test_10_a_live_runs_temporary_is_kept(tmp_path: Path, rig_file: Path) -> None:
     live = tmp_path / f".p.mp4.{os.getpid()}.abcd.tmp.mp4"  # this very process is alive
     live.write_bytes(b"")
@@ -168,7 +181,12 @@ def test_5_ctrl_c_on_synth_dataset_is_one_line(tmp_path: Path) -> None:
     while not list((tmp_path / "ds").rglob("*.wav")) and time.time() < deadline:
         time.sleep(0.1)  # interrupt while the workers are busy
     os.killpg(proc.pid, signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
+    try:
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:  # a hang fails the test, and leaves no processes behind
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
     assert proc.returncode == 130
     assert err.decode().strip() == "medtalk: interrupted"
     assert not [p for p in (tmp_path / "ds").rglob(".*") if p.is_file()]  # no temporaries
@@ -309,3 +327,26 @@ def test_9_smoothing_and_writing_in_chunks_equal_all_at_once(tmp_path: Path, mon
         one = write_rig(rig, tmp_path / f"one{ext}").read_bytes()
         monkeypatch.setattr(formats, "WRITE_CHUNK", 13)
         assert write_rig(rig, tmp_path / f"many{ext}").read_bytes() == one
+
+
+@pytest.mark.parametrize("meta", ['[1, 2]', '{"emotion": 3}', '{"emotion": "happy", "fps": "sixty"}',
+                                  '{"emotion": "happy", "fps": -1}', '{"emotion": "happy", "text": ["a"]}'])
+def test_7_malformed_clip_metadata_is_one_line(tmp_path: Path, meta: str) -> None:
+    from medtalk.data.clips import scan_clips
+
+    for folder in ("WAV", "VALID_CTR", "META"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "WAV" / "c1.wav").write_bytes(b"")
+    (tmp_path / "VALID_CTR" / "c1.txt").write_text("")
+    (tmp_path / "META" / "c1.json").write_text(meta)
+    with pytest.raises(MedtalkError, match="c1.json"):
+        scan_clips(tmp_path)
+    (tmp_path / "META" / "c1.json").write_text('{"emotion": "happy", "fps": 60, "text": "fine"}')
+    assert scan_clips(tmp_path)[0].emotion == "happy"
+
+
+def test_6_the_preview_size_bound_is_the_preview_faces_own() -> None:
+    from medtalk.cli._common import MIN_PREVIEW_SIZE
+    from medtalk.preview.draw import MIN_SIZE
+
+    assert MIN_PREVIEW_SIZE == MIN_SIZE  # kept apart so `medtalk --help` need not import Pillow

@@ -47,9 +47,9 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as done:  # --help, --version or an argument error, already printed
         return int(done.code or 0)
-    if threading.current_thread() is threading.main_thread():
-        # a polite kill (SIGTERM) unwinds like Ctrl-C, so temporaries are removed on that path too
-        signal.signal(signal.SIGTERM, _interrupt)
+    main_thread = threading.current_thread() is threading.main_thread()
+    # a polite kill (SIGTERM) unwinds like Ctrl-C, so temporaries are removed on that path too
+    previous = signal.signal(signal.SIGTERM, _interrupt) if main_thread else None
     try:
         return int(args.func(args) or 0)
     except MedtalkError as err:
@@ -63,6 +63,9 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"medtalk: internal error: {type(err).__name__}: {err} (set MEDTALK_DEBUG=1 for details)", file=sys.stderr)
         return 1
+    finally:
+        if previous is not None:  # main() called from Python (tests, scripts) leaves the caller's handler
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _interrupt(signum: int, frame: object) -> NoReturn:

@@ -24,6 +24,7 @@ interrupted run resumes without recomputing them.
 from __future__ import annotations
 
 import json
+import math
 import os
 import wave
 from collections import Counter
@@ -180,8 +181,15 @@ def _clip_info(root: Path, stem: str, wav_path: Path, rig_path: Path, splits: di
     if meta_path.is_file():
         try:
             meta = json.loads(meta_path.read_text())
-        except json.JSONDecodeError as err:
+        except (json.JSONDecodeError, UnicodeDecodeError) as err:
             raise MedtalkError(f"{meta_path}: invalid JSON ({err})") from None
+        if not isinstance(meta, dict):
+            raise MedtalkError(f"{meta_path}: expected a JSON object of clip metadata")
+        for key in ("emotion", "text", "split", "language"):
+            if meta.get(key) is not None and not isinstance(meta[key], str):
+                raise MedtalkError(f"{meta_path}: {key!r} must be text, got {meta[key]!r:.40}")
+        if meta.get("fps") is not None and not (type(meta["fps"]) in (int, float) and 0 < meta["fps"] < math.inf):
+            raise MedtalkError(f"{meta_path}: 'fps' must be a positive number, got {meta['fps']!r:.40}")
     emotion = meta.get("emotion") or emotion_from_filename(stem)
     if emotion is None:
         raise MedtalkError(

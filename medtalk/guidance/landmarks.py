@@ -57,10 +57,10 @@ def read_image(path: Path) -> np.ndarray:
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     path = Path(path)
-    if not path.is_file():
-        raise MedtalkError(f"{path}: no such image file")
     if path.is_dir():
         raise MedtalkError(f"{path} is a folder, not an image file")
+    if not path.is_file():
+        raise MedtalkError(f"{path}: no such image file")
     try:
         with warnings.catch_warnings():
             # Pillow warns about large images on stderr in two lines; the size is checked below instead

@@ -333,10 +333,16 @@ def generate_dataset(
             # They are born ignoring it (the setting survives exec), so one still starting is quiet too.
             with _interrupts_ignored():
                 pool = multiprocessing.get_context("spawn").Pool(min(jobs, len(todo)))
-            with pool:
-                for _ in pool.imap_unordered(_render_job, jobs_args, chunksize=1):
-                    bar.update()
-                pool.close()  # let workers exit normally (their espeak helpers with them)
-                pool.join()
+            try:
+                with pool:
+                    for _ in pool.imap_unordered(_render_job, jobs_args, chunksize=1):
+                        bar.update()
+                    pool.close()  # let workers exit normally (their espeak helpers with them)
+                    pool.join()
+            except BaseException:
+                # leaving the block terminated the workers (SIGTERM: no clean-up of their own), so
+                # the files they were writing are removed here; finished clips stay for a resume
+                _clean(out, units, stale=False)
+                raise
     write_index(out, units)
     return out
