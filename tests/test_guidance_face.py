@@ -137,3 +137,19 @@ def test_photo_without_a_face_or_not_an_image(tmp_path: Path) -> None:
         face_landmarks(tmp_path / "notes.png")
     with pytest.raises(MedtalkError, match="no such"):
         face_landmarks(tmp_path / "missing.jpg")
+
+
+@pytest.mark.parametrize("degrees, how", [(180, "upside down"), (90, "a quarter turn anticlockwise"),
+                                          (270, "a quarter turn clockwise"), (135, "upside down")])
+def test_a_turned_face_is_a_one_line_error(reference: Path, tmp_path: Path, degrees: int, how: str) -> None:
+    turned = tmp_path / "turned.png"
+    Image.open(reference / PHOTO).rotate(degrees, expand=True).save(turned)
+    with pytest.raises(MedtalkError, match=f"the face looks {how}; turn the photo upright"):
+        face_landmarks(turned)
+
+
+@pytest.mark.parametrize("degrees", [0, 20, -20])
+def test_an_upright_or_tilted_face_is_read(reference: Path, tmp_path: Path, degrees: int) -> None:
+    tilted = tmp_path / "tilted.png"
+    Image.open(reference / PHOTO).rotate(degrees, expand=True).save(tilted)
+    assert face_landmarks(tilted).shape == (NUM_LANDMARKS, 3)

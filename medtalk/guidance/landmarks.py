@@ -21,6 +21,11 @@ from medtalk.errors import MedtalkError
 
 NUM_LANDMARKS = 478  # 468 mesh points + 2 x 5 iris points (refine_landmarks=True)
 MIN_DETECTION_CONFIDENCE = 0.5
+# A face turned a quarter or half turn gets a mesh fitted upright onto it (a nonsense pose), so
+# photos are checked first: the face detector scores the photo turned by each quarter turn, and
+# one turn scoring this much better than the photo as given means the face is not upright
+# (on RAVDESS, upright 0.96; the same photo upside down 0.78, a quarter turn 0.84-0.89).
+TURN_MARGIN = 0.05
 MAX_IMAGE_PIXELS = 64 * 10**6  # a 64 MP photo decodes to 192 MB of RGB; the face mesh needs far less
 
 
@@ -93,6 +98,31 @@ def image_landmarks(rgb: np.ndarray, source: str = "image") -> np.ndarray:
     return out
 
 
+@functools.cache
+def _face_detector():  # -> mediapipe FaceDetection (BlazeFace, short range), reused across calls
+    from mediapipe.python.solutions.face_detection import FaceDetection
+
+    with _native_stderr_silenced():
+        return FaceDetection(model_selection=0, min_detection_confidence=0.2)
+
+
+def _face_score(rgb: np.ndarray) -> float:
+    with _native_stderr_silenced():
+        result = _face_detector().process(np.ascontiguousarray(rgb))
+    return max((d.score[0] for d in result.detections), default=0.0) if result.detections else 0.0
+
+
+def check_upright(rgb: np.ndarray, source: str = "image") -> None:
+    """A one-line error when the face in ``rgb`` ``(H, W, 3)`` is turned a quarter or half turn."""
+    scores = {turns: _face_score(np.rot90(rgb, turns)) for turns in range(4)}
+    best = max(scores, key=scores.get)
+    if best and scores[best] > scores[0] + TURN_MARGIN:
+        how = {1: "a quarter turn clockwise", 2: "upside down", 3: "a quarter turn anticlockwise"}[best]
+        raise MedtalkError(f"{source}: the face looks {how}; turn the photo upright and try again")
+
+
 def face_landmarks(path: Path) -> np.ndarray:
-    """Landmarks ``(478, 3)`` float32 of the face in an image file (any format Pillow reads)."""
-    return image_landmarks(read_image(Path(path)), source=str(path))
+    """Landmarks ``(478, 3)`` float32 of the upright face in an image file (any format Pillow reads)."""
+    rgb = read_image(Path(path))
+    check_upright(rgb, str(path))
+    return image_landmarks(rgb, source=str(path))
