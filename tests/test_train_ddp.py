@@ -96,6 +96,7 @@ def test_two_processes_train_one_model_as_good_as_one_process(two_process_run: P
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds torchrun's ranks through /proc (Linux)")
 def test_a_killed_two_process_run_resumes_on_one(two_process_run: Path, tiny_emoface: Path, tmp_path: Path) -> None:
     run = tmp_path / "killed"
     os.symlink(two_process_run.parent.parent / "cache", tmp_path / "cache")  # the features are already made
@@ -107,7 +108,7 @@ def test_a_killed_two_process_run_resumes_on_one(two_process_run: Path, tiny_emo
             assert launched.poll() is None and time.time() < deadline, "the run ended before it could be killed"
             time.sleep(0.2)
     finally:
-        os.killpg(launched.pid, signal.SIGKILL)  # torchrun and both ranks, as a lost machine would
+        _kill_tree(launched.pid)  # torchrun and both ranks at once, as a lost machine would
         launched.wait()
     assert not (run / "model.pt").exists()
     interrupted = _epochs_done(run)
@@ -117,6 +118,22 @@ def test_a_killed_two_process_run_resumes_on_one(two_process_run: Path, tiny_emo
     assert [(r["stage"], r["epoch"]) for r in rows] == expected  # no epoch lost or repeated
     assert [r["world_size"] for r in rows] == ["2"] * interrupted + ["1"] * (len(rows) - interrupted)
     assert abs(_mle(resumed) - _mle(two_process_run)) <= SEED_SPREAD * _mle(two_process_run)
+
+
+def _kill_tree(pid: int) -> None:
+    """SIGKILL a process and all its descendants. torchrun starts each rank in a session of its own,
+    so killing torchrun's process group alone would leave the ranks training."""
+    family, todo = [], [pid]
+    while todo:
+        parent = todo.pop()
+        family.append(parent)
+        for task in Path(f"/proc/{parent}/task").glob("*/children"):
+            todo += [int(child) for child in task.read_text().split()]
+    for member in reversed(family):
+        try:
+            os.kill(member, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 def _epochs_done(run: Path) -> int:
