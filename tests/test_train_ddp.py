@@ -227,3 +227,12 @@ def test_the_gpu_path_trains_a_model_that_animates(tiny_emoface: Path, tmp_path:
     assert np.isfinite(info["metrics"]["test"]["MLE"])
     rig = medtalk.animate(np.zeros(16000, np.float32), "happy", model=model)
     assert np.isfinite(rig.values).all()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(torch.cuda.device_count() < 2, reason="needs 2 CUDA GPUs: NCCL runs where they are")
+def test_two_gpus_train_over_nccl(tiny_emoface: Path, tmp_path: Path) -> None:
+    path = _train(tiny_emoface, tmp_path / "nccl", 2, "--device", "cuda", "--epochs-scale", "0.05")
+    processes = json.loads((tmp_path / "nccl" / "config.json").read_text())["processes"]
+    assert processes == {"world_size": 2, "backend": "nccl", "device": "cuda", "sampling": "seeded"}
+    assert np.isfinite(_mle(path))
