@@ -61,7 +61,7 @@ def _env() -> dict[str, str]:
 
 def _train(data: Path, run: Path, processes: int | None, *extra: str) -> Path:
     done = subprocess.run(_command(data, run, processes, *extra), env=_env(), capture_output=True, text=True,
-                          timeout=1200)
+                          timeout=1200, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     return run / "model.pt"
 
@@ -149,7 +149,7 @@ def _epochs_done(run: Path) -> int:
 @pytest.mark.parametrize("arch", ["faceformer", "endtoend"])
 def test_baselines_train_on_two_processes(arch: str, tiny_emoface: Path, tmp_path: Path) -> None:
     path = _train(tiny_emoface, tmp_path / arch, 2, "--arch", arch, "--epochs-scale", "0.03")
-    model, info = load_model(path)
+    _, info = load_model(path)
     assert info["data"]["arch"] == arch and np.isfinite(info["metrics"]["test"]["MLE"])
     assert json.loads((tmp_path / arch / "config.json").read_text())["processes"]["world_size"] == 2
 
@@ -184,7 +184,7 @@ def test_the_ranks_of_a_seeded_epoch_share_out_the_one_process_batches(tiny_emof
 def test_a_rank_without_an_item_still_steps_with_no_weight() -> None:
     stage = next(s for s in STAGES if s.name == "2-content")
     # 5 items, batch 16, 8 processes: ranks 5-7 hold nothing of the one step
-    chunks, rngs, weights = seeded_jobs(stage, 5, EpochPlan(0, 0, 0, World(6, 8, backend="gloo")))
+    chunks, _, weights = seeded_jobs(stage, 5, EpochPlan(0, 0, 0, World(6, 8, backend="gloo")))
     assert len(chunks) == 1 and len(chunks[0]) == 1 and weights == [0.0]
 
 

@@ -20,12 +20,24 @@ import numpy as np
 import torch
 
 from medtalk.audio import SAMPLE_RATE
-from medtalk.features import FEATURE_RATE, log_mel, num_feature_frames, power_spectrogram
+from medtalk.data.clips import Clip, as_float
+from medtalk.features import (
+    FEATURE_RATE,
+    log_mel,
+    num_feature_frames,
+    power_spectrogram,
+)
 from medtalk.model.config import TEXT_DIM, ModelConfig
 from medtalk.model.content import audio_features
-from medtalk.model.inputs import PHONE_CLASSES, UNKNOWN_PHONE, pad, phone_track, shifted, span_slice
+from medtalk.model.inputs import (
+    PHONE_CLASSES,
+    UNKNOWN_PHONE,
+    pad,
+    phone_track,
+    shifted,
+    span_slice,
+)
 from medtalk.rig import resample_frames
-from medtalk.data.clips import Clip, as_float
 
 BAND_MASKS = 2  # frequency masks per crop
 BAND_MASK_WIDTH = 8  # mel bands, at most
@@ -106,19 +118,19 @@ class RigPairs:
     def batch(self, indices: np.ndarray, rng: Rngs) -> dict[str, torch.Tensor]:
         """Crops of ``crop_frames`` (see ``losses.disentangle_losses`` for the keys)."""
         anchors, content_pairs, has_pair, emotion_pairs, others = [], [], [], [], []
-        for i, rng in zip(indices, item_rngs(rng, len(indices))):
+        for i, r in zip(indices, item_rngs(rng, len(indices))):
             rig, group = self.rigs[i], self.group[i]
-            start = _crop(rng, len(rig), self.crop)
+            start = _crop(r, len(rig), self.crop)
             anchors.append(rig[start : start + self.crop])
             partners = [e for e in self.aligned.get(group, {}) if e != self.emotion[i]] if group else []
             if partners:
-                pair = self.aligned[group][partners[rng.integers(len(partners))]]
+                pair = self.aligned[group][partners[r.integers(len(partners))]]
                 content_pairs.append(pair[start : start + self.crop])
             else:
                 content_pairs.append(anchors[-1])
             has_pair.append(bool(partners))
-            emotion_pairs.append(self._random_crop(rng, self._same_emotion(rng, i)))
-            others.append(self._random_crop(rng, int(rng.integers(len(self)))))
+            emotion_pairs.append(self._random_crop(r, self._same_emotion(r, i)))
+            others.append(self._random_crop(r, int(r.integers(len(self)))))
         rig, mask = pad(anchors)
         width = rig.shape[1]
         content_pair, pair_mask = pad(content_pairs, width)

@@ -20,8 +20,9 @@ resumes on any number of processes without losing or repeating an epoch.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 import numpy as np
 import torch

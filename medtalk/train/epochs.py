@@ -26,7 +26,15 @@ import torch
 from tqdm import tqdm
 
 from medtalk.train.batches import Rngs
-from medtalk.train.distributed import ITEM, ORDER, TORCH, World, generator, my_share, sum_over_ranks
+from medtalk.train.distributed import (
+    ITEM,
+    ORDER,
+    TORCH,
+    World,
+    generator,
+    my_share,
+    sum_over_ranks,
+)
 from medtalk.train.losses import OBJECTIVES
 from medtalk.train.stages import Stage
 

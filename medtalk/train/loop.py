@@ -21,26 +21,39 @@ import shutil
 import time
 import warnings
 from dataclasses import asdict, dataclass, replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import torch
 from torch.nn.parallel import DistributedDataParallel
 
+from medtalk.data.clips import Dataset, load_dataset, repeat_loaded
 from medtalk.errors import MedtalkError
+from medtalk.model.archs import get_arch
+from medtalk.model.checkpoint import (
+    load_model,
+    load_state,
+    load_weights,
+    save_model,
+    save_state,
+)
 from medtalk.model.config import ModelConfig, build_config
 from medtalk.model.medtalk import MEDTalk
-from medtalk.train import curves
+from medtalk.train import curves, distributed
+from medtalk.train.ablations import ablate_config, ablate_stages
 from medtalk.train.batches import AudioCrops, RigPairs
-from medtalk.model.checkpoint import load_model, load_state, load_weights, save_model, save_state
-from medtalk.data.clips import Dataset, load_dataset, repeat_loaded
+from medtalk.train.distributed import World
+from medtalk.train.epochs import (
+    EpochPlan,
+    Objective,
+    seeded_epoch,
+    step_terms,
+    stream_epoch,
+    to_device,
+)
 from medtalk.train.evaluate import evaluate
 from medtalk.train.guidance_data import GuidedCrops
-from medtalk.train.ablations import ablate_config, ablate_stages
-from medtalk.model.archs import get_arch
-from medtalk.train import distributed
-from medtalk.train.distributed import World
-from medtalk.train.epochs import EpochPlan, Objective, seeded_epoch, step_terms, stream_epoch, to_device
 from medtalk.train.stages import ARCH_STAGES, Stage, select_stages
 
 VAL_ITEMS = 64  # validation crops per epoch (fixed, unaugmented)
@@ -232,7 +245,7 @@ def _train(opts: TrainOptions, world: World) -> Path:
             optimizer.load_state_dict(state["optimizer"])
             scheduler.load_state_dict(state["scheduler"])
         run_opts = replace(opts, progress=progress)
-        source = distributed.main_first(world, lambda: _batches(stage, data, config, opts.augment, "train", run_opts))
+        source = distributed.main_first(world, partial(_batches, stage, data, config, opts.augment, "train", run_opts))
         val_source = _batches(stage, data, config, 0.0, "val", run_opts) if world.main else None
         objective = _objective(model, stage, world) if seeded else None
         for epoch in range(first_epoch, stage.epochs):
