@@ -6,7 +6,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from medtalk.cli._common import MAX_THREADS, add_output, add_quiet, fraction, number_in, seed, threads
+from medtalk.cli._common import (
+    MAX_THREADS,
+    add_output,
+    add_quiet,
+    fraction,
+    number_in,
+    seed,
+    threads,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
