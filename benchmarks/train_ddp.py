@@ -15,6 +15,7 @@ are apart, which is what a resumed run is held to in the tests.
     .venv/bin/python benchmarks/train_ddp.py                       # epoch time, 1 and 2 processes
     .venv/bin/python benchmarks/train_ddp.py --processes 1,2 --sentences 60 --epochs-scale 0.15
     .venv/bin/python benchmarks/train_ddp.py --seeds 0,1,2,3       # MLE spread over seeds
+    .venv/bin/python benchmarks/train_ddp.py --figure docs/img/ddp_losses.png   # and the loss curves
 """
 
 from __future__ import annotations
@@ -66,6 +67,39 @@ def epoch_seconds(run: Path) -> dict[str, float]:
     return out
 
 
+def plot_losses(runs: dict[int, Path], path: Path) -> None:
+    """Training and validation loss per epoch of each world size, one panel per stage: a seeded
+    run makes the same steps on the same items on any number of processes, so the curves meet."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from medtalk.files import save_figure
+
+    tables = {n: list(csv.DictReader((run / "losses.csv").open())) for n, run in runs.items()}
+    stages = list(dict.fromkeys(r["stage"] for rows in tables.values() for r in rows))
+    fig, axes = plt.subplots(1, len(stages), figsize=(3.2 * len(stages), 3), squeeze=False)
+    for ax, stage in zip(axes[0], stages):
+        for i, (n, rows) in enumerate(tables.items()):
+            mine = [r for r in rows if r["stage"] == stage]
+            epochs = [int(r["epoch"]) + 1 for r in mine]
+            width = 5 if i == 0 else 1.5  # the first world size broad and pale: the others are drawn over it
+            alpha = 0.35 if i == 0 else 1.0
+            ax.plot(epochs, [float(r["train_total"]) for r in mine], "-", color="C0", lw=width, alpha=alpha,
+                    label=f"train, {n} proc.")
+            ax.plot(epochs, [float(r["val_total"]) for r in mine], "--", color="C3", lw=width, alpha=alpha,
+                    label=f"val, {n} proc.")
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.set_title(stage)
+        ax.set_xlabel("epoch")
+        ax.set_yscale("log")
+    axes[0][0].legend(fontsize=7)
+    fig.tight_layout()
+    save_figure(fig, path, force=True, dpi=100)
+    print(f"wrote {path}")
+
+
 def make_data(root: Path, sentences: int) -> Path:
     sys.path.insert(0, str(ROOT / "tests"))
     from model_fixtures import write_emoface
@@ -81,6 +115,7 @@ def main() -> None:
     parser.add_argument("--stages", default="1,2")
     parser.add_argument("--epochs-scale", default="0.15", help="of every stage (default 0.15: 3 epochs each)")
     parser.add_argument("--seeds", help="instead: the MLE spread of 2-process tiny runs over these seeds")
+    parser.add_argument("--figure", type=Path, help="also plot the loss curves of each world size here (PNG)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="medtalk-ddp-") as tmp:
         tmp = Path(tmp)
@@ -103,14 +138,16 @@ def main() -> None:
         data = make_data(tmp / "data", args.sentences)
         print(f"data: {args.sentences * 7} clips; preset {args.preset}; stages {args.stages}; "
               f"epochs scale {args.epochs_scale}; {os.cpu_count()} cores")
-        figures = {}
+        figures, runs = {}, {}
         for n in (int(p) for p in args.processes.split(",")):
             print(f"load average before {n}: {_load()}")
             run = train(data, tmp / f"n{n}", n, "--preset", args.preset, "--stages", args.stages,
                         "--epochs-scale", args.epochs_scale)
-            figures[n] = epoch_seconds(run)
+            figures[n], runs[n] = epoch_seconds(run), run
             print(f"{n} process(es): " + ", ".join(f"{s} {t:.2f} s/epoch" for s, t in figures[n].items()))
         print(f"load average after: {_load()}")
+        if args.figure:
+            plot_losses(runs, args.figure)
         base = min(figures)
         for n, times in figures.items():
             if n != base:
