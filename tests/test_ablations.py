@@ -12,7 +12,7 @@ from model_fixtures import tiny_emoface  # noqa: F401  (session fixture)
 from medtalk.data.clips import load_dataset
 from medtalk.errors import MedtalkError
 from medtalk.model import MEDTalk, preset
-from medtalk.train import loop
+from medtalk.train import epochs, loop
 from medtalk.train.ablations import ABLATIONS, ablate_config, ablate_stages
 from medtalk.train.stages import STAGES, select_stages
 
@@ -32,7 +32,7 @@ def test_ablation_trains_one_step_of_each_stage(name: str, data) -> None:
         params = loop._set_trainable(model, stage)
         before = [p.detach().clone() for p in params]
         source = loop._batches(stage, data, config, 0.0, "train", loop.TrainOptions(Path("."), Path(".")))
-        total, terms = loop._step_terms(model, stage, source.batch(np.arange(4), rng))
+        total, terms = epochs.step_terms(model, stage, source.batch(np.arange(4), rng))
         torch.optim.SGD(params, lr=0.1).zero_grad()
         total.backward()
         torch.optim.SGD(params, lr=0.1).step()

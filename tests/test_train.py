@@ -16,7 +16,7 @@ from medtalk.errors import MedtalkError
 from medtalk.model import preset
 from medtalk.model.checkpoint import load_model
 from medtalk.rig import read_rig
-from medtalk.train import loop
+from medtalk.train import epochs, loop
 from medtalk.train.batches import AudioCrops, RigPairs
 from medtalk.train.stages import STAGES, select_stages
 
@@ -98,11 +98,11 @@ def test_batches_made_ahead_in_a_thread_are_the_batches_made_in_turn(tiny_emofac
     chunks = [np.arange(i, i + 3) % len(crops) for i in range(0, 12, 3)]
     rng = np.random.default_rng(5)
     in_turn = [crops.batch(c, rng) for c in chunks]
-    ahead = list(loop._prefetched(crops, chunks, np.random.default_rng(5)))
+    ahead = list(epochs.prefetched(crops, chunks, np.random.default_rng(5)))
     assert len(ahead) == len(in_turn) == 4
     for a, b in zip(ahead, in_turn):
         assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
-    assert list(loop._prefetched(crops, [], rng)) == []
+    assert list(epochs.prefetched(crops, [], rng)) == []
 
 
 def test_clips_loaded_with_their_emotion_are_repeated() -> None:

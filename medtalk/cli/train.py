@@ -1,11 +1,20 @@
-"""``medtalk train DATA -o RUN``: train MEDTalk on an EmoFace-layout folder."""
+"""``medtalk train DATA -o RUN``: train MEDTalk on an EmoFace-layout folder
+(``torchrun --nproc_per_node=N -m medtalk train ...``: on N processes, docs/TRAINING.md)."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from medtalk.cli._common import add_output, add_quiet, fraction, number_in, seed, threads
+from medtalk.cli._common import (
+    MAX_THREADS,
+    add_output,
+    add_quiet,
+    fraction,
+    number_in,
+    seed,
+    threads,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -29,19 +38,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--augment", type=fraction, default=1.0, help="audio augmentation strength 0..1 (default 1)")
     parser.add_argument("--seed", type=seed, default=0, help="random seed (default 0)")
     parser.add_argument("--threads", type=threads, default=1, help="CPU threads for torch (default 1)")
-    parser.add_argument("--resume", action="store_true", help="continue an interrupted run in RUN")
+    parser.add_argument("--device", default="auto", help="auto (a GPU when there is one), cpu or cuda (default auto)")
+    parser.add_argument("--workers", type=number_in(0, MAX_THREADS, kind=int),
+                        help="loader processes making batches (default: 0 on a CPU, 2 on a GPU)")
+    parser.add_argument("--resume", action="store_true",
+                        help="continue an interrupted run in RUN (on any number of processes: docs/TRAINING.md)")
     add_quiet(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from medtalk.train.distributed import is_main_process
     from medtalk.train.loop import TrainOptions, train
 
     path = train(TrainOptions(
         data=args.data, run=args.output, preset=args.preset, stages=args.stages, epochs_scale=args.epochs_scale,
         init=args.init, resume=args.resume, force=args.force, progress=not args.quiet, seed=args.seed,
         threads=args.threads, augment=args.augment, arch=args.arch, ablation=args.ablation, cache=args.cache,
+        device=args.device, workers=args.workers,
     ))
-    if not args.quiet:
+    if not args.quiet and is_main_process():
         print(f"wrote {path}")
     return 0

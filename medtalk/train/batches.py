@@ -5,24 +5,39 @@
   rig and transcript tokens, with on-the-fly augmentation and text dropout.
 
 A batch is a dict of tensors padded to its longest item, with boolean masks
-``(B, T)`` that are True on real frames.
+``(B, T)`` that are True on real frames. Its random draws come from one
+generator, item after item, or from one generator per item (a data-parallel
+run: each rank makes its share of a batch, the same items whatever the share).
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 
 import numpy as np
 import torch
 
 from medtalk.audio import SAMPLE_RATE
-from medtalk.features import FEATURE_RATE, log_mel, num_feature_frames, power_spectrogram
+from medtalk.data.clips import Clip, as_float
+from medtalk.features import (
+    FEATURE_RATE,
+    log_mel,
+    num_feature_frames,
+    power_spectrogram,
+)
 from medtalk.model.config import TEXT_DIM, ModelConfig
 from medtalk.model.content import audio_features
-from medtalk.model.inputs import PHONE_CLASSES, UNKNOWN_PHONE, pad, phone_track, shifted, span_slice
+from medtalk.model.inputs import (
+    PHONE_CLASSES,
+    UNKNOWN_PHONE,
+    pad,
+    phone_track,
+    shifted,
+    span_slice,
+)
 from medtalk.rig import resample_frames
-from medtalk.data.clips import Clip, as_float
 
 BAND_MASKS = 2  # frequency masks per crop
 BAND_MASK_WIDTH = 8  # mel bands, at most
@@ -39,6 +54,17 @@ PHONE_TIME_JITTER = 0.015
 PHONE_TIME_SHIFT = 0.02
 P_PHONE_SWAP = 0.05
 P_PHONE_UNKNOWN = 0.03
+
+Rngs = np.random.Generator | Sequence[np.random.Generator]  # one shared by the items, or one per item
+
+
+def item_rngs(rng: Rngs, count: int) -> list[np.random.Generator]:
+    """The generator of each of ``count`` items."""
+    if isinstance(rng, np.random.Generator):
+        return [rng] * count
+    if len(rng) != count:
+        raise ValueError(f"{len(rng)} generators for {count} items")
+    return list(rng)
 
 
 def _crop(rng: np.random.Generator, length: int, crop: int, step: int = 1) -> int:
@@ -89,22 +115,22 @@ class RigPairs:
                 return j
         return i
 
-    def batch(self, indices: np.ndarray, rng: np.random.Generator) -> dict[str, torch.Tensor]:
+    def batch(self, indices: np.ndarray, rng: Rngs) -> dict[str, torch.Tensor]:
         """Crops of ``crop_frames`` (see ``losses.disentangle_losses`` for the keys)."""
         anchors, content_pairs, has_pair, emotion_pairs, others = [], [], [], [], []
-        for i in indices:
+        for i, r in zip(indices, item_rngs(rng, len(indices))):
             rig, group = self.rigs[i], self.group[i]
-            start = _crop(rng, len(rig), self.crop)
+            start = _crop(r, len(rig), self.crop)
             anchors.append(rig[start : start + self.crop])
             partners = [e for e in self.aligned.get(group, {}) if e != self.emotion[i]] if group else []
             if partners:
-                pair = self.aligned[group][partners[rng.integers(len(partners))]]
+                pair = self.aligned[group][partners[r.integers(len(partners))]]
                 content_pairs.append(pair[start : start + self.crop])
             else:
                 content_pairs.append(anchors[-1])
             has_pair.append(bool(partners))
-            emotion_pairs.append(self._random_crop(rng, self._same_emotion(rng, i)))
-            others.append(self._random_crop(rng, int(rng.integers(len(self)))))
+            emotion_pairs.append(self._random_crop(r, self._same_emotion(r, i)))
+            others.append(self._random_crop(r, int(r.integers(len(self)))))
         rig, mask = pad(anchors)
         width = rig.shape[1]
         content_pair, pair_mask = pad(content_pairs, width)
@@ -224,8 +250,8 @@ class AudioCrops:
                                   np.repeat(prosody[-1:], tail // self.step * step_features, 0)])
         return samples, rig, prosody, lead // self.step * step_samples / SAMPLE_RATE
 
-    def batch(self, indices: np.ndarray, rng: np.random.Generator) -> dict[str, torch.Tensor]:
-        items = [self.item(self.clips[i], rng) for i in indices]
+    def batch(self, indices: np.ndarray, rng: Rngs) -> dict[str, torch.Tensor]:
+        items = [self.item(self.clips[i], r) for i, r in zip(indices, item_rngs(rng, len(indices)))]
         audio, audio_mask = pad([it["audio"] for it in items])
         mel, mel_mask = pad([it["mel"] for it in items])
         prosody, _ = pad([it["prosody"] for it in items])

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from medtalk.files import atomic_output, save_figure
 
-FIXED_COLUMNS = ("stage", "epoch", "lr", "seconds")
+FIXED_COLUMNS = ("stage", "epoch", "lr", "seconds", "world_size")
 
 
 def write_csv(rows: list[dict[str, float | str]], path: Path) -> None:

@@ -31,7 +31,7 @@ from medtalk.data.clips import Clip, _read_cache, _stamp, _write_cache
 from medtalk.guidance.actions import tonic_pose
 from medtalk.guidance.describe import describe_clip
 from medtalk.model.config import ModelConfig
-from medtalk.train.batches import AudioCrops
+from medtalk.train.batches import AudioCrops, Rngs, item_rngs
 
 DESCRIPTIONS_PER_CLIP = 4
 FALLBACK_INTENSITY = 0.5  # a "moderate" description when the data carries no intensity curve
@@ -103,15 +103,20 @@ class GuidedCrops(AudioCrops):
         super().__init__(clips, config, crop_seconds, augment, text_dropout, phone_dropout)
         self.embeddings = description_embeddings(clips, cache, progress)
 
-    def batch(self, indices: np.ndarray, rng: np.random.Generator) -> dict[str, torch.Tensor]:
+    def batch(self, indices: np.ndarray, rng: Rngs) -> dict[str, torch.Tensor]:
         from medtalk.guidance.face_model import synth_descriptors
 
         out = super().batch(indices, rng)
+        rngs = item_rngs(rng, len(indices))
         texts = [self.embeddings[self.clips[i].info.id] for i in indices]
-        out["description"] = torch.from_numpy(np.stack([t[rng.integers(len(t))] for t in texts]))
+        out["description"] = torch.from_numpy(np.stack([t[r.integers(len(t))] for t, r in zip(texts, rngs)]))
         poses = []
-        for row in range(len(indices)):
+        for row, r in enumerate(rngs):
             rig = out["rig"][row, out["mask"][row]].numpy()
-            poses.append(tonic_pose(rig) if rng.random() < P_TONIC else rig[rng.integers(len(rig))])
-        out["descriptor"] = torch.from_numpy(synth_descriptors(np.stack(poses), rng).astype(np.float32))
+            poses.append(tonic_pose(rig) if r.random() < P_TONIC else rig[r.integers(len(rig))])
+        if isinstance(rng, np.random.Generator):  # one draw for the batch, as a single process always made it
+            descriptors = synth_descriptors(np.stack(poses), rng)
+        else:
+            descriptors = np.concatenate([synth_descriptors(pose[None], r) for pose, r in zip(poses, rngs)])
+        out["descriptor"] = torch.from_numpy(descriptors.astype(np.float32))
         return out

@@ -5,39 +5,63 @@ A run folder holds ``config.json`` (model config, options, stages),
 states and the position in the stage list), ``losses.csv`` / ``losses.png``,
 the feature ``cache/`` and, at the end, ``model.pt``: the trained model with a
 description of its data and its figures on the test split.
+
+Under ``torchrun`` every process runs this loop on its share of each batch
+(``epochs.py``, ``distributed.py``) and rank 0 alone writes the run folder;
+``config.json`` records the world size and backend. ``state.pt`` holds
+nothing that depends on the world size (weights, optimiser and scheduler,
+the position in the stage list; a seeded run's random numbers derive from
+the seed and the position), so a run resumes on any number of processes.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import shutil
 import time
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+import warnings
+from dataclasses import asdict, dataclass, replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import torch
-from tqdm import tqdm
+from torch.nn.parallel import DistributedDataParallel
 
+from medtalk.data.clips import Dataset, load_dataset, repeat_loaded
 from medtalk.errors import MedtalkError
+from medtalk.model.archs import get_arch
+from medtalk.model.checkpoint import (
+    load_model,
+    load_state,
+    load_weights,
+    save_model,
+    save_state,
+)
 from medtalk.model.config import ModelConfig, build_config
 from medtalk.model.medtalk import MEDTalk
-from medtalk.train import curves
+from medtalk.train import curves, distributed
+from medtalk.train.ablations import ablate_config, ablate_stages
 from medtalk.train.batches import AudioCrops, RigPairs
-from medtalk.model.checkpoint import load_model, load_state, load_weights, save_model, save_state
-from medtalk.data.clips import Dataset, load_dataset, repeat_loaded
+from medtalk.train.distributed import World
+from medtalk.train.epochs import (
+    EpochPlan,
+    Objective,
+    seeded_epoch,
+    step_terms,
+    stream_epoch,
+    to_device,
+)
 from medtalk.train.evaluate import evaluate
 from medtalk.train.guidance_data import GuidedCrops
-from medtalk.train.ablations import ablate_config, ablate_stages
-from medtalk.model.archs import get_arch
-from medtalk.train.losses import OBJECTIVES
 from medtalk.train.stages import ARCH_STAGES, Stage, select_stages
 
-GRAD_CLIP = 1.0  # max gradient norm: a bad crop cannot throw the weights off
 VAL_ITEMS = 64  # validation crops per epoch (fixed, unaugmented)
 VAL_SEED = 1234
+# a parameter broadcast in the forward pass (intensity's no_text, (1, 1, d)) gets a strided gradient; DDP
+# copies it into its bucket, which costs nothing at this size, and says so on every rank
+warnings.filterwarnings("ignore", message="Grad strides do not match bucket view strides")
+GPU_WORKERS = 2  # loader processes per GPU by default: enough to keep a small model's GPU fed
 RUN_FILES = ("config.json", "state.pt", "losses.csv", "losses.png", "model.pt")
 
 
@@ -60,6 +84,9 @@ class TrainOptions:
     seed: int = 0
     threads: int = 1  # more OpenMP threads crawl when other processes share the cores
     augment: float = 1.0  # strength of the audio augmentation (0: none)
+    device: str = "auto"  # auto (a GPU when there is one), cpu or cuda
+    workers: int | None = None  # loader processes making batches (0: one thread; None: 0 on CPU, GPU_WORKERS on
+    # a GPU); with any, batches are made in any order, so the run is seeded (epochs.py)
 
 
 def _base_config(arch, opts: TrainOptions):
@@ -124,14 +151,8 @@ def _set_trainable(model: MEDTalk, stage: Stage) -> list[torch.nn.Parameter]:
     return [p for p in model.parameters() if p.requires_grad]
 
 
-def _step_terms(model: MEDTalk, stage: Stage, batch: dict[str, torch.Tensor]) -> tuple[torch.Tensor, dict[str, float]]:
-    terms = OBJECTIVES[stage.objective](model, batch, set(stage.losses))
-    total = sum(stage.losses[k] * terms[k] for k in stage.losses)
-    return total, {k: v.item() for k, v in terms.items()}
-
-
 @torch.no_grad()
-def _validate(model: MEDTalk, stage: Stage, source) -> dict[str, float]:
+def _validate(model: MEDTalk, stage: Stage, source, device: torch.device) -> dict[str, float]:
     if len(source) == 0:
         return {}
     rng = np.random.default_rng(VAL_SEED)
@@ -140,7 +161,8 @@ def _validate(model: MEDTalk, stage: Stage, source) -> dict[str, float]:
     model.eval()
     sums: dict[str, float] = {}
     for first in range(0, len(indices), stage.batch_size):
-        total, terms = _step_terms(model, stage, source.batch(indices[first : first + stage.batch_size], rng))
+        batch = to_device(source.batch(indices[first : first + stage.batch_size], rng), device)
+        total, terms = step_terms(model, stage, batch)
         for k, v in {**terms, "total": total.item()}.items():
             sums[k] = sums.get(k, 0.0) + v * len(indices[first : first + stage.batch_size])
     for name, training in was_training.items():
@@ -148,35 +170,54 @@ def _validate(model: MEDTalk, stage: Stage, source) -> dict[str, float]:
     return {f"val_{k}": v / len(indices) for k, v in sums.items()}
 
 
-def _write_config(opts: TrainOptions, config: ModelConfig, stages: tuple[Stage, ...]) -> None:
+def _write_config(opts: TrainOptions, config: ModelConfig, stages: tuple[Stage, ...], world: World,
+                  sampling: str) -> None:
     doc = {
         "model": config.to_dict(),
         "options": {k: str(v) for k, v in asdict(opts).items()},
         "stages": [asdict(s) for s in stages],
+        "processes": {**world.describe(), "sampling": sampling},
     }
     (opts.run / "config.json").write_text(json.dumps(doc, indent=2))
 
 
 def train(opts: TrainOptions) -> Path:
-    """Run (or resume) training; returns the path of the final ``model.pt``."""
+    """Run (or resume) training; returns the path of the final ``model.pt`` (under torchrun, rank 0
+    writes it: the other ranks return once their training is done)."""
     torch.set_num_threads(max(1, opts.threads))
-    _check_run(opts)
+    world = distributed.start(opts.device)
+    try:
+        return _train(opts, world)
+    finally:
+        distributed.stop(world)
+
+
+def _train(opts: TrainOptions, world: World) -> Path:
+    distributed.from_main(world, lambda: _check_run(opts))  # rank 0's view: the run folder is its alone
     arch = get_arch(opts.arch)
     if opts.ablation and opts.arch != "medtalk":
         raise MedtalkError(f"ablations are of the full model, not of {opts.arch}")
+    workers = _workers(opts, world)
     stages = ablate_stages(opts.ablation, select_stages(opts.stages, opts.epochs_scale, ARCH_STAGES[arch.name]))
     state_path = opts.run / "state.pt"
-    state = load_state(state_path) if opts.resume and state_path.is_file() else None
+    state = distributed.from_main(world, lambda: load_state(state_path) if opts.resume and state_path.is_file() else None)
     config = build_config(arch.config, state["config"]) if state else ablate_config(opts.ablation, _base_config(arch, opts))
     if state:
         stages = _resumed_stages(opts, state, stages)
+    _check_world(world, stages)
+    # a plain run draws from one generator as it always has; anything else (and whatever continues it) is seeded
+    seeded = world.distributed or workers > 0 or bool(state and state.get("sampling") == "seeded")
+    sampling = "seeded" if seeded else "stream"
     made = not opts.run.exists()
-    _prepare_run(opts)  # only once every option has been checked: a run that cannot start makes nothing
-    _write_config(opts, config, stages)
+    # only once every option has been checked: a run that cannot start makes nothing
+    distributed.from_main(world, lambda: (_prepare_run(opts), _write_config(opts, config, stages, world, sampling)))
+
+    progress = opts.progress and world.main
+    cache = opts.cache or opts.run / "cache"
     try:
-        data = load_dataset(opts.data, opts.cache or opts.run / "cache", progress=opts.progress)
+        data = distributed.main_first(world, lambda: load_dataset(opts.data, cache, progress=progress))
     except MedtalkError:
-        if made:  # a dataset that cannot be read leaves no run folder behind (only this run wrote in it)
+        if made and world.main:  # a dataset that cannot be read leaves no run folder behind (only this run wrote in it)
             shutil.rmtree(opts.run, ignore_errors=True)
         raise
     torch.manual_seed(opts.seed)  # after loading: the text model may draw random numbers as it loads
@@ -188,9 +229,11 @@ def train(opts: TrainOptions) -> Path:
     position = (0, 0)  # (stage index, epoch) to continue from
     if state:
         load_weights(model, state["model"], state_path)
-        rng.bit_generator.state = state["numpy_rng"]
-        torch.set_rng_state(state["torch_rng"])
+        if not seeded:
+            rng.bit_generator.state = state["numpy_rng"]
+            torch.set_rng_state(state["torch_rng"])
         history, position = state["history"], (state["stage_index"], state["epoch"])
+    model.to(world.device)
 
     for index, stage in enumerate(stages):
         if index < position[0]:
@@ -201,26 +244,63 @@ def train(opts: TrainOptions) -> Path:
         if state and first_epoch > 0:
             optimizer.load_state_dict(state["optimizer"])
             scheduler.load_state_dict(state["scheduler"])
-        source = _batches(stage, data, config, opts.augment, "train", opts)
-        val_source = _batches(stage, data, config, 0.0, "val", opts)
+        run_opts = replace(opts, progress=progress)
+        source = distributed.main_first(world, partial(_batches, stage, data, config, opts.augment, "train", run_opts))
+        val_source = _batches(stage, data, config, 0.0, "val", run_opts) if world.main else None
+        objective = _objective(model, stage, world) if seeded else None
         for epoch in range(first_epoch, stage.epochs):
             start = time.time()
             desc = f"{stage.name} {epoch + 1}/{stage.epochs}"
-            row = _train_epoch(model, stage, source, optimizer, rng, desc, opts.progress)
-            row.update(_validate(model, stage, val_source))
-            history.append({"stage": stage.name, "epoch": epoch, "lr": scheduler.get_last_lr()[0],
-                            "seconds": round(time.time() - start, 2), **row})
+            plan = EpochPlan(opts.seed, index, epoch, world, workers) if seeded else None
+            row = _train_epoch(model, objective, stage, source, optimizer, rng, plan, desc, progress)
+            if world.main:
+                row.update(_validate(model, stage, val_source, world.device))
+                history.append({"stage": stage.name, "epoch": epoch, "lr": scheduler.get_last_lr()[0],
+                                "seconds": round(time.time() - start, 2), "world_size": world.size, **row})
             scheduler.step()
+            if not world.main:
+                continue
             done = (index + 1, 0) if epoch + 1 == stage.epochs else (index, epoch + 1)
             save_state(state_path, {
                 "config": config.to_dict(), "stages": [asdict(s) for s in stages], "model": model.state_dict(),
                 "optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(),
-                "numpy_rng": rng.bit_generator.state, "torch_rng": torch.get_rng_state(),
+                "numpy_rng": rng.bit_generator.state, "torch_rng": torch.get_rng_state(), "sampling": sampling,
                 "history": history, "stage_index": done[0], "epoch": done[1],
             })
             curves.write_csv(history, opts.run / "losses.csv")
             curves.plot(history, opts.run / "losses.png")
+    if not world.main:
+        return opts.run / "model.pt"
     return _finish(model, data, opts, stages)
+
+
+def _workers(opts: TrainOptions, world: World) -> int:
+    """Loader processes: as asked, else a few to keep a GPU fed, none on a CPU (where they would take
+    the cores the training needs)."""
+    if opts.workers is not None and opts.workers < 0:
+        raise MedtalkError(f"--workers must be 0 or more, got {opts.workers}")
+    if opts.workers is not None:
+        return opts.workers
+    return GPU_WORKERS if world.device.type == "cuda" else 0
+
+
+def _check_world(world: World, stages: tuple[Stage, ...]) -> None:
+    """Every process must hold at least one item of a step: the global batch is split, never grown."""
+    small = min(stages, key=lambda s: s.batch_size)
+    if world.size > small.batch_size:
+        raise MedtalkError(f"{world.size} processes for a batch of {small.batch_size} ({small.name}): "
+                           f"use at most {small.batch_size} processes")
+
+
+def _objective(model: MEDTalk, stage: Stage, world: World) -> torch.nn.Module:
+    """The stage's loss as a module, wrapped so that the ranks average their gradients. Built per
+    stage: DistributedDataParallel syncs the parameters that train when it is made. Some train only
+    on some batches (text dropout, guidance by text or image), hence ``find_unused_parameters``."""
+    objective = Objective(model, stage)
+    if not world.distributed:
+        return objective
+    ids = [world.device.index] if world.device.type == "cuda" else None
+    return DistributedDataParallel(objective, device_ids=ids, find_unused_parameters=True)
 
 
 def _resumed_stages(opts: TrainOptions, state: dict, stages: tuple[Stage, ...]) -> tuple[Stage, ...]:
@@ -241,41 +321,13 @@ def _resumed_stages(opts: TrainOptions, state: dict, stages: tuple[Stage, ...]) 
 
 
 def _train_epoch(
-    model: MEDTalk, stage: Stage, source, optimizer: torch.optim.Optimizer, rng: np.random.Generator,
-    desc: str, progress: bool,
+    model: MEDTalk, objective: torch.nn.Module | None, stage: Stage, source, optimizer: torch.optim.Optimizer,
+    rng: np.random.Generator, plan: EpochPlan | None, desc: str, progress: bool,
 ) -> dict[str, float]:
-    """One epoch of ``stage``: mean of every loss term over its steps (``train_<term>``)."""
-    order = rng.permutation(len(source))[: max(1, round(len(source) * stage.epoch_fraction))]
-    steps = math.ceil(len(order) / stage.batch_size)
-    sums: dict[str, float] = {}
-    chunks = [order[step * stage.batch_size : (step + 1) * stage.batch_size] for step in range(steps)]
-    bar = tqdm(_prefetched(source, chunks, rng), total=steps, desc=desc, unit="batch", disable=not progress, leave=False)
-    for batch in bar:
-        total, terms = _step_terms(model, stage, batch)
-        optimizer.zero_grad(set_to_none=True)
-        total.backward()
-        torch.nn.utils.clip_grad_norm_([p for g in optimizer.param_groups for p in g["params"]], GRAD_CLIP)
-        optimizer.step()
-        for k, v in {**terms, "total": total.item()}.items():
-            sums[k] = sums.get(k, 0.0) + v
-        bar.set_postfix(loss=f"{total.item():.4g}")
-    return {f"train_{k}": v / max(steps, 1) for k, v in sums.items()}
-
-
-def _prefetched(source, chunks: list[np.ndarray], rng: np.random.Generator):
-    """``source.batch(chunk, rng)`` for each chunk, the next one made in a thread while the
-    caller trains on this one (torch releases the GIL, so the crops, augmentation and
-    features of a batch cost no step time on a second core). Batches are made one at a
-    time, in order, from the one ``rng``: the same batches as without the thread."""
-    if not chunks:
-        return
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pending = pool.submit(source.batch, chunks[0], rng)
-        for chunk in chunks[1:]:
-            batch = pending.result()
-            pending = pool.submit(source.batch, chunk, rng)
-            yield batch
-        yield pending.result()
+    """One epoch: seeded when there is a ``plan``, else from the run's one generator."""
+    if plan is None:
+        return stream_epoch(model, stage, source, optimizer, rng, desc, progress, next(model.parameters()).device)
+    return seeded_epoch(objective, stage, source, optimizer, plan, desc, progress)
 
 
 def _finish(model: MEDTalk, data: Dataset, opts: TrainOptions, stages: tuple[Stage, ...]) -> Path:
