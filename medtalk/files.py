@@ -112,6 +112,16 @@ def output_transaction() -> Iterator[OutputTransaction]:
         _TRANSACTION.reset(token)
 
 
+def read_text(path: Path, what: str) -> str:
+    """The UTF-8 text of a user's ``what`` file (a transcript, a plan), or a one-line error."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise MedtalkError(f"{path}: no such {what} file") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise MedtalkError(f"{path}: cannot read the {what} ({err})") from None
+
+
 def make_folder(path: Path) -> None:
     """``mkdir -p``; inside a transaction, the folders made are removed again if the command fails."""
     missing = []

@@ -218,15 +218,17 @@ def _window_tokens(
 
 
 def transcript_inputs(
-    model: MEDTalk, wave: np.ndarray, transcript: str | None, tokens: np.ndarray | None = None
+    model: MEDTalk, wave: np.ndarray, transcript: str | None, tokens: np.ndarray | None = None,
+    language: str | None = None,
 ) -> TranscriptInputs | None:
     """What ``model`` reads of a transcript of 16 kHz ``wave`` (None without one).
 
     ``tokens``: the transcript's features when already at hand (a feature
     cache), so MiniLM does not run again. Forced alignment places the words
     for a model trained with word timing and the phones for one with the
-    phonetic correction (English only: other transcripts get no phones); otherwise,
-    and for audio over ``ALIGN_MAX_SECONDS``, the tokens are spread evenly.
+    phonetic correction (English only: other transcripts get no phones, and a
+    ``language`` other than English skips the attempt); otherwise, and for audio
+    over ``ALIGN_MAX_SECONDS``, the tokens are spread evenly.
     """
     if transcript is None or not transcript.strip():
         return None
@@ -235,12 +237,13 @@ def transcript_inputs(
     if words > MAX_WORDS_PER_SECOND * duration + SPARE_WORDS:
         raise MedtalkError(f"the transcript has {words} words for {duration:.1f} s of audio; nobody says more "
                            f"than about {MAX_WORDS_PER_SECOND} words a second: is it this audio's transcript?")
-    if duration > ALIGN_MAX_SECONDS or not (_timed(model) or model.config.content.phones):
+    phonetic = model.config.content.phones and is_english(language)
+    if duration > ALIGN_MAX_SECONDS or not (_timed(model) or phonetic):
         return _placed_inputs(model, transcript, None, duration, tokens)
     from medtalk.asr import align_words
     from medtalk.phonetics import transcript_phones
 
-    placed = transcript_phones(wave, transcript) if model.config.content.phones else None
+    placed = transcript_phones(wave, transcript) if phonetic else None
     if placed is None and _timed(model):
         placed = align_words(wave, transcript), None
     return _placed_inputs(model, transcript, placed, duration, tokens)
@@ -267,6 +270,12 @@ def heard_inputs(model: MEDTalk, wave: np.ndarray, options: WhisperOptions) -> t
         return None, {**record, "note": f"{note}: animating from the audio alone"}
     duration = len(wave) / SAMPLE_RATE
     return _placed_inputs(model, " ".join(w.text for w in placed[0]), placed, duration), record
+
+
+def is_english(language: str | None) -> bool:
+    """Whether a language tag (``en``, ``en-US``, ``eng``) names English; None (not given) counts as English,
+    whose transcripts are recognised by the aligner itself."""
+    return language is None or language.replace("_", "-").split("-")[0].lower() in ("en", "eng")
 
 
 def _timed(model: MEDTalk) -> bool:
@@ -375,6 +384,7 @@ def animate(
     reference: Path | str | None = None,
     timeline: Path | str | list | dict | None = None,
     whisper: WhisperOptions | None = None,
+    language: str | None = None,
 ) -> RigSequence:
     """Animate speech: a file (any format ffmpeg reads) or 16 kHz mono samples ``(N,)``.
 
@@ -383,7 +393,8 @@ def animate(
     ``reference``, a face photo. ``timeline`` (a JSON file, or its parsed
     content) changes it over time; its gaps use the emotion above.
     ``transcript``, what is said, steers the intensity and, in English, places
-    the phones the lips follow (``transcript_inputs``). Without one, ``whisper`` set
+    the phones the lips follow (``transcript_inputs``; ``language``, a tag like
+    ``de``, says it is not English). Without one, ``whisper`` set
     transcribes the speech, in any language espeak-ng speaks, and uses what it
     heard the same way (``heard_inputs``; the rig's ``metadata["transcription"]``
     says what was heard, and its ``"note"`` why it was not used, if it was not);
@@ -415,7 +426,7 @@ def animate(
     if (transcript is None or not transcript.strip()) and whisper is not None:
         text, heard = heard_inputs(model, wave, whisper)
     else:
-        text = transcript_inputs(model, wave, transcript)
+        text = transcript_inputs(model, wave, transcript, language=language)
     model_frames = round(duration * model.config.fps)
     weights = segment_weights(segments, model_frames, model.config.fps)
     values, curve = _predict_mixed(model, wave, text, intensity, weights, vectors)

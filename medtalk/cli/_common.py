@@ -54,6 +54,26 @@ threads = number_in(1, MAX_THREADS, kind=int)
 seed = number_in(0, 2**32 - 1, kind=int)  # what every random generator here accepts
 
 
+def add_model(parser: argparse.ArgumentParser) -> None:
+    """``--model`` and ``--fps``, for the commands that animate."""
+    parser.add_argument("--model", type=Path, help="model file (default: the shipped model)")
+    parser.add_argument("--fps", type=fps, default=60.0, help=f"output frame rate, at most {MAX_FPS:g} (default 60)")
+
+
+def add_export(parser: argparse.ArgumentParser, where: str) -> None:
+    """``--export TARGET``; ``where`` says where its files go."""
+    parser.add_argument("--export", metavar="TARGET", help="also export for unreal, maya, blender, arkit-csv, "
+                        f"expressions-csv, json or all (see `medtalk export`), {where}")
+
+
+def check_export(target: str | None) -> None:
+    """An unknown ``--export`` target fails before any work."""
+    if target is not None:
+        from medtalk.export.registry import artifacts
+
+        artifacts(target)
+
+
 def preview_size(text: str) -> int:
     """An argparse type: an even face size in pixels within the preview's limits."""
     value = number_in(MIN_PREVIEW_SIZE, MAX_PREVIEW_SIZE, kind=int)(text)

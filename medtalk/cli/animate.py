@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from medtalk.cli._common import MAX_FPS, MAX_INTENSITY, add_output, add_quiet, fps, intensity
+from medtalk.cli._common import MAX_INTENSITY, add_export, add_model, add_output, add_quiet, intensity
 from medtalk.emotions import EMOTIONS
 from medtalk.errors import MedtalkError
 
@@ -39,16 +39,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     text.add_argument("--no-transcribe", action="store_true", help="do not transcribe: animate from the "
                       "audio alone")
     parser.add_argument("--language", metavar="CODE", help="the language spoken, as a Whisper code (en, de, "
-                        "zh, ...; default: detected)")
+                        "zh, ...; default: detected); with --transcript, a language other than English places "
+                        "no phones")
     parser.add_argument("--whisper", metavar="MODEL", help="Whisper model for transcription: base (default, "
                         "multilingual), tiny.en, or a folder holding a CTranslate2 Whisper model")
     parser.add_argument("--intensity", type=intensity, default=1.0,
                         help=f"scale the predicted intensity, 0 to {MAX_INTENSITY:g} (default 1)")
-    parser.add_argument("--model", type=Path, help="model file (default: the shipped model)")
-    parser.add_argument("--fps", type=fps, default=60.0, help=f"output frame rate, at most {MAX_FPS:g} (default 60)")
+    add_model(parser)
     parser.add_argument("--preview", type=Path, help="also render a preview video (.mp4) with the audio")
-    parser.add_argument("--export", metavar="TARGET", help="also export for unreal, maya, blender, arkit-csv, "
-                        "expressions-csv, json or all (see `medtalk export`), next to -o or in --export-dir")
+    add_export(parser, "next to -o or in --export-dir")
     parser.add_argument("--export-dir", type=Path, help="folder for --export files (default: the folder of -o)")
     parser.add_argument("--livelink", metavar="HOST:PORT", help="then stream the result in real time as "
                         "Live Link Face packets, with the audio playing")
@@ -58,10 +57,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _transcript(args: argparse.Namespace) -> str | None:
     if args.transcript_file is not None:
-        try:
-            return args.transcript_file.read_text()
-        except (OSError, UnicodeDecodeError) as err:
-            raise MedtalkError(f"{args.transcript_file}: cannot read the transcript ({err})") from None
+        from medtalk.files import read_text
+
+        return read_text(args.transcript_file, "transcript")
     return args.transcript
 
 
@@ -115,7 +113,8 @@ def run(args: argparse.Namespace) -> int:
     torch.set_num_threads(THREADS)
     model = load_model(args.model)
     rig = animate(args.audio, args.emotion, _transcript(args), args.intensity, model, args.fps,
-                  describe=args.describe, reference=args.reference, timeline=args.timeline, whisper=whisper)
+                  describe=args.describe, reference=args.reference, timeline=args.timeline, whisper=whisper,
+                  language=args.language)
     written = [args.output]
     with output_transaction():  # the rig, its preview and its exports appear together or not at all
         write_rig(rig, args.output, force=args.force)

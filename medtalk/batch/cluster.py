@@ -1,0 +1,80 @@
+"""Running tasks on a Ray cluster: one actor per worker slot, each loading the model once.
+
+Inputs and outputs travel through Ray's object store, not a shared folder:
+the driver reads each line's files into its task (the arguments of an actor
+call) and gets the rig back as the call's result, then writes every output
+itself. The model file goes into the object store once and every actor loads
+it from there. So a cluster needs no shared file system, only the same
+medtalk installed on every node (``docs/BATCH.md``).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import os
+from pathlib import Path
+
+from medtalk.batch.work import LineResult, LineTask, LineWorker
+from medtalk.errors import MedtalkError
+
+AUTO = "auto"  # start a local cluster on 127.0.0.1 for this run
+
+
+def _is_loopback(address: str) -> bool:
+    host = address.rsplit(":", 1)[0].strip("[]")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class RayActors:
+    """Tasks run by actors on the cluster at ``address`` (``"auto"``: a new local one with ``jobs``
+    CPUs); ``jobs`` actors, or one per CPU of the cluster when None."""
+
+    def __init__(self, model: Path, address: str, jobs: int | None) -> None:
+        os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # nothing leaves the cluster
+        import ray
+
+        self.ray = ray
+        quiet = {"log_to_driver": False, "logging_level": logging.ERROR}
+        try:
+            if address == AUTO:
+                # loopback only: a cluster for this machine's own cores
+                ray.init(num_cpus=jobs or os.cpu_count(), include_dashboard=False, _node_ip_address="127.0.0.1",
+                         **quiet)
+            elif address.startswith("ray://"):
+                ray.init(address=address, **quiet)
+            else:
+                ray.init(address=address, _node_ip_address="127.0.0.1" if _is_loopback(address) else None, **quiet)
+        except (ConnectionError, RuntimeError, ValueError) as err:
+            raise MedtalkError(f"cannot connect to the Ray cluster at {address} "
+                               f"({str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__})"
+                               ) from None
+        count = jobs or max(1, int(ray.cluster_resources().get("CPU", 1)))
+        weights = ray.put(Path(model).read_bytes())
+        actor = ray.remote(num_cpus=1)(LineWorker)
+        self.actors = [actor.remote(weights) for _ in range(count)]
+        self.load = [0] * count  # calls in flight per actor
+        self.calls: dict = {}  # object ref -> (actor index, line name)
+        self.slots = 2 * count
+
+    def submit(self, task: LineTask) -> None:
+        k = min(range(len(self.actors)), key=self.load.__getitem__)
+        self.calls[self.actors[k].run.remote(task)] = (k, task.name)
+        self.load[k] += 1
+
+    def next_result(self) -> LineResult:
+        [ref], _ = self.ray.wait(list(self.calls), num_returns=1)
+        k, name = self.calls.pop(ref)
+        self.load[k] -= 1
+        try:
+            return self.ray.get(ref)
+        except self.ray.exceptions.RayError as err:  # the actor or its node died: this line fails
+            return LineResult(name, error=f"Ray worker failed: {type(err).__name__}")
+
+    def close(self) -> None:
+        self.ray.shutdown()
