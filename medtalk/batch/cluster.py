@@ -18,17 +18,16 @@ from pathlib import Path
 from medtalk.batch.work import LineResult, LineTask, LineWorker
 from medtalk.errors import MedtalkError
 
-AUTO = "auto"  # start a local cluster on 127.0.0.1 for this run
+AUTO = "auto"  # start a one-node cluster on 127.0.0.1 for this run
 
 
-def _is_loopback(address: str) -> bool:
+def _loopback_host(address: str) -> str | None:
+    """The host of ``host:port`` when it is a loopback address (127.0.0.2 too), else None."""
     host = address.rsplit(":", 1)[0].strip("[]")
-    if host == "localhost":
-        return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        return host if ipaddress.ip_address(host).is_loopback else None
     except ValueError:
-        return False
+        return None
 
 
 class RayActors:
@@ -37,19 +36,23 @@ class RayActors:
 
     def __init__(self, model: Path, address: str, jobs: int | None) -> None:
         os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # nothing leaves the cluster
+        if address == AUTO:
+            # Ray replaces 127.0.0.1 by the machine's network address unless multi-node clusters are
+            # off; a cluster for this run alone is one node, so it stays on loopback
+            os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
         import ray
 
         self.ray = ray
         quiet = {"log_to_driver": False, "logging_level": logging.ERROR}
         try:
             if address == AUTO:
-                # loopback only: a cluster for this machine's own cores
-                ray.init(num_cpus=jobs or os.cpu_count(), include_dashboard=False, _node_ip_address="127.0.0.1",
-                         **quiet)
+                ray.init(num_cpus=jobs or os.cpu_count(), include_dashboard=False, **quiet)
             elif address.startswith("ray://"):
                 ray.init(address=address, **quiet)
             else:
-                ray.init(address=address, _node_ip_address="127.0.0.1" if _is_loopback(address) else None, **quiet)
+                # a cluster on a loopback address (nodes started with --node-ip-address 127.0.0.2) is
+                # reached from the same address; otherwise Ray finds this node's address itself
+                ray.init(address=address, _node_ip_address=_loopback_host(address), **quiet)
         except (ConnectionError, RuntimeError, ValueError) as err:
             raise MedtalkError(f"cannot connect to the Ray cluster at {address} "
                                f"({str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__})"
