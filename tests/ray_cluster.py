@@ -5,6 +5,7 @@ process groups killed) when the test ends, also when it fails."""
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -61,9 +62,10 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 @contextmanager
-def local_cluster(tmp: Path, env: dict[str, str]) -> Iterator[str]:
-    """Start a head and a worker node; yield the head's address ``127.0.0.2:PORT``."""
-    env = {**env, "RAY_USAGE_STATS_ENABLED": "0"}
+def local_cluster(tmp: Path, env: dict[str, str]) -> Iterator[tuple[str, dict[str, str]]]:
+    """Start a head and a worker node; yield the head's address ``127.0.0.2:PORT`` and the environment
+    a driver needs (``env`` with the cluster's own token: nothing is read from or written to ~/.ray)."""
+    env = {**env, "RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN": secrets.token_hex(32)}
     [gcs] = free_ports(1)
     address = f"{HOST}:{gcs}"
     procs = []
@@ -74,7 +76,7 @@ def local_cluster(tmp: Path, env: dict[str, str]) -> Iterator[str]:
         _wait_nodes(address, 1, env, procs)
         procs.append(_start(["--address", address], env, tmp / "worker.log"))
         _wait_nodes(address, 2, env, procs)
-        yield address
+        yield address, env
     finally:
         for proc in reversed(procs):
             _stop(proc)

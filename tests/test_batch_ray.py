@@ -30,8 +30,8 @@ def test_ray_cluster_writes_the_same_bytes(clips: Path, tmp_path: Path) -> None:
     here = _batch(env, str(manifest), "-o", str(out), "--export", "blender", "-j", "2")
     assert here.returncode == 1, here.stderr
     out.rename(local)  # export scripts name their folder: both runs write to the same path
-    with local_cluster(tmp_path, env) as address:
-        on_ray = _batch(env, str(manifest), "-o", str(out), "--export", "blender", "--ray", address)
+    with local_cluster(tmp_path, env) as (address, driver_env):
+        on_ray = _batch(driver_env, str(manifest), "-o", str(out), "--export", "blender", "--ray", address)
     assert on_ray.returncode == 1, on_ray.stderr
     assert tree(out) == tree(local) and len(tree(out)) == 6 * 4  # rig, record, two blender files per line
     assert {n: r["status"] for n, r in report(out).items()} == {**{f"line{k}": "done" for k in range(6)},

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
+import secrets
 from pathlib import Path
 
 from medtalk.batch.work import LineResult, LineTask, LineWorker
@@ -40,6 +41,10 @@ class RayActors:
             # Ray replaces 127.0.0.1 by the machine's network address unless multi-node clusters are
             # off; a cluster for this run alone is one node, so it stays on loopback
             os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
+            # and its own token, in memory: Ray would otherwise write one to ~/.ray/auth_token, which then
+            # switches on token authentication for every cluster later started on this machine
+            os.environ.setdefault("RAY_AUTH_MODE", "token")
+            os.environ.setdefault("RAY_AUTH_TOKEN", secrets.token_hex(32))
         import ray
 
         self.ray = ray
