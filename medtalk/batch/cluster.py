@@ -45,8 +45,10 @@ class RayActors:
             # switches on token authentication for every cluster later started on this machine
             os.environ.setdefault("RAY_AUTH_MODE", "token")
             os.environ.setdefault("RAY_AUTH_TOKEN", secrets.token_hex(32))
-        import ray
-
+        try:
+            import ray
+        except ImportError:
+            raise MedtalkError("--ray needs Ray: pip install 'medtalk[ray]' (make setup installs it)") from None
         self.ray = ray
         quiet = {"log_to_driver": False, "logging_level": logging.ERROR}
         try:
