@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,7 +20,8 @@ from pathlib import Path
 # Ray replaces 127.0.0.1 (and localhost) by the machine's network address when nodes may join, so the
 # nodes use another loopback address: all traffic stays on lo
 HOST = "127.0.0.2"
-START_SECONDS = 180  # two raylets starting on a busy 2-core machine
+START_SECONDS = 300  # two raylets starting on a busy 2-core machine
+PROBE_SECONDS = 60  # one attempt to connect (Ray retries inside it)
 
 
 def free_ports(count: int) -> list[int]:
@@ -69,9 +72,11 @@ def local_cluster(tmp: Path, env: dict[str, str]) -> Iterator[tuple[str, dict[st
     [gcs] = free_ports(1)
     address = f"{HOST}:{gcs}"
     procs = []
+    # Ray's unix sockets live under --temp-dir, and their paths must stay under 108 bytes
+    sessions = Path(tempfile.mkdtemp(prefix="ray"))
     try:
         procs.append(_start(["--head", "--port", str(gcs), "--include-dashboard", "false",
-                             "--temp-dir", str(tmp / "ray")],
+                             "--temp-dir", str(sessions)],
                             env, tmp / "head.log"))
         _wait_nodes(address, 1, env, procs)
         procs.append(_start(["--address", address], env, tmp / "worker.log"))
@@ -80,6 +85,7 @@ def local_cluster(tmp: Path, env: dict[str, str]) -> Iterator[tuple[str, dict[st
     finally:
         for proc in reversed(procs):
             _stop(proc)
+        shutil.rmtree(sessions, ignore_errors=True)
 
 
 def _wait_nodes(address: str, count: int, env: dict[str, str], procs: list[subprocess.Popen]) -> None:
@@ -92,7 +98,11 @@ def _wait_nodes(address: str, count: int, env: dict[str, str], procs: list[subpr
         for proc in procs:
             if proc.poll() is not None:
                 raise RuntimeError(f"a ray node exited with status {proc.returncode} (see its log)")
-        out = subprocess.run([sys.executable, "-c", probe, address], env=env, capture_output=True, text=True)
+        try:
+            out = subprocess.run([sys.executable, "-c", probe, address], env=env, capture_output=True, text=True,
+                                 timeout=PROBE_SECONDS)
+        except subprocess.TimeoutExpired:
+            continue
         if out.returncode == 0 and out.stdout.strip().isdigit() and int(out.stdout.strip()) >= count:
             return
         time.sleep(1)

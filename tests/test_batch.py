@@ -137,6 +137,18 @@ def test_same_rig_as_medtalk_animate(clips: Path, tmp_path: Path) -> None:
     assert json.loads((tmp_path / "out" / "s0" / "s0.json").read_text())["metadata"]["source"] == str(clips / "s0.wav")
 
 
+def test_language_other_than_english_places_no_phones(clips: Path) -> None:
+    from medtalk.audio import load_audio
+    from medtalk.infer import load_model, transcript_inputs
+
+    model = load_model()
+    assert model.config.content.phones, "the shipped model has the phonetic correction"
+    wave = load_audio(clips / "s0.wav")
+    assert transcript_inputs(model, wave, SENTENCES[0]).phones is not None
+    assert transcript_inputs(model, wave, SENTENCES[0], language="en-US").phones is not None
+    assert transcript_inputs(model, wave, SENTENCES[0], language="de").phones is None
+
+
 def test_rerun_skips_unchanged_redoes_changed(clips: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     rows = [f"{clips / f's{k}.wav'},{SENTENCES[k]},sad" for k in range(3)]

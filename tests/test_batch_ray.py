@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from ray_cluster import local_cluster
-from test_batch import SENTENCES, clips, report, tree, write_csv  # noqa: F401  (the clips fixture)
+from test_batch import SENTENCES, clips, report, tree, write_csv  # noqa: F401, F811  (the clips fixture)
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -21,8 +21,7 @@ from typing import Any
 
 from medtalk.errors import MedtalkError
 from medtalk.files import atomic_output, leftover_temporaries
-from medtalk.rig import RigSequence
-from medtalk.rig import write_rig
+from medtalk.rig import RigSequence, write_rig
 
 RECORD_SUFFIX = ".batch.json"
 REPORT = "report.csv"
@@ -117,6 +116,8 @@ def write_report(out: Path, rows: list[dict[str, Any]]) -> Path:
     for row in sorted(rows, key=lambda r: r["line"]):
         writer.writerow({k: _cell(row.get(k)) for k in REPORT_COLUMNS})
     path = out / REPORT
+    for leftover in leftover_temporaries(path):  # from a run killed while writing it
+        leftover.unlink(missing_ok=True)
     with atomic_output(path, force=True) as tmp:
         tmp.write_text(buf.getvalue(), encoding="utf-8")
     return path

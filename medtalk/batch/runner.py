@@ -15,8 +15,9 @@ from typing import Any
 
 from medtalk.batch.manifest import Line, read_manifest
 from medtalk.batch.outputs import LineFiles, write_report
-from medtalk.batch.work import LineResult, LineTask, file_digest, read_task, task_digest
+from medtalk.batch.work import LineResult, file_digest, read_task, task_digest
 from medtalk.errors import MedtalkError
+from medtalk.files import output_folder
 
 PCM_BYTES_PER_SECOND = 32000  # 16 kHz 16-bit mono: the duration guess for audio that is not WAV
 
@@ -62,7 +63,7 @@ def run_batch(options: BatchOptions) -> BatchSummary:
         artifacts(options.export)  # an unknown target fails before any work
     model = Path(options.model) if options.model is not None else default_model_path()
     load_model(options.model)  # a missing or wrong model file fails here, in one line
-    _output_folder(options.out)
+    output_folder(options.out)
     settings = {"model": file_digest(model), "export": options.export}
     rows: dict[int, dict[str, Any]] = {}
     todo = _plan(lines, options, settings, rows)
@@ -74,17 +75,6 @@ def run_batch(options: BatchOptions) -> BatchSummary:
             rows.setdefault(line.number, _row(line, "not run"))
         report = write_report(options.out, list(rows.values()))
     return BatchSummary([rows[line.number] for line in lines], report)
-
-
-def _output_folder(out: Path) -> None:
-    if out.exists() and not out.is_dir():
-        raise MedtalkError(f"{out} is a file, not a folder")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise MedtalkError(f"cannot create output folder {out} ({err.strerror})") from None
-    if not os.access(out, os.W_OK):
-        raise MedtalkError(f"output folder {out} is not writable")
 
 
 def _row(line: Line, status: str, **values: Any) -> dict[str, Any]:
