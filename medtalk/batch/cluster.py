@@ -64,7 +64,11 @@ class RayActors:
             raise MedtalkError(f"cannot connect to the Ray cluster at {address} "
                                f"({str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__})"
                                ) from None
-        count = jobs or max(1, int(ray.cluster_resources().get("CPU", 1)))
+        cpus = int(ray.cluster_resources().get("CPU", 0))
+        count = jobs or max(1, cpus)
+        if count > cpus:  # an actor waiting for a CPU that never comes would hang the batch
+            ray.shutdown()
+            raise MedtalkError(f"--jobs {count} needs {count} CPUs, but the Ray cluster at {address} has {cpus}")
         weights = ray.put(Path(model).read_bytes())
         actor = ray.remote(num_cpus=1)(LineWorker)
         self.actors = [actor.remote(weights) for _ in range(count)]
