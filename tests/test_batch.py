@@ -68,6 +68,21 @@ def test_manifest_csv_and_jsonl(clips: Path) -> None:
         assert second.audio == clips / "s1.wav" and second.name == "second" and second.emotion is None
 
 
+def test_malformed_rows_fail_alone(tmp_path: Path) -> None:
+    (tmp_path / "m.jsonl").write_text("\n".join([
+        '{"audio": "a.wav"}', '{"audio": "b.wav", "emotoin": "sad"}', '{"audio": ', '["c.wav"]',
+        '{"audio": "d.wav", "intensity": "loud"}', '{"audio": "e.wav", "language": "english!"}',
+        '{"audio": "f.wav", "transcript": "hi", "transcript_file": "f.txt"}', '{"audio": "x/a.wav"}',
+        '{"audio": "g.wav", "name": "../g"}', '{"audio": 3}']))
+    errors = {line.number: line.error for line in read_manifest(tmp_path / "m.jsonl")}
+    assert errors[1] is None
+    for number, message in [(2, "unknown key(s) 'emotoin'"), (3, "not valid JSON"), (4, "expected a JSON object"),
+                            (5, "intensity must be a number"), (6, "not a language code"), (7, "not both"),
+                            (8, "name 'a' is already used by line 1"), (9, "plain file name"),
+                            (10, "audio must be a string")]:
+        assert message in errors[number], (number, errors[number])
+
+
 @pytest.mark.parametrize("name,text,message", [
     ("m.txt", "audio\ns0.wav\n", "unknown manifest format"),
     ("m.csv", "", "empty"),

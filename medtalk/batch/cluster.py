@@ -54,8 +54,6 @@ class RayActors:
         try:
             if address == AUTO:
                 ray.init(num_cpus=jobs or os.cpu_count(), include_dashboard=False, **quiet)
-            elif address.startswith("ray://"):
-                ray.init(address=address, **quiet)
             else:
                 # a cluster on a loopback address (nodes started with --node-ip-address 127.0.0.2) is
                 # reached from the same address; otherwise Ray finds this node's address itself

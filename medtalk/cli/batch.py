@@ -26,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("-j", "--jobs", type=int, help="workers, each loading the model once "
                         "(default: one per core here, one per CPU of the Ray cluster)")
     parser.add_argument("--ray", nargs="?", const="auto", metavar="ADDRESS",
-                        help="run on the Ray cluster at ADDRESS (host:port of its head, or ray://host:port); "
+                        help="run on the Ray cluster whose head is at ADDRESS (host:port); "
                              "without ADDRESS, or `auto`, start a local one for this run")
     add_model(parser)
     add_export(parser, "under OUT/<name>/")
