@@ -2,7 +2,7 @@
 in a shell loop, and how it scales on Ray.
 
 Run: nice .venv/bin/python benchmarks/batch_throughput.py [--lines 1000] [--loop-lines 20] [--ray-lines 200]
-     [--work out/bench_batch]
+     [--parts local,ray] [--work out/bench_batch]
 Prints
 - the lines: how many synthetic (espeak-ng, with their transcripts) and real (cuts of the reference
   clips and of pocketsphinx's test recordings, no transcript), their total and range of durations;
@@ -12,7 +12,9 @@ Prints
 - ``medtalk animate`` in a shell loop over the first ``--loop-lines`` lines (one process per line, as
   a user would), extrapolated to all lines;
 - ``--ray auto`` with 1 and 2 workers over the first ``--ray-lines`` lines (a fresh local cluster each
-  time, its start-up included), and the estimate for N machines from the measured costs.
+  time, its start-up included): wall time, the per-line cost in a worker and the overhead beyond it;
+  the driver's serial cost per line (reading, hashing, writing); and from these the estimate for N
+  machines: overhead + lines x max(cost / workers, driver cost).
 The load average (``uptime``) is printed before and after: the 2 cores may be shared.
 """
 
@@ -125,6 +127,7 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=1000)
     parser.add_argument("--loop-lines", type=int, default=20)
     parser.add_argument("--ray-lines", type=int, default=200)
+    parser.add_argument("--parts", default="local,ray", help="local (batch and shell loop), ray, or both")
     parser.add_argument("--work", type=Path, default=ROOT / "out" / "bench_batch", help="scratch folder")
     args = parser.parse_args()
     if not REAL.is_dir():
@@ -140,6 +143,15 @@ def main() -> None:
           f"{len(clips) - synthetic} real cuts without), {min(seconds):.1f}-{max(seconds):.1f} s each, "
           f"{audio / 60:.1f} min of audio in all")
 
+    if "local" in args.parts:
+        local_and_loop(args, manifest, audio, clips, env)
+    if "ray" in args.parts:
+        ray_scaling(args, clips, env)
+    print(f"after: {uptime()}")
+
+
+def local_and_loop(args: argparse.Namespace, manifest: Path, audio: float, clips: list, env: dict) -> None:
+    """``medtalk batch -j 2`` over every line, again (all skipped), and the shell loop of ``medtalk animate``."""
     out = args.work / "out"
     shutil.rmtree(out, ignore_errors=True)
     wall = timed(medtalk("batch", str(manifest), "-o", str(out), "-j", "2", "-q"), env)
@@ -170,32 +182,40 @@ def main() -> None:
           f"{args.lines} lines: {per_line * args.lines / 60:.1f} min = {60 / per_line:.0f} lines/min; "
           f"the batch is {per_line * args.lines / wall:.0f}x faster")
 
-    ray_manifest = args.work / "ray.csv"
-    ray_audio = write_manifest(ray_manifest, clips, args.ray_lines)
-    ray_walls = {}
+
+def ray_scaling(args: argparse.Namespace, clips: list, env: dict) -> None:
+    """``--ray auto`` with 1 and 2 workers, and the estimate for N machines from the measured costs."""
+    from medtalk.batch.manifest import read_manifest
+    from medtalk.batch.work import read_task, task_digest
+
+    manifest = args.work / "ray.csv"
+    audio = write_manifest(manifest, clips, args.ray_lines)
+    start = time.perf_counter()
+    for line in read_manifest(manifest):
+        task_digest(read_task(line, 60.0), {})
+    reading = (time.perf_counter() - start) / args.ray_lines
+    runs = {}
     for jobs in (1, 2):
-        ray_out = args.work / f"ray{jobs}"
-        shutil.rmtree(ray_out, ignore_errors=True)
-        ray_walls[jobs] = timed(medtalk("batch", str(ray_manifest), "-o", str(ray_out), "--ray", "auto", "-j",
-                                        str(jobs), "-q"), env)
-        rows = report(ray_out)
-        print(f"--ray auto -j {jobs}: {ray_walls[jobs]:.1f} s for {args.ray_lines} lines "
-              f"({60 * args.ray_lines / ray_walls[jobs]:.0f} lines/min, real-time factor "
-              f"{ray_walls[jobs] / ray_audio:.4f}), per line in a worker "
-              f"{mean(rows, 'decode_s') + mean(rows, 'animate_s'):.3f} s")
-    # wall(j) = start-up + lines * cost / j: two equations, two unknowns
-    cost = 2 * (ray_walls[1] - ray_walls[2]) / args.ray_lines
-    startup = ray_walls[1] - args.ray_lines * cost
-    driver = mean(report(args.work / "ray2"), "write_s")
-    print(f"Ray model: wall = {startup:.1f} s start-up + lines x {cost:.3f} s / workers; the driver's own "
-          f"{driver:.4f} s per line (plus reading and hashing) is serial, so it caps a cluster at about "
-          f"{60 / max(driver, 1e-6):.0f} lines/min")
+        out = args.work / f"ray{jobs}"
+        shutil.rmtree(out, ignore_errors=True)
+        wall = timed(medtalk("batch", str(manifest), "-o", str(out), "--ray", "auto", "-j", str(jobs), "-q"), env)
+        rows = report(out)
+        cost = mean(rows, "decode_s") + mean(rows, "animate_s")
+        overhead = wall - args.ray_lines * cost / jobs
+        runs[jobs] = (wall, cost, overhead, mean(rows, "write_s"))
+        print(f"--ray auto -j {jobs}: {wall:.1f} s for {args.ray_lines} lines ({60 * args.ray_lines / wall:.0f} "
+              f"lines/min, real-time factor {wall / audio:.4f}); per line in a worker {cost:.3f} s; overhead "
+              f"(cluster start, actors loading the model, waiting) {overhead:.1f} s")
+    print(f"scaling 1 -> 2 workers: {runs[1][0] / runs[2][0]:.2f}x")
+    _, cost, overhead, writing = runs[1]
+    driver = reading + writing
+    print(f"driver, serial per line: reading and hashing {reading:.4f} s + writing {writing:.4f} s; "
+          f"it caps any cluster at about {60 / driver:.0f} lines/min")
+    print(f"estimate for {args.lines} lines on N machines x 2 cores: {overhead:.0f} s overhead + "
+          f"lines x max({cost:.3f} s / workers, {driver:.4f} s)")
     for machines in (1, 4, 16, 64):
-        workers = 2 * machines
-        est = startup + args.lines * max(cost / workers, driver)
-        print(f"  estimate, {machines} machine(s) x 2 cores: {args.lines} lines in {est:.0f} s "
-              f"({60 * args.lines / est:.0f} lines/min)")
-    print(f"after: {uptime()}")
+        est = overhead + args.lines * max(cost / (2 * machines), driver)
+        print(f"  {machines:3d} machine(s): {est:.0f} s ({60 * args.lines / est:.0f} lines/min)")
 
 
 if __name__ == "__main__":
