@@ -116,7 +116,7 @@ def test_bad_lines_are_reported_and_the_rest_goes_on(clips: Path, tmp_path: Path
         f"{clips / 's2.wav'},extra,,,,surplus",
         f"{clips / 's2.wav'},loud,,,very",
         f"{clips / 's3.wav'},good,,,",
-        f"quiet.wav,quiet,{' '.join(['word'] * 40)},,",
+        f"quiet.wav,quiet,{' '.join(['word'] * 25)},,",
         ",noaudio,,,",
     ])
     code = main(["batch", str(manifest), "-o", str(tmp_path / "out"), "-j", "1", "-q"])

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from medtalk.errors import MedtalkError
-from medtalk.files import atomic_output, leftover_temporaries
+from medtalk.files import atomic_output
 from medtalk.rig import RigSequence, write_rig
 
 RECORD_SUFFIX = ".batch.json"
@@ -54,9 +54,9 @@ class LineFiles:
         """Every file the line writes, the rig first."""
         if self.export is None:
             return [self.rig]
-        from medtalk.export.registry import output_paths
+        from medtalk.export.registry import planned_paths
 
-        return [self.rig, *output_paths(self.export, self.export_dir, self.name).values()]
+        return [self.rig, *planned_paths(self.export, self.export_dir, self.name, force=True).values()]
 
     def relative(self, paths: list[Path]) -> list[str]:
         return [p.relative_to(self.out).as_posix() for p in paths]
@@ -89,9 +89,6 @@ class LineFiles:
         old = self.read_record()
         new = self.relative(self.outputs)
         stale = [name for name in (old or {}).get("outputs", []) if name not in new]
-        for path in self.outputs + [self.record]:
-            for leftover in leftover_temporaries(path):  # from a run killed while writing
-                leftover.unlink(missing_ok=True)
         self._write_record({"hash": None, "outputs": sorted(set(new) | set(stale))})
         write_rig(rig, self.rig, force=True)
         if self.export is not None:
@@ -116,8 +113,6 @@ def write_report(out: Path, rows: list[dict[str, Any]]) -> Path:
     for row in sorted(rows, key=lambda r: r["line"]):
         writer.writerow({k: _cell(row.get(k)) for k in REPORT_COLUMNS})
     path = out / REPORT
-    for leftover in leftover_temporaries(path):  # from a run killed while writing it
-        leftover.unlink(missing_ok=True)
     with atomic_output(path, force=True) as tmp:
         tmp.write_text(buf.getvalue(), encoding="utf-8")
     return path

@@ -17,7 +17,7 @@ from medtalk.batch.manifest import Line, read_manifest
 from medtalk.batch.outputs import LineFiles, write_report
 from medtalk.batch.work import LineResult, file_digest, read_task, task_digest
 from medtalk.errors import MedtalkError
-from medtalk.files import output_folder
+from medtalk.files import make_folder
 
 PCM_BYTES_PER_SECOND = 32000  # 16 kHz 16-bit mono: the duration guess for audio that is not WAV
 
@@ -63,7 +63,9 @@ def run_batch(options: BatchOptions) -> BatchSummary:
         artifacts(options.export)  # an unknown target fails before any work
     model = Path(options.model) if options.model is not None else default_model_path()
     load_model(options.model)  # a missing or wrong model file fails here, in one line
-    output_folder(options.out)
+    from medtalk.export.registry import check_output_dir
+
+    make_folder(check_output_dir(options.out))
     settings = {"model": file_digest(model), "export": options.export}
     rows: dict[int, dict[str, Any]] = {}
     todo = _plan(lines, options, settings, rows)
