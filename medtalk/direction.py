@@ -1,0 +1,76 @@
+"""One animation request as a typed object, checked before any work: what every front door runs.
+
+``medtalk animate`` and the studio both build a :class:`Direction` (the
+emotion source, a timeline, the intensity, the transcript) and call
+:func:`check` then :func:`perform`, so a bad input gives the same one-line
+:class:`~medtalk.errors.MedtalkError` from either of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from medtalk.errors import MedtalkError
+from medtalk.guidance.guide import Guide, description_guide, parse_blend
+from medtalk.guidance.timeline import Segment, read_timeline
+from medtalk.rig import RigSequence
+
+
+@dataclass(frozen=True)
+class Direction:
+    """How to animate one line: at most one of ``emotion`` (a label or blend), ``describe`` and
+    ``reference`` (a photo), an optional ``timeline`` JSON file, the ``intensity`` scale, and what
+    is said: ``transcript`` text, or ``asr`` to transcribe the audio."""
+
+    emotion: str | None = None
+    describe: str | None = None
+    reference: Path | None = None
+    timeline: Path | None = None
+    intensity: float = 1.0
+    transcript: str | None = None
+    asr: bool = False
+
+    def __str__(self) -> str:
+        return f"reference {self.reference}" if self.reference is not None else str(self.guide())
+
+    def guide(self) -> Guide:
+        """The emotion outside the timeline's segments (a photo's is read only when animating)."""
+        if self.describe is not None:
+            return description_guide(self.describe)
+        return parse_blend(self.emotion or "neutral")
+
+
+def check(direction: Direction) -> list[Segment]:
+    """Fail on a typo, an empty description, a missing photo or a bad timeline before any work;
+    returns the timeline's segments (empty without one)."""
+    given = [k for k, v in (("describe", direction.describe), ("reference", direction.reference)) if v is not None]
+    if len(given) > 1 or (given and direction.emotion not in (None, "neutral")):
+        raise MedtalkError("give one of emotion, describe or reference")
+    direction.guide()
+    if direction.reference is not None and not direction.reference.is_file():
+        raise MedtalkError(f"{direction.reference}: no such image file")
+    if direction.asr and direction.transcript is not None:
+        raise MedtalkError("give a transcript or ask for transcription, not both")
+    return read_timeline(direction.timeline) if direction.timeline is not None else []
+
+
+def transcript_of(audio: Path, direction: Direction) -> str | None:
+    """What is said in ``audio``: the given transcript, or with ``asr`` the offline recogniser's."""
+    if not direction.asr:
+        return direction.transcript
+    from medtalk.asr import transcribe
+    from medtalk.audio import load_audio
+
+    return transcribe(load_audio(audio))
+
+
+def perform(audio: Path, direction: Direction, model_path: Path | None = None, fps: float = 60.0) -> RigSequence:
+    """Animate ``audio`` (any format ffmpeg reads) as ``direction`` says: ``round(duration * fps)``
+    frames of the 174 board controls."""
+    from medtalk.infer import animate, load_model
+
+    check(direction)
+    model = load_model(model_path)
+    return animate(audio, direction.emotion, transcript_of(audio, direction), direction.intensity, model, fps,
+                   describe=direction.describe, reference=direction.reference, timeline=direction.timeline)
