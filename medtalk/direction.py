@@ -8,6 +8,7 @@ emotion source, a timeline, the intensity, the transcript) and call
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,12 +66,21 @@ def transcript_of(audio: Path, direction: Direction) -> str | None:
     return transcribe(load_audio(audio))
 
 
-def perform(audio: Path, direction: Direction, model_path: Path | None = None, fps: float = 60.0) -> RigSequence:
+def perform(
+    audio: Path, direction: Direction, model_path: Path | None = None, fps: float = 60.0,
+    on_stage: Callable[[str], None] | None = None,
+) -> RigSequence:
     """Animate ``audio`` (any format ffmpeg reads) as ``direction`` says: ``round(duration * fps)``
-    frames of the 174 board controls."""
+    frames of the 174 board controls. ``on_stage`` hears what it is doing now, for progress."""
     from medtalk.infer import animate, load_model
 
+    tell = on_stage or (lambda stage: None)
     check(direction)
+    tell("loading the model")
     model = load_model(model_path)
-    return animate(audio, direction.emotion, transcript_of(audio, direction), direction.intensity, model, fps,
+    if direction.asr:
+        tell("transcribing")
+    transcript = transcript_of(audio, direction)
+    tell("animating")
+    return animate(audio, direction.emotion, transcript, direction.intensity, model, fps,
                    describe=direction.describe, reference=direction.reference, timeline=direction.timeline)

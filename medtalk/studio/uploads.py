@@ -1,0 +1,112 @@
+"""Taking in uploads: bounded in bytes while they stream, checked as audio or a photo, stored by id.
+
+A request body is written to the work folder chunk by chunk and abandoned as
+soon as it passes the byte limit (nothing is buffered in memory or in the
+system's temporary folder). Audio is then decoded by the same
+``medtalk.audio.load_audio`` that ``animate`` uses and bounded in duration.
+Any failure removes what was written.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from medtalk.errors import MedtalkError
+from medtalk.studio.store import AUDIO_TYPES, PHOTO_TYPES, WorkFolder, new_id, shown_name, stored_extension, write_json
+
+MB = 1 << 20
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one studio accepts: bytes per upload, seconds of audio, jobs at once."""
+
+    max_bytes: int = 50 * MB
+    max_seconds: float = 300.0
+    max_jobs: int = 1
+
+
+class UploadTooLarge(MedtalkError):
+    """An upload over ``Limits.max_bytes`` (HTTP 413)."""
+
+
+def as_shown(err: MedtalkError, names: dict[Path, str]) -> MedtalkError:
+    """``err`` with each stored path replaced by the name the user knows the file by, so the
+    message is the one ``medtalk animate`` prints for a file of that name."""
+    text = str(err)
+    for path, name in sorted(names.items(), key=lambda kv: -len(str(kv[0]))):
+        text = text.replace(str(path), name)
+    return type(err)(text)
+
+
+async def _save_body(chunks: AsyncIterator[bytes], path: Path, limit: int) -> int:
+    """Stream ``chunks`` into ``path``; more than ``limit`` bytes is an error. Returns the size."""
+    size = 0
+    with path.open("xb") as out:
+        async for chunk in chunks:
+            size += len(chunk)
+            if size > limit:
+                raise UploadTooLarge(f"the upload is over the studio's limit of {limit / MB:g} MB")
+            out.write(chunk)
+    if size == 0:
+        raise MedtalkError("the upload is empty")
+    return size
+
+
+async def save_audio(work: WorkFolder, chunks: AsyncIterator[bytes], content_type: str | None,
+                     filename: str | None, limits: Limits) -> dict[str, Any]:
+    """Store an audio upload; returns its record ``{id, name, bytes, duration, ...}``."""
+    from starlette.concurrency import run_in_threadpool
+
+    ext = stored_extension(content_type, AUDIO_TYPES, "audio")
+    name = shown_name(filename, "recording" + ext)
+    audio_id = new_id()
+    folder = work.audio_dir(audio_id)
+    folder.mkdir()
+    upload = folder / ("upload" + ext)
+    try:
+        size = await _save_body(chunks, upload, limits.max_bytes)
+        duration = await run_in_threadpool(_decode, upload, folder / "audio.wav", limits.max_seconds)
+    except MedtalkError as err:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise as_shown(err, {upload: name}) from None
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    doc = {"id": audio_id, "name": name, "content_type": content_type, "bytes": size, "ext": ext,
+           "duration": round(duration, 3), "created": time.time()}
+    write_json(folder / "audio.json", doc)
+    return doc
+
+
+def _decode(upload: Path, wav: Path, max_seconds: float) -> float:
+    from medtalk.audio import SAMPLE_RATE, load_audio, write_wav
+
+    samples = load_audio(upload)
+    duration = len(samples) / SAMPLE_RATE
+    if duration > max_seconds:
+        raise MedtalkError(f"{upload}: {duration:.1f} s of audio is over the studio's limit of {max_seconds:g} s")
+    write_wav(wav, samples)
+    return duration
+
+
+async def save_photo(work: WorkFolder, chunks: AsyncIterator[bytes], content_type: str | None,
+                     filename: str | None, limits: Limits) -> dict[str, Any]:
+    """Store a reference photo (whether it shows a face is found when animating, as in the CLI)."""
+    ext = stored_extension(content_type, PHOTO_TYPES, "a photo")
+    photo_id = new_id()
+    path = work.inside("photos", photo_id + ext)
+    try:
+        size = await _save_body(chunks, path, limits.max_bytes)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    doc = {"id": photo_id, "name": shown_name(filename, "photo" + ext), "ext": ext, "bytes": size,
+           "created": time.time()}
+    write_json(work.inside("photos", photo_id + ".json"), doc)
+    return doc
