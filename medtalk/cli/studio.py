@@ -55,6 +55,8 @@ def host_warning(host: str, allow_remote: bool) -> str | None:
 
 def run(args: argparse.Namespace) -> int:
     warning = host_warning(args.host, args.allow_remote)
+    if warning is not None:  # before anything else, so it is seen even if the start fails
+        print(warning, file=sys.stderr)
     if not (0 <= args.port < 65536):
         raise MedtalkError(f"--port must be 0-65535, got {args.port}")
     if not (args.max_upload_mb > 0 and args.max_seconds > 0):
@@ -77,8 +79,6 @@ def run(args: argparse.Namespace) -> int:
         sock.bind((args.host.strip("[]"), args.port))
     except OSError as err:
         raise MedtalkError(f"cannot listen on {args.host}:{args.port} ({err.strerror})") from None
-    if warning is not None:
-        print(warning, file=sys.stderr)
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if family == socket.AF_INET6 else host
     print(f"medtalk studio: http://{shown}:{port}/ (work folder {Path(args.workdir).resolve()}; Ctrl-C stops)",

@@ -23,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from medtalk import __version__
+from medtalk.emotions import EMOTIONS
 from medtalk.errors import MedtalkError
 from medtalk.studio.jobs import Busy, Job, JobRunner
 from medtalk.studio.store import ID_PATTERN, NotFound, WorkFolder, WrongType
@@ -71,10 +72,10 @@ def create_app(workdir: Path, limits: Limits = Limits(), model: Path | None = No
     def page() -> FileResponse:
         return FileResponse(STATIC / "index.html")
 
-    @app.get("/api/status", summary="Limits and the jobs running now")
+    @app.get("/api/status", summary="Limits, the emotion labels and the jobs running now")
     def status() -> dict[str, Any]:
         running = [j.status() for j in runner.running()]
-        return {"version": __version__, "busy": len(running) >= runner.max_jobs, "running": running,
+        return {"version": __version__, "emotions": list(EMOTIONS), "busy": len(running) >= runner.max_jobs, "running": running,
                 "max_jobs": runner.max_jobs, "max_bytes": limits.max_bytes, "max_seconds": limits.max_seconds}
 
     @app.post("/api/audio", status_code=201, summary="Upload audio (the raw bytes as the body)",
