@@ -77,6 +77,7 @@ def run(args: argparse.Namespace) -> int:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((args.host.strip("[]"), args.port))
+        sock.listen(128)  # connections wait in the backlog from the moment the address is printed
     except OSError as err:
         raise MedtalkError(f"cannot listen on {args.host}:{args.port} ({err.strerror})") from None
     host, port = sock.getsockname()[:2]

@@ -133,7 +133,8 @@ def _stage(work: WorkFolder, doc: dict[str, Any], job: Job, stage: str) -> None:
 
 
 def export_zip(work: WorkFolder, take_id: str) -> Path:
-    """The take's export bundle (Unreal, Maya, Blender, ARKit CSV, plus the rig) as one zip, built once."""
+    """The take's export bundle as one zip, built once: ``medtalk export --to all`` (Unreal, Maya,
+    Blender, ARKit CSV and the rig as JSON) plus the timeline and its photos."""
     from medtalk.export import export_rig
     from medtalk.rigio import read_rig
 
@@ -147,7 +148,6 @@ def export_zip(work: WorkFolder, take_id: str) -> Path:
         return bundle
     exported = export_rig(read_rig(folder / RIG_FILE), "all", folder / "export", stem, force=True)
     with atomic_output(bundle) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.write(folder / RIG_FILE, f"{stem}/{stem}.json")
         for path in exported:
             archive.write(path, f"{stem}/{path.name}")
         if (folder / TIMELINE_FILE).is_file():  # with its photos, so the plan re-runs from the zip
