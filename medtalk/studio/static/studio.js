@@ -41,11 +41,11 @@ async function pollStatus() {
 // ---- the line: upload, record, transcribe ----
 async function useAudio(record) {
   state.audio = record;
-  $("audio-info").textContent = `${record.name} · ${record.duration.toFixed(2)} s`;
   const buffer = await (await fetch(api.wavUrl(record.id))).arrayBuffer();
   timeline.setAudio(wavSamples(buffer), record.duration);
   $("animate").disabled = state.busy;
   $("transcribe").disabled = state.busy;
+  $("audio-info").textContent = `${record.name} · ${record.duration.toFixed(2)} s`; // last: the line is ready
 }
 
 $("audio-file").addEventListener("change", e => guarded(async () => {
@@ -177,6 +177,7 @@ $("animate").addEventListener("click", () => guarded(async () => {
   const clicked = performance.now();
   $("animate").disabled = true;
   $("progress").hidden = false;
+  $("stage").textContent = "starting…";
   try {
     let take = await api.animate(takeRequest());
     refreshTakes();
