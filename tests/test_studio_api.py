@@ -123,12 +123,19 @@ def test_another_host_header_is_refused(studio: str) -> None:
 
 def test_uploads_are_bounded_in_bytes(studio: str, sandbox: Path) -> None:
     before = files_under(sandbox)
-    status, doc = upload(studio, b"\0" * ((1 << 20) + 1))
-    assert status == 413 and doc["detail"] == "the upload is over the studio's limit of 1 MB"
-    # without a Content-Length the body is cut off while it streams
     port = int(studio.rsplit(":", 1)[1])
+    # a declared size over the limit is refused before any of the body is read
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request("POST", "/api/audio?name=big.flac", body=iter([b"\0" * 65536] * 40),
+    conn.putrequest("POST", "/api/audio?name=big.flac")
+    conn.putheader("Content-Type", "audio/flac")
+    conn.putheader("Content-Length", str((1 << 20) + 1))
+    conn.endheaders()
+    response = conn.getresponse()
+    assert response.status == 413
+    assert json.loads(response.read())["detail"] == "the upload is over the studio's limit of 1 MB"
+    # without a Content-Length the body is cut off as it streams past the limit
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("POST", "/api/audio?name=big.flac", body=iter([b"\0" * 65536] * 17),
                  headers={"Content-Type": "audio/flac"}, encode_chunked=True)
     response = conn.getresponse()
     assert response.status == 413 and "limit of 1 MB" in json.loads(response.read())["detail"]
@@ -205,7 +212,7 @@ def test_jobs_are_bounded_and_status_says_busy(studio: str) -> None:
 
 
 def test_a_take_gives_the_rig_and_an_export_zip(studio: str, sandbox: Path) -> None:
-    from medtalk.rigio import read_rig
+    from medtalk.rig import read_rig
 
     audio = upload(studio, JFK.read_bytes())[1]
     status, take = request(f"{studio}/api/takes", "POST", doc={

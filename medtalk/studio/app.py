@@ -155,7 +155,7 @@ def create_app(workdir: Path, limits: Limits = Limits(), model: Path | None = No
               summary="Stream a take to Live Link Face (UDP) in real time, as a job")
     def livelink(take_id: Id, request: LiveLinkRequest) -> dict[str, Any]:
         from medtalk.export.livelink import parse_target, stream
-        from medtalk.rigio import read_rig
+        from medtalk.rig import read_rig
 
         host, port = parse_target(request.target)
         path = take_file(take_id, RIG_FILE)

@@ -106,7 +106,7 @@ def create_take(work: WorkFolder, runner: JobRunner, request: TakeRequest, model
         work.save_take(doc)
         rig = perform(upload, direction, model, on_stage=lambda stage: _stage(work, doc, job, stage))
         _stage(work, doc, job, "writing the rig")
-        from medtalk.rigio import write_rig
+        from medtalk.rig import write_rig
 
         write_rig(rig, folder / RIG_FILE)
         doc.update(status="done", stage="done", frames=rig.num_frames, fps=rig.fps,
@@ -136,7 +136,7 @@ def export_zip(work: WorkFolder, take_id: str) -> Path:
     """The take's export bundle as one zip, built once: ``medtalk export --to all`` (Unreal, Maya,
     Blender, ARKit CSV and the rig as JSON) plus the timeline and its photos."""
     from medtalk.export import export_rig
-    from medtalk.rigio import read_rig
+    from medtalk.rig import read_rig
 
     doc = work.take(take_id)
     folder = work.take_dir(take_id)
