@@ -211,7 +211,7 @@ def test_jobs_are_bounded_and_status_says_busy(studio: str) -> None:
     assert request(f"{studio}/api/status")[1]["busy"] is False
 
 
-def test_a_take_gives_the_rig_and_an_export_zip(studio: str, sandbox: Path) -> None:
+def test_a_take_gives_the_rig_and_an_export_zip(studio: str, tmp_path: Path) -> None:
     from medtalk.rig import read_rig
 
     audio = upload(studio, JFK.read_bytes())[1]
@@ -225,17 +225,16 @@ def test_a_take_gives_the_rig_and_an_export_zip(studio: str, sandbox: Path) -> N
     rig = request(f"{studio}/api/takes/{take['id']}/rig.json")[1]
     assert rig["metadata"]["timeline"] == [{"start": 3.0, "end": 6.0, "emotion": "sad"}]
     status, data = request(f"{studio}/api/takes/{take['id']}/export.zip")
-    zipped = sandbox / "bundle.zip"
+    zipped = tmp_path / "bundle.zip"
     zipped.write_bytes(data)
     with zipfile.ZipFile(zipped) as archive:
         names = sorted(archive.namelist())
-        archive.extractall(sandbox / "unzipped")
-    zipped.unlink()
+        archive.extractall(tmp_path / "unzipped")
     assert names == sorted(f"jfk/{n}" for n in (
         "jfk.json", "jfk_arkit.csv", "jfk_blender.py", "jfk_board.csv", "jfk_curve_table.json",
         "jfk_expressions.csv", "jfk_maya.py", "jfk_unreal_anim.py", "jfk_unreal_ctrlrig.py", "timeline.json"))
-    np.testing.assert_allclose(read_rig(sandbox / "unzipped" / "jfk" / "jfk.json").values, rig["frames"], atol=1e-6)
-    assert json.loads((sandbox / "unzipped" / "jfk" / "timeline.json").read_text()) == {
+    np.testing.assert_allclose(read_rig(tmp_path / "unzipped" / "jfk" / "jfk.json").values, rig["frames"], atol=1e-6)
+    assert json.loads((tmp_path / "unzipped" / "jfk" / "timeline.json").read_text()) == {
         "segments": [{"start": 3, "end": 6, "label": "sad"}]}
     listed = request(f"{studio}/api/takes")[1]
     assert take["id"] in [t["id"] for t in listed]
@@ -249,3 +248,9 @@ def test_the_openapi_lists_every_endpoint_the_page_uses(studio: str) -> None:
                  "/api/takes/{take_id}/livelink", "/api/audio/{audio_id}/audio.wav"):
         assert path in schema["paths"], path
         assert path.split("{")[0].rstrip("/") in page_calls.replace("${id}", "")
+
+
+def test_after_all_of_the_above_only_the_work_folder_was_written(studio: str, sandbox: Path) -> None:
+    """Runs last: every request above (uploads, takes, exports, refusals) wrote only inside ``work``."""
+    assert [p.name for p in sandbox.iterdir()] == ["work"]
+    assert sorted(p.name for p in (sandbox / "work").iterdir()) == ["audio", "photos", "takes"]
