@@ -59,7 +59,7 @@ def measure(page) -> dict:
             "max_frame_gap_ms": m["gap"], "frame": m["frame"]}
 
 
-def screenshots(page, folder: Path, line: Path, scratch: Path) -> None:
+def screenshots(page, folder: Path, scratch: Path) -> None:
     """The pictures in docs/STUDIO.md: a directed take with a timeline, two takes compared, an error."""
     for emotion, weight in (("neutral", "0"), ("happy", "0.7"), ("surprised", "0.3")):
         page.fill(f"#blend-{emotion}", weight)
@@ -117,7 +117,7 @@ def main() -> None:
                   f"cold (first click) {runs[0]['first_play_s']:.2f} s")
         print(json.dumps({"seconds": SECONDS, "runs": runs}))
         if args.screenshots is not None:
-            screenshots(page, args.screenshots, line, Path(tmp))
+            screenshots(page, args.screenshots, Path(tmp))
 
 
 if __name__ == "__main__":

@@ -169,6 +169,8 @@ def test_content_types_are_checked(studio: str, sandbox: Path) -> None:
     assert status == 415 and doc["detail"].startswith("content type 'text/html' is not audio; send one of")
     status, doc = request(f"{studio}/api/photos?name=a.png", "POST", JFK.read_bytes(), "audio/flac")
     assert status == 415 and doc["detail"].startswith("content type 'audio/flac' is not a photo")
+    status, doc = request(f"{studio}/api/photos?name=a.png", "POST", JFK.read_bytes(), "image/png")
+    assert status == 400 and doc["detail"].startswith("a.png: cannot read the image (")  # what it says is checked
     status, doc = request(f"{studio}/api/takes", "POST", b"audio=1", "application/x-www-form-urlencoded")
     assert status == 422
     assert files_under(sandbox) == before

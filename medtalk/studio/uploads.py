@@ -97,16 +97,25 @@ def _decode(upload: Path, wav: Path, max_seconds: float) -> float:
 
 async def save_photo(work: WorkFolder, chunks: AsyncIterator[bytes], content_type: str | None,
                      filename: str | None, limits: Limits) -> dict[str, Any]:
-    """Store a reference photo (whether it shows a face is found when animating, as in the CLI)."""
+    """Store a reference photo, checked to be an image (whether it shows a face is found when
+    animating, as in the CLI)."""
+    from starlette.concurrency import run_in_threadpool
+
+    from medtalk.guidance.landmarks import read_image
+
     ext = stored_extension(content_type, PHOTO_TYPES, "a photo")
+    name = shown_name(filename, "photo" + ext)
     photo_id = new_id()
     path = work.inside("photos", photo_id + ext)
     try:
         size = await _save_body(chunks, path, limits.max_bytes)
+        await run_in_threadpool(read_image, path)
+    except MedtalkError as err:
+        path.unlink(missing_ok=True)
+        raise as_shown(err, {path: name}) from None
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-    doc = {"id": photo_id, "name": shown_name(filename, "photo" + ext), "ext": ext, "bytes": size,
-           "created": time.time()}
+    doc = {"id": photo_id, "name": name, "ext": ext, "bytes": size, "created": time.time()}
     write_json(work.inside("photos", photo_id + ".json"), doc)
     return doc
