@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import subprocess
 import sys
@@ -95,8 +96,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--screenshots", type=Path, help="folder for the docs' studio_*.png")
     args = parser.parse_args()
-    print(f"machine: {platform.machine()}, {platform.processor() or 'cpu'}, "
-          f"{len(__import__('os').sched_getaffinity(0))} cores; chromium headless")
+    print(f"machine: {platform.machine()}, {len(os.sched_getaffinity(0))} cores, load average "
+          f"{os.getloadavg()[0]:.1f} at the start; chromium headless")
     with tempfile.TemporaryDirectory(prefix="studio-bench-") as tmp, studio_server(Path(tmp) / "work") as url, \
             chromium() as browser:
         line = clip(SECONDS, Path(tmp))
@@ -115,6 +116,7 @@ def main() -> None:
             print(f"{SECONDS:g} s of audio, warm: click to first playback median {np.median(warm):.2f} s "
                   f"(min {warm.min():.2f}, max {warm.max():.2f}) over {len(warm)} clicks; "
                   f"cold (first click) {runs[0]['first_play_s']:.2f} s")
+        print(f"load average at the end {os.getloadavg()[0]:.1f}")
         print(json.dumps({"seconds": SECONDS, "runs": runs}))
         if args.screenshots is not None:
             screenshots(page, args.screenshots, Path(tmp))
