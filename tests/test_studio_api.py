@@ -242,6 +242,30 @@ def test_a_take_gives_the_rig_and_an_export_zip(studio: str, tmp_path: Path) -> 
     assert take["id"] in [t["id"] for t in listed]
 
 
+def test_a_description_and_a_photo_segment_direct_a_take(studio: str, sandbox: Path, tmp_path: Path) -> None:
+    from medtalk.guidance.timeline import read_timeline
+    from medtalk.preview import render_frame
+    from medtalk.rig import REST_POSE, index
+    from medtalk.synth.poses import pose
+
+    smile = tmp_path / "smile.png"  # the preview face: MediaPipe finds it
+    render_frame(REST_POSE + pose({"mouth_cornerPull": 0.8, "eye_cheekRaise": 0.6}), 512).save(smile)
+    photo = request(f"{studio}/api/photos?name=smile.png", "POST", smile.read_bytes(), "image/png")[1]
+    audio = upload(studio, JFK.read_bytes())[1]
+    status, take = request(f"{studio}/api/takes", "POST", doc={
+        "audio": audio["id"], "describe": "quietly furious, jaw set",
+        "timeline": [{"start": 2, "end": 5, "image": photo["id"]}, {"start": 6, "end": 8, "label": "sad"}]})
+    assert status == 202, take
+    take = wait_take(studio, take["id"])
+    assert take["status"] == "done", take
+    folder = sandbox / "work" / "takes" / take["id"]
+    segments = read_timeline(folder / "timeline.json")  # the CLI's reader finds the copied photo beside it
+    assert [str(s.guide) for s in segments][1] == "sad" and segments[0].guide.kind == "image"
+    rig = request(f"{studio}/api/takes/{take['id']}/rig.json")[1]
+    pull = np.asarray(rig["frames"])[:, index("CTRL_L_mouth_cornerPull-translateY")]
+    assert pull[180:300].mean() > pull[420:480].mean() + 0.1  # the smiling photo's stretch smiles
+
+
 def test_the_openapi_lists_every_endpoint_the_page_uses(studio: str) -> None:
     schema = request(f"{studio}/openapi.json")[1]
     page_calls = (ROOT / "medtalk" / "studio" / "static" / "api.js").read_text()

@@ -18,10 +18,16 @@ async function call(method, url, body, type) {
   return doc;
 }
 
+// what to send when the browser knows no type for a file (it leaves File.type empty for some)
+const BY_EXTENSION = {flac: "audio/flac", wav: "audio/wav", mp3: "audio/mpeg", ogg: "audio/ogg", opus: "audio/opus",
+  webm: "audio/webm", m4a: "audio/mp4", aac: "audio/aac", aif: "audio/aiff", aiff: "audio/aiff", mp4: "video/mp4",
+  jpg: "image/jpeg", jpeg: "image/jpeg", png: "image/png", webp: "image/webp", bmp: "image/bmp"};
+const typeOf = (blob, name) => blob.type || BY_EXTENSION[name.split(".").pop().toLowerCase()] || "application/octet-stream";
+
 export const api = {
   status: () => call("GET", "/api/status"),
-  uploadAudio: (blob, name) => call("POST", `/api/audio?name=${encodeURIComponent(name)}`, blob, blob.type || "application/octet-stream"),
-  uploadPhoto: (blob, name) => call("POST", `/api/photos?name=${encodeURIComponent(name)}`, blob, blob.type || "application/octet-stream"),
+  uploadAudio: (blob, name) => call("POST", `/api/audio?name=${encodeURIComponent(name)}`, blob, typeOf(blob, name)),
+  uploadPhoto: (blob, name) => call("POST", `/api/photos?name=${encodeURIComponent(name)}`, blob, typeOf(blob, name)),
   transcribe: id => call("POST", `/api/audio/${id}/transcript`),
   animate: request => call("POST", "/api/takes", request, "application/json"),
   takes: () => call("GET", "/api/takes"),
