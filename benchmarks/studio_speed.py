@@ -26,7 +26,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the tests' real server and browser launchers
-from studio_helpers import chromium, studio_server  # noqa: E402
+from studio_helpers import chromium, studio_server
 
 SECONDS = 10.0
 # armed before a click: the click time, then the first `playing` with a frame drawn, and the

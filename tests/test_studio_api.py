@@ -15,10 +15,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from studio_helpers import ROOT, studio_server
 
 from medtalk.cli.studio import host_warning, is_loopback
 from medtalk.errors import MedtalkError
-from studio_helpers import ROOT, studio_server
 
 JFK = ROOT / "examples" / "jfk.flac"
 pytestmark = pytest.mark.slow  # each module starts a server (torch import) and animates
@@ -73,16 +73,16 @@ def studio(sandbox: Path):
 
 def test_binds_loopback_by_default_and_another_host_needs_a_flag_and_warns() -> None:
     assert subprocess.run([sys.executable, "-m", "medtalk", "studio", "--help"], capture_output=True, text=True,
-                          cwd=ROOT).stdout.count("127.0.0.1") >= 1
+                          cwd=ROOT, check=False).stdout.count("127.0.0.1") >= 1
     refused = subprocess.run([sys.executable, "-m", "medtalk", "studio", "--host", "0.0.0.0", "--port", "0"],
-                             capture_output=True, text=True, cwd=ROOT)
+                             capture_output=True, text=True, cwd=ROOT, check=False)
     assert refused.returncode == 2
-    assert refused.stderr.strip().splitlines() == [
+    assert refused.stderr.strip().splitlines() == [(
         "medtalk: error: --host 0.0.0.0 lets other machines reach the studio, which has no login; "
-        "add --allow-remote if that is what you want"]
+        "add --allow-remote if that is what you want")]
     # with the flag the warning comes first; an impossible port then stops it before anything binds
     warned = subprocess.run([sys.executable, "-m", "medtalk", "studio", "--host", "0.0.0.0", "--allow-remote",
-                             "--port", "70000"], capture_output=True, text=True, cwd=ROOT)
+                             "--port", "70000"], capture_output=True, text=True, cwd=ROOT, check=False)
     assert warned.stderr.splitlines()[0].startswith("medtalk: warning: serving on 0.0.0.0: anyone who can reach")
     assert warned.returncode == 2
     assert is_loopback("127.0.0.1") and is_loopback("localhost") and is_loopback("::1")

@@ -14,7 +14,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import FastAPI, Path as PathParam, Request
+from fastapi import FastAPI, Request
+from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -28,7 +29,7 @@ from medtalk.errors import MedtalkError
 from medtalk.studio.jobs import Busy, Job, JobRunner
 from medtalk.studio.store import ID_PATTERN, NotFound, WorkFolder, WrongType
 from medtalk.studio.takes import RIG_FILE, TIMELINE_FILE, TakeRequest, create_take, export_zip
-from medtalk.studio.uploads import Limits, UploadTooLarge, save_audio, save_photo
+from medtalk.studio.uploads import MB, Limits, UploadTooLarge, save_audio, save_photo
 
 STATIC = Path(str(files("medtalk.studio").joinpath("static")))
 LOOPBACK_NAMES = ["127.0.0.1", "localhost", "[::1]", "::1"]
@@ -41,10 +42,11 @@ class LiveLinkRequest(BaseModel):
     subject: str = Field("MEDTalk", description="Live Link subject name")
 
 
-def create_app(workdir: Path, limits: Limits = Limits(), model: Path | None = None,
+def create_app(workdir: Path, limits: Limits | None = None, model: Path | None = None,
                hosts: list[str] | None = None) -> FastAPI:
-    """The studio for ``workdir``. ``hosts``: the Host headers it answers (default the loopback
-    names: a web page elsewhere cannot reach it by DNS rebinding)."""
+    """The studio for ``workdir`` (``limits`` default: :class:`Limits`). ``hosts``: the Host headers
+    it answers (default the loopback names: a web page elsewhere cannot reach it by DNS rebinding)."""
+    limits = limits or Limits()
     work = WorkFolder.open(workdir)
     work.mark_interrupted()
     runner = JobRunner(limits.max_jobs)
@@ -66,7 +68,7 @@ def create_app(workdir: Path, limits: Limits = Limits(), model: Path | None = No
     def bounded(request: Request) -> None:
         length = request.headers.get("content-length")
         if length is not None and length.isdigit() and int(length) > limits.max_bytes:
-            raise UploadTooLarge(f"the upload is over the studio's limit of {limits.max_bytes / (1 << 20):g} MB")
+            raise UploadTooLarge(f"the upload is over the studio's limit of {limits.max_bytes / MB:g} MB")
 
     @app.get("/", include_in_schema=False)
     def page() -> FileResponse:
@@ -75,8 +77,9 @@ def create_app(workdir: Path, limits: Limits = Limits(), model: Path | None = No
     @app.get("/api/status", summary="Limits, the emotion labels and the jobs running now")
     def status() -> dict[str, Any]:
         running = [j.status() for j in runner.running()]
-        return {"version": __version__, "emotions": list(EMOTIONS), "busy": len(running) >= runner.max_jobs, "running": running,
-                "max_jobs": runner.max_jobs, "max_bytes": limits.max_bytes, "max_seconds": limits.max_seconds}
+        return {"version": __version__, "emotions": list(EMOTIONS), "busy": len(running) >= runner.max_jobs,
+                "running": running, "max_jobs": runner.max_jobs, "max_bytes": limits.max_bytes,
+                "max_seconds": limits.max_seconds}
 
     @app.post("/api/audio", status_code=201, summary="Upload audio (the raw bytes as the body)",
               description="Any format `medtalk animate` reads; Content-Type must be an audio type "
