@@ -276,6 +276,19 @@ def test_the_openapi_lists_every_endpoint_the_page_uses(studio: str) -> None:
         assert path.split("{")[0].rstrip("/") in page_calls.replace("${id}", "")
 
 
+def test_a_take_cut_short_by_a_stop_is_failed_after_a_restart(tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    with studio_server(work) as url:
+        audio = upload(url, JFK.read_bytes())[1]
+        take = request(f"{url}/api/takes", "POST", doc={"audio": audio["id"], "asr": True})[1]
+        assert request(f"{url}/api/takes/{take['id']}")[1]["status"] in ("queued", "running")
+    with studio_server(work) as url:
+        again = request(f"{url}/api/takes/{take['id']}")[1]
+        assert again["status"] == "failed" and again["error"] == "interrupted: the studio stopped during the job"
+        assert request(f"{url}/api/status")[1]["busy"] is False
+        assert not (work / "takes" / take["id"] / "rig.json").exists()
+
+
 def test_after_all_of_the_above_only_the_work_folder_was_written(studio: str, sandbox: Path) -> None:
     """Runs last: every request above (uploads, takes, exports, refusals) wrote only inside ``work``."""
     assert [p.name for p in sandbox.iterdir()] == ["work"]
