@@ -63,7 +63,8 @@ export function catmullRom(p, closed = false, samples = 8) {
     for (let k = 0; k < samples; k++) {
       const t = k / samples, t2 = t * t, t3 = t2 * t;
       const w = [0.5 * (-t + 2 * t2 - t3), 0.5 * (2 - 5 * t2 + 3 * t3), 0.5 * (t + 4 * t2 - 3 * t3), 0.5 * (-t2 + t3)];
-      out.push([w[0] * a[0] + w[1] * b[0] + w[2] * c[0] + w[3] * d[0], w[0] * a[1] + w[1] * b[1] + w[2] * c[1] + w[3] * d[1]]);
+      const at = k => w[0] * a[k] + w[1] * b[k] + w[2] * c[k] + w[3] * d[k];
+      out.push([at(0), at(1)]);
     }
   }
   if (!closed) out.push(p[p.length - 1]);
@@ -90,7 +91,8 @@ function mouthSide(b, side) {
     + 0.06 * dimple + 0.06 * depress - 0.42 * rounding - 0.06 * press);
   return {
     width: Math.max(width, 0.022), rounding, press, depress, dimple,
-    lift: 0.032 * pull + 0.02 * sharp + 0.022 * b.pos(m + "corner") - 0.028 * depress - 0.02 * b.neg(m + "corner") - 0.005 * stretch,
+    lift: 0.032 * pull + 0.02 * sharp + 0.022 * b.pos(m + "corner") - 0.028 * depress
+      - 0.02 * b.neg(m + "corner") - 0.005 * stretch,
     together: b.mean(m + "lipsTogetherU", m + "lipsTogetherD"), tighten: b.mean(m + "tightenU", m + "tightenD"),
     sticky: b.mean(m + "lipSticky", m + "stickyOuterU", m + "stickyOuterD"),
     bite: Math.max(b.get(m + "lipBiteD"), 0.7 * b.get(m + "lipsTowardsTeethD")),
@@ -146,7 +148,8 @@ export function mouthGeometry(b) {
   const teethX = tx.map(v => MOUTH_X + 0.05 * v), lowerX = teethX.map(v => v - 0.012 * b.get("C_jaw.tx"));
   const upperTeeth = [...teethX.map((v, i) => [v, uEdge[i]]), ...teethX.map((v, i) => [v, uEdge[i] - 0.03]).reverse()];
   const lowerTeeth = [...lowerX.map((v, i) => [v, lEdge[i]]), ...lowerX.map((v, i) => [v, lEdge[i] + 0.03]).reverse()];
-  const raise = Math.min(1, b.pos("C_tongue") + 0.6 * b.get("C_tongue_press") + 0.5 * b.pos("C_tongue_tip") + 0.3 * b.pos("C_tongue_roll"));
+  const raise = Math.min(1, b.pos("C_tongue") + 0.6 * b.get("C_tongue_press") + 0.5 * b.pos("C_tongue_tip")
+    + 0.3 * b.pos("C_tongue_roll"));
   const out = b.neg("C_tongue_inOut");
   let restY = lEdge[8] + 0.014;
   restY += ((upperTeethEdge + lEdge[8]) / 2 + 0.008 - restY) * out;
@@ -154,10 +157,12 @@ export function mouthGeometry(b) {
   const chinY = lowerOut[SAMPLES >> 1] + 0.028 + 0.2 * drop;
   const chinRaise = b.mean("L_jaw_ChinRaiseD", "R_jaw_ChinRaiseD", "L_jaw_chinCompress", "R_jaw_chinCompress");
   return {
-    upperLip: [...curve(upperOut), ...curve(upperIn).reverse()], lowerLip: [...curve(lowerIn), ...curve(lowerOut).reverse()],
+    upperLip: [...curve(upperOut), ...curve(upperIn).reverse()],
+    lowerLip: [...curve(lowerIn), ...curve(lowerOut).reverse()],
     aperture: [...curve(upperIn), ...curve(lowerIn).reverse()], seam: curve(seamY),
     opening: lowerIn[SAMPLES >> 1] - upperIn[SAMPLES >> 1], upperTeeth, lowerTeeth,
-    tongue: [cx + 0.012 * b.get("C_tongue.tx"), tongueY, 0.036 * (1 + 0.3 * b.get("C_tongue_narrowWide")) * (1 + 0.2 * out), 0.022 * (1 + 0.3 * out)],
+    tongue: [cx + 0.012 * b.get("C_tongue.tx"), tongueY,
+      0.036 * (1 + 0.3 * b.get("C_tongue_narrowWide")) * (1 + 0.2 * out), 0.022 * (1 + 0.3 * out)],
     tongueOut: out > 0.3, corners: [[x[0], base - R.lift], [x[SAMPLES - 1], base - L.lift]], rounding,
     press: Math.min(1, press + 0.5 * avg("tighten") + 0.5 * avg("together")), depress: [R.depress, L.depress],
     chin: [[cx - 0.032, chinY + 0.004], [cx, chinY], [cx + 0.032, chinY + 0.004]],
@@ -182,7 +187,8 @@ function headOutline(b) {
 function brow(b, side, sx) {
   const p = `${side}_brow_`, rin = b.get(p + "raiseIn"), rout = b.get(p + "raiseOut");
   const down = b.get(p + "down"), lat = b.get(p + "lateral");
-  const dy = [-0.045 * rin + 0.03 * down + 0.012 * lat, -0.024 * rin - 0.032 * rout + 0.02 * down, -0.005 * rin - 0.04 * rout + 0.01 * down];
+  const dy = [-0.045 * rin + 0.03 * down + 0.012 * lat, -0.024 * rin - 0.032 * rout + 0.02 * down,
+    -0.005 * rin - 0.04 * rout + 0.01 * down];
   const dx = [-0.022 * lat, -0.008 * lat, 0];
   const centre = catmullRom(BROW_POINTS.map(([x, y], i) => [0.5 + sx * (x + dx[i]), y + dy[i]]), false, 10);
   const n = centre.length, top = [], bottom = [];
@@ -203,7 +209,8 @@ function eye(b, side, sx) {
   const e = `${side}_eye_`, blink = b.get(e + "blink"), lidU = b.get(e + "eyelidU"), lidD = b.get(e + "eyelidD");
   const squint = b.get(e + "squintInner"), cheek = b.get(e + "cheekRaise"), press = b.get(e + "lidPress");
   const scrunch = b.get(e + "faceScrunch"), down = b.get(`${side}_brow_down`);
-  const gx = clip(b.get("C_eye.tx") + b.get(`${side}_eye.tx`), -1.5, 1.5), gy = clip(b.get("C_eye") + b.get(`${side}_eye`), -1.5, 1.5);
+  const gx = clip(b.get("C_eye.tx") + b.get(`${side}_eye.tx`), -1.5, 1.5);
+  const gy = clip(b.get("C_eye") + b.get(`${side}_eye`), -1.5, 1.5);
   const inner = [0.5 + sx * EYE_INNER_X, EYE_Y + 0.005], outer = [0.5 + sx * EYE_OUTER_X, EYE_Y - 0.004];
   const wide = Math.max(-blink, 0) + 0.8 * Math.max(-lidU, 0);
   const upper = [], lower = [];
@@ -222,7 +229,8 @@ function eye(b, side, sx) {
   const mid = 12, cxy = [(inner[0] + outer[0]) / 2, (inner[1] + outer[1]) / 2];
   return {
     upper, lower, iris: [cxy[0] + GAZE_X * gx, cxy[1] - 0.004 - GAZE_Y * gy],
-    pupil: PUPIL_R * (1 + 0.35 * b.get(e + "pupil")), openness: (lower[mid][1] - upper[mid][1]) / (UPPER_LID + LOWER_LID),
+    pupil: PUPIL_R * (1 + 0.35 * b.get(e + "pupil")),
+    openness: (lower[mid][1] - upper[mid][1]) / (UPPER_LID + LOWER_LID),
   };
 }
 
@@ -270,7 +278,8 @@ function drawEye(ctx, e) {
     ellipse(ctx, e.iris[0], e.iris[1], IRIS_R, IRIS_R, C.irisRim);
     ellipse(ctx, e.iris[0], e.iris[1], IRIS_R * 0.85, IRIS_R * 0.85, C.iris);
     ellipse(ctx, e.iris[0], e.iris[1], e.pupil, e.pupil, C.pupil);
-    ellipse(ctx, e.iris[0] + 0.47 * IRIS_R, e.iris[1] - 0.33 * IRIS_R, 0.22 * IRIS_R, 0.22 * IRIS_R, "rgba(255,255,255,0.86)");
+    const glint = 0.22 * IRIS_R;
+    ellipse(ctx, e.iris[0] + 0.47 * IRIS_R, e.iris[1] - 0.33 * IRIS_R, glint, glint, "rgba(255,255,255,0.86)");
     ctx.restore();
   }
   stroke(ctx, e.lower, rgba(C.line, 0.55), 0.002);
@@ -294,7 +303,9 @@ function drawMouth(ctx, m) {
   stroke(ctx, m.aperture.slice(n), line, 0.0028 + 0.0012 * m.press);
   m.corners.forEach(([x, y], i) => {
     const sx = i ? 1 : -1;
-    if (m.depress[i] > 0.05) stroke(ctx, [[x + sx * 0.004, y + 0.006], [x + sx * 0.01, y + 0.03]], rgba(C.line, 0.6 * m.depress[i]), 0.0025);
+    if (m.depress[i] > 0.05) { // marionette line under a turned-down corner
+      stroke(ctx, [[x + sx * 0.004, y + 0.006], [x + sx * 0.01, y + 0.03]], rgba(C.line, 0.6 * m.depress[i]), 0.0025);
+    }
   });
   stroke(ctx, catmullRom(m.chin, false, 6), rgba(C.line, 0.5 * m.chinStrength), 0.003);
 }
@@ -312,20 +323,31 @@ export function drawFace(canvas, columns, values) {
     soft(ctx, 0.5 + sx * 0.158, 0.592 - 0.03 * raise - 0.012 * pull, 0.068 * (1 + 0.15 * raise),
       C.blush, 0.4 * clip(0.25 + 0.45 * raise + 0.2 * pull, 0, 1));
     const corner = mouth.corners[sx > 0 ? 1 : 0];
-    stroke(ctx, catmullRom([[0.5 + sx * 0.047, 0.595], [0.5 + sx * (0.074 + 0.01 * pull), 0.64 - 0.008 * pull],
-      [corner[0] + sx * 0.014, corner[1] + 0.012]], false, 8), rgba(C.line, 0.7 * clip(0.1 + 0.45 * pull + 0.15 * raise, 0, 0.8)), 0.0035);
+    const fold = [[0.5 + sx * 0.047, 0.595], [0.5 + sx * (0.074 + 0.01 * pull), 0.64 - 0.008 * pull],
+      [corner[0] + sx * 0.014, corner[1] + 0.012]]; // nasolabial fold, nose wing to mouth corner
+    stroke(ctx, catmullRom(fold, false, 8), rgba(C.line, 0.7 * clip(0.1 + 0.45 * pull + 0.15 * raise, 0, 0.8)), 0.0035);
     const lines = clip(1.2 * Math.max(b.get(`${side}_brow_raiseIn`), b.get(`${side}_brow_raiseOut`)) - 0.15, 0, 1);
-    if (lines > 0.01) [0.272, 0.3, 0.328].forEach((y, k) => stroke(ctx, catmullRom([[0.5, y - 0.006 * lines],
-      [0.5 + sx * (0.05 - 0.0075 * k), y - 0.003 * lines + 0.002], [0.5 + sx * (0.1 - 0.015 * k), y + 0.008]], false, 6), rgba(C.line, 0.45 * lines), 0.0028));
+    if (lines > 0.01) { // forehead lines over a raised brow
+      [0.272, 0.3, 0.328].forEach((y, k) => {
+        const arc = [[0.5, y - 0.006 * lines], [0.5 + sx * (0.05 - 0.0075 * k), y - 0.003 * lines + 0.002],
+          [0.5 + sx * (0.1 - 0.015 * k), y + 0.008]];
+        stroke(ctx, catmullRom(arc, false, 6), rgba(C.line, 0.45 * lines), 0.0028);
+      });
+    }
     const frown = clip(1.1 * Math.max(b.get(`${side}_brow_down`), 0.8 * b.get(`${side}_brow_lateral`)) - 0.1, 0, 1);
-    if (frown > 0.01) stroke(ctx, [[0.5 + sx * 0.012, 0.385], [0.5 + sx * 0.009, 0.407], [0.5 + sx * 0.012, 0.428]], rgba(C.line, 0.6 * frown), 0.0028);
+    if (frown > 0.01) {
+      const line = [[0.5 + sx * 0.012, 0.385], [0.5 + sx * 0.009, 0.407], [0.5 + sx * 0.012, 0.428]];
+      stroke(ctx, line, rgba(C.line, 0.6 * frown), 0.0028);
+    }
     drawEye(ctx, eye(b, side, sx));
     fill(ctx, brow(b, side, sx), C.brow);
     const dilate = b.get(`${side}_nose.tx`), lift = 0.008 * b.get(`${side}_nose`), out = 0.008 * dilate;
     stroke(ctx, catmullRom([[0.03, 0.563], [0.045 + out, 0.584], [0.043 + out, 0.605], [0.029, 0.613]]
       .map(([x, y], i) => [0.5 + sx * x, y - lift * [0.3, 1, 1, 0.8][i]]), false, 6), rgba(C.line, 0.6), 0.003);
-    ellipse(ctx, 0.5 + sx * (0.018 + 0.3 * out), 0.608 - 0.8 * lift, 0.0105 * (1 + 0.5 * dilate), 0.0052 * (1 + 0.3 * Math.max(dilate, 0)), C.nostril);
-    stroke(ctx, catmullRom([[0.5 + sx * 0.03, 0.49], [0.5 + sx * 0.027, 0.525], [0.5 + sx * 0.026, 0.558]], false, 6), "rgba(214,168,142,0.5)", 0.003);
+    ellipse(ctx, 0.5 + sx * (0.018 + 0.3 * out), 0.608 - 0.8 * lift, 0.0105 * (1 + 0.5 * dilate),
+      0.0052 * (1 + 0.3 * Math.max(dilate, 0)), C.nostril);
+    const bridge = [[0.5 + sx * 0.03, 0.49], [0.5 + sx * 0.027, 0.525], [0.5 + sx * 0.026, 0.558]];
+    stroke(ctx, catmullRom(bridge, false, 6), "rgba(214,168,142,0.5)", 0.003);
   }
   soft(ctx, 0.5, 0.573, 0.022, C.highlight, 0.5);
   drawMouth(ctx, mouth);
