@@ -17,6 +17,7 @@ from test_studio_api import request, upload, wait_take
 
 from medtalk.export.livelink import decode
 from medtalk.preview.board import Board
+from medtalk.preview.face import eye
 from medtalk.preview.mouth import mouth_geometry
 
 pytestmark = pytest.mark.slow
@@ -169,6 +170,28 @@ def test_upload_blend_timeline_animate_play_in_sync_and_download(page, studio, t
         "jfk.json", "jfk_arkit.csv", "jfk_blender.py", "jfk_board.csv", "jfk_curve_table.json",
         "jfk_expressions.csv", "jfk_maya.py", "jfk_unreal_anim.py", "jfk_unreal_ctrlrig.py", "timeline.json")}
     assert len(board) == 1 + len(frames) and board[0].startswith("time,CTRL_")
+
+
+def test_the_page_face_is_the_preview_face(page) -> None:
+    """face.js is a port of medtalk/preview: on varied frames its mouth and eye are the Python ones."""
+    from medtalk.rig import CONTROL_NAMES, RANGE_HI, RANGE_LO, REST_POSE
+
+    rng = np.random.default_rng(0)
+    frames = np.vstack([REST_POSE, RANGE_LO + (RANGE_HI - RANGE_LO) * rng.uniform(0.3, 0.7, (40, len(REST_POSE)))])
+    shown = page.evaluate("""async ([controls, frames]) => {
+      const face = await import('/static/face.js'), columns = face.boardColumns(controls);
+      return frames.map(f => {
+        const b = new face.Board(columns, f), m = face.mouthGeometry(b), e = face.eye(b, "L", 1);
+        return [m.opening, ...m.corners.flat(), ...m.aperture.flat(), ...m.upperLip.flat(), ...m.lowerLip.flat(),
+                e.openness, ...e.iris, ...e.upper.flat(), ...e.lower.flat()];
+      });
+    }""", [list(CONTROL_NAMES), frames.tolist()])
+    for values, got in zip(frames, shown):
+        m, e = mouth_geometry(Board(values)), eye(Board(values), "L", 1.0)
+        want = np.concatenate([[m.opening], m.corners.ravel(), m.aperture.ravel(), m.upper_lip.ravel(),
+                               m.lower_lip.ravel(), [e.openness], e.iris, e.upper.ravel(), e.lower.ravel()])
+        np.testing.assert_allclose(got, want, atol=1e-5)
+    assert np.ptp([g[0] for g in shown]) > 0.01  # the frames really open and close the mouth
 
 
 def test_two_takes_side_by_side(page, studio) -> None:

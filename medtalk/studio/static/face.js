@@ -205,7 +205,8 @@ function brow(b, side, sx) {
   return [...top, ...bottom.reverse()];
 }
 
-function eye(b, side, sx) {
+/** One eye's lid edges, iris and openness (preview/face.py ``eye``). */
+export function eye(b, side, sx) {
   const e = `${side}_eye_`, blink = b.get(e + "blink"), lidU = b.get(e + "eyelidU"), lidD = b.get(e + "eyelidD");
   const squint = b.get(e + "squintInner"), cheek = b.get(e + "cheekRaise"), press = b.get(e + "lidPress");
   const scrunch = b.get(e + "faceScrunch"), down = b.get(`${side}_brow_down`);
