@@ -50,14 +50,19 @@ def browser():
 
 @pytest.fixture
 def page(browser, studio):
+    """A fresh page; after the test, no script error happened and every request stayed on the studio."""
     page = browser.new_page()
     errors: list[str] = []
+    elsewhere: list[str] = []
     page.on("pageerror", lambda err: errors.append(str(err)))
+    local = (studio[0] + "/", "data:", "blob:")
+    page.on("request", lambda r: None if r.url.startswith(local) else elsewhere.append(r.url))
     page.goto(studio[0] + "/")
     page.wait_for_selector("body[data-ready='1']", timeout=30_000)
     yield page
     page.close()
     assert errors == [], errors
+    assert elsewhere == [], elsewhere
 
 
 def load_audio(page, path: Path) -> None:

@@ -5,7 +5,7 @@ Endpoints are thin: they call the library (``medtalk.direction``,
 turn a :class:`~medtalk.errors.MedtalkError` into ``{"detail": "<the CLI's
 one line>"}`` with a status that says what went wrong (400 bad input, 404
 unknown id, 413 too large, 415 wrong content type, 429 busy). OpenAPI is at
-``/openapi.json``, interactive docs at ``/docs``.
+``/openapi.json``.
 """
 
 from __future__ import annotations
@@ -50,7 +50,8 @@ def create_app(workdir: Path, limits: Limits | None = None, model: Path | None =
     work = WorkFolder.open(workdir)
     work.mark_interrupted()
     runner = JobRunner(limits.max_jobs)
-    app = FastAPI(title="medtalk studio", version=__version__,
+    # no /docs or /redoc: FastAPI's pages load their scripts from a CDN, and the studio loads nothing remote
+    app = FastAPI(title="medtalk studio", version=__version__, docs_url=None, redoc_url=None,
                   description="Animate speech as MetaHuman face-board curves, direct the emotion, "
                               "watch and export. The studio page uses only this API.")
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts or LOOPBACK_NAMES)
