@@ -106,13 +106,7 @@ def test_upload_blend_timeline_animate_play_in_sync_and_download(page, studio, t
     page.fill("#transcript", (ROOT / "examples" / "jfk.txt").read_text().strip())
     for emotion, weight in (("neutral", "0"), ("happy", "0.7"), ("surprised", "0.3")):
         page.fill(f"#blend-{emotion}", weight)
-    box = page.locator("#timeline").bounding_box()
-    y = box["y"] + box["height"] / 2
-    page.mouse.move(box["x"] + box["width"] * 3 / 11, y)
-    page.mouse.down()
-    page.mouse.move(box["x"] + box["width"] * 4.5 / 11, y, steps=5)
-    page.mouse.move(box["x"] + box["width"] * 6 / 11, y, steps=5)
-    page.mouse.up()
+    drag(page, 3.0, 6.0, 11.0)
     page.select_option("#seg-label", "sad")
     take = animate(page)
 
@@ -197,6 +191,57 @@ def test_the_page_face_is_the_preview_face(page) -> None:
                                m.lower_lip.ravel(), [e.openness], e.iris, e.upper.ravel(), e.lower.ravel()])
         np.testing.assert_allclose(got, want, atol=1e-5)
     assert np.ptp([g[0] for g in shown]) > 0.01  # the frames really open and close the mouth
+
+
+def drag(page, start: float, end: float, duration: float) -> None:
+    """Drag on the timeline's waveform from ``start`` to ``end`` seconds."""
+    box = page.locator("#timeline").bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + box["width"] * start / duration, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * end / duration, y, steps=8)
+    page.mouse.up()
+
+
+def test_the_timeline_saves_and_loads_the_cli_json(page, browser, studio, tmp_path) -> None:
+    from medtalk.guidance.timeline import read_timeline
+
+    load_audio(page, JFK)
+    drag(page, 1.0, 2.5, 11.0)
+    page.select_option("#seg-kind", "description")
+    page.fill("#seg-value", "a slow-dawning, sheepish grin")
+    page.press("#seg-value", "Enter")
+    drag(page, 7.0, 9.0, 11.0)
+    page.select_option("#seg-kind", "blend")
+    page.fill("#seg-value", "happy:0.6,surprised:0.4")
+    page.press("#seg-value", "Enter")
+    drag(page, 8.0, 9.5, 11.0)  # from inside the second segment: moves it 1.5 s later
+    with page.expect_download() as download:
+        page.click("#timeline-save")
+    saved = tmp_path / "timeline.json"
+    download.value.save_as(saved)
+    segments = read_timeline(saved)  # what `medtalk animate --timeline` reads
+    assert [(round(s.start, 1), round(s.end, 1), str(s.guide)) for s in segments] == [
+        (1.0, 2.5, "description 'a slow-dawning, sheepish grin'"), (8.5, 10.5, "happy:0.60,surprised:0.40")]
+
+    again = browser.new_page()
+    again.goto(studio[0] + "/")
+    again.wait_for_selector("body[data-ready='1']")
+    load_audio(again, JFK)
+    again.set_input_files("#timeline-file", str(saved))
+    box = again.locator("#timeline").bounding_box()
+    again.mouse.click(box["x"] + box["width"] * 9 / 11, box["y"] + box["height"] / 2)  # selects the second
+    assert again.input_value("#seg-value") == "happy:0.6,surprised:0.4"
+    assert (again.input_value("#seg-start"), again.input_value("#seg-end")) == ("8.5", "10.5")
+    again.close()
+
+
+def test_transcribe_fills_the_transcript(page) -> None:
+    load_audio(page, JFK)
+    page.click("#transcribe")
+    page.wait_for_function("document.getElementById('transcript').value.length > 0", timeout=120_000)
+    words = page.input_value("#transcript").split()
+    assert {"my", "fellow", "country"} <= set(words), words  # pocketsphinx hears "america" for "americans"
 
 
 def test_two_takes_side_by_side(page, studio) -> None:
