@@ -121,20 +121,25 @@ def test_another_host_header_is_refused(studio: str) -> None:
     assert conn.getresponse().status == 400
 
 
-def test_uploads_are_bounded_in_bytes(studio: str, sandbox: Path) -> None:
-    before = files_under(sandbox)
-    port = int(studio.rsplit(":", 1)[1])
-    # a declared size over the limit is refused before any of the body is read
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.putrequest("POST", "/api/audio?name=big.flac")
-    conn.putheader("Content-Type", "audio/flac")
+def declared_too_large(studio: str, path: str, content_type: str) -> tuple[int, str]:
+    """Send only the headers of a request declaring one byte over the 1 MB limit."""
+    conn = http.client.HTTPConnection("127.0.0.1", int(studio.rsplit(":", 1)[1]), timeout=30)
+    conn.putrequest("POST", path)
+    conn.putheader("Content-Type", content_type)
     conn.putheader("Content-Length", str((1 << 20) + 1))
     conn.endheaders()
     response = conn.getresponse()
-    assert response.status == 413
-    assert json.loads(response.read())["detail"] == "the upload is over the studio's limit of 1 MB"
+    return response.status, json.loads(response.read())["detail"]
+
+
+def test_uploads_are_bounded_in_bytes(studio: str, sandbox: Path) -> None:
+    before = files_under(sandbox)
+    # a declared size over the limit is refused before any of the body is read, for every request
+    for path, kind in (("/api/audio?name=big.flac", "audio/flac"), ("/api/photos", "image/png"),
+                       ("/api/takes", "application/json")):
+        assert declared_too_large(studio, path, kind) == (413, "the upload is over the studio's limit of 1 MB")
     # without a Content-Length the body is cut off as it streams past the limit
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn = http.client.HTTPConnection("127.0.0.1", int(studio.rsplit(":", 1)[1]), timeout=30)
     conn.request("POST", "/api/audio?name=big.flac", body=iter([b"\0" * 65536] * 17),
                  headers={"Content-Type": "audio/flac"}, encode_chunked=True)
     response = conn.getresponse()

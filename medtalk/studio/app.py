@@ -29,7 +29,7 @@ from medtalk.errors import MedtalkError
 from medtalk.studio.jobs import Busy, Job, JobRunner
 from medtalk.studio.store import ID_PATTERN, NotFound, WorkFolder, WrongType
 from medtalk.studio.takes import RIG_FILE, TIMELINE_FILE, TakeRequest, create_take, export_zip
-from medtalk.studio.uploads import MB, Limits, UploadTooLarge, save_audio, save_photo
+from medtalk.studio.uploads import BodyLimit, Limits, UploadTooLarge, save_audio, save_photo
 
 STATIC = Path(str(files("medtalk.studio").joinpath("static")))
 LOOPBACK_NAMES = ["127.0.0.1", "localhost", "[::1]", "::1"]
@@ -54,6 +54,7 @@ def create_app(workdir: Path, limits: Limits | None = None, model: Path | None =
     app = FastAPI(title="medtalk studio", version=__version__, docs_url=None, redoc_url=None,
                   description="Animate speech as MetaHuman face-board curves, direct the emotion, "
                               "watch and export. The studio page uses only this API.")
+    app.add_middleware(BodyLimit, limit=limits.max_bytes)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts or LOOPBACK_NAMES)
 
     @app.exception_handler(MedtalkError)
@@ -65,11 +66,6 @@ def create_app(workdir: Path, limits: Limits | None = None, model: Path | None =
         first = err.errors()[0]
         where = ".".join(str(p) for p in first["loc"] if p != "body")
         return JSONResponse({"detail": f"{where}: {first['msg']}"}, status_code=422)
-
-    def bounded(request: Request) -> None:
-        length = request.headers.get("content-length")
-        if length is not None and length.isdigit() and int(length) > limits.max_bytes:
-            raise UploadTooLarge(f"the upload is over the studio's limit of {limits.max_bytes / MB:g} MB")
 
     @app.get("/", include_in_schema=False)
     def page() -> FileResponse:
@@ -86,7 +82,6 @@ def create_app(workdir: Path, limits: Limits | None = None, model: Path | None =
               description="Any format `medtalk animate` reads; Content-Type must be an audio type "
                           "(audio/flac, audio/wav, audio/webm, ...). `name` is only shown, never used as a path.")
     async def upload_audio(request: Request, name: str | None = None) -> dict[str, Any]:
-        bounded(request)
         return await save_audio(work, request.stream(), request.headers.get("content-type"), name, limits)
 
     @app.get("/api/audio/{audio_id}", summary="An upload's record")
@@ -115,7 +110,6 @@ def create_app(workdir: Path, limits: Limits | None = None, model: Path | None =
     @app.post("/api/photos", status_code=201, summary="Upload a reference photo (the raw bytes as the body)",
               description="Content-Type image/jpeg, image/png, image/webp or image/bmp.")
     async def upload_photo(request: Request, name: str | None = None) -> dict[str, Any]:
-        bounded(request)
         return await save_photo(work, request.stream(), request.headers.get("content-type"), name, limits)
 
     @app.get("/api/photos/{photo_id}", summary="A reference photo")

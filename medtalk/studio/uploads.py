@@ -1,8 +1,8 @@
 """Taking in uploads: bounded in bytes while they stream, checked as audio or a photo, stored by id.
 
 A request body is written to the work folder chunk by chunk and abandoned as
-soon as it passes the byte limit (nothing is buffered in memory or in the
-system's temporary folder). Audio is then decoded by the same
+soon as it passes the byte limit (:class:`BodyLimit`, which bounds every
+request; nothing is buffered in memory or in the system's temporary folder). Audio is then decoded by the same
 ``medtalk.audio.load_audio`` that ``animate`` uses and bounded in duration.
 Any failure removes what was written.
 """
@@ -44,14 +44,45 @@ def as_shown(err: MedtalkError, names: dict[Path, str]) -> MedtalkError:
     return type(err)(text)
 
 
-async def _save_body(chunks: AsyncIterator[bytes], path: Path, limit: int) -> int:
-    """Stream ``chunks`` into ``path``; more than ``limit`` bytes is an error. Returns the size."""
+def too_large(limit: int) -> UploadTooLarge:
+    return UploadTooLarge(f"the upload is over the studio's limit of {limit / MB:g} MB")
+
+
+class BodyLimit:
+    """ASGI middleware bounding every request body to ``limit`` bytes: a larger declared
+    Content-Length is answered 413 before any of the body is read, and a body streamed without
+    one fails with :class:`UploadTooLarge` (413) as soon as it passes the limit."""
+
+    def __init__(self, app: Any, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope["headers"]).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.limit:
+            from starlette.responses import JSONResponse
+
+            return await JSONResponse({"detail": str(too_large(self.limit))}, 413)(scope, receive, send)
+        seen = 0
+
+        async def bounded() -> dict:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise too_large(self.limit)
+            return message
+
+        await self.app(scope, bounded, send)
+
+
+async def _save_body(chunks: AsyncIterator[bytes], path: Path) -> int:
+    """Stream ``chunks`` (bounded by :class:`BodyLimit`) into ``path``; returns the size."""
     size = 0
     with path.open("xb") as out:
         async for chunk in chunks:
             size += len(chunk)
-            if size > limit:
-                raise UploadTooLarge(f"the upload is over the studio's limit of {limit / MB:g} MB")
             out.write(chunk)
     if size == 0:
         raise MedtalkError("the upload is empty")
@@ -70,7 +101,7 @@ async def save_audio(work: WorkFolder, chunks: AsyncIterator[bytes], content_typ
     folder.mkdir()
     upload = folder / ("upload" + ext)
     try:
-        size = await _save_body(chunks, upload, limits.max_bytes)
+        size = await _save_body(chunks, upload)
         duration = await run_in_threadpool(_decode, upload, folder / "audio.wav", limits.max_seconds)
     except MedtalkError as err:
         shutil.rmtree(folder, ignore_errors=True)
@@ -108,7 +139,7 @@ async def save_photo(work: WorkFolder, chunks: AsyncIterator[bytes], content_typ
     photo_id = new_id()
     path = work.inside("photos", photo_id + ext)
     try:
-        size = await _save_body(chunks, path, limits.max_bytes)
+        size = await _save_body(chunks, path)
         await run_in_threadpool(read_image, path)
     except MedtalkError as err:
         path.unlink(missing_ok=True)
