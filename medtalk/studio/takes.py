@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -28,6 +29,7 @@ from medtalk.studio.store import WorkFolder, new_id
 from medtalk.studio.uploads import as_shown
 
 RIG_FILE = "rig.json"
+_EXPORTING = threading.Lock()
 TIMELINE_FILE = "timeline.json"
 
 
@@ -135,6 +137,11 @@ def _stage(work: WorkFolder, doc: dict[str, Any], job: Job, stage: str) -> None:
 def export_zip(work: WorkFolder, take_id: str) -> Path:
     """The take's export bundle as one zip, built once: ``medtalk export --to all`` (Unreal, Maya,
     Blender, ARKit CSV and the rig as JSON) plus the timeline and its photos."""
+    with _EXPORTING:  # two clicks on the link must not build the same files at once
+        return _export_zip(work, take_id)
+
+
+def _export_zip(work: WorkFolder, take_id: str) -> Path:
     from medtalk.export import export_rig
     from medtalk.rig import read_rig
 
