@@ -205,6 +205,17 @@ def test_a_timeline_cannot_point_at_files_outside(studio: str, sandbox: Path) ->
     assert not [p for p in (sandbox / "work" / "takes").iterdir()]
 
 
+def test_out_of_range_direction_is_refused_before_any_work(studio: str, sandbox: Path) -> None:
+    audio = upload(studio, JFK.read_bytes())[1]
+    status, doc = request(f"{studio}/api/takes", "POST", doc={"audio": audio["id"], "intensity": 5})
+    assert status == 422 and doc["detail"] == "intensity: Input should be less than or equal to 3"
+    status, doc = request(f"{studio}/api/takes", "POST", doc={"audio": audio["id"], "emotion": "hapy"})
+    assert status == 400 and doc["detail"].startswith("unknown emotion 'hapy'"), doc
+    status, doc = request(f"{studio}/api/takes/{'a' * 12}/livelink", "POST", doc={"target": "127.0.0.1:11111"})
+    assert status == 404 and doc["detail"] == "no take aaaaaaaaaaaa in the studio"
+    assert not list((sandbox / "work" / "takes").iterdir())
+
+
 def test_jobs_are_bounded_and_status_says_busy(studio: str) -> None:
     audio = upload(studio, JFK.read_bytes())[1]
     first = request(f"{studio}/api/takes", "POST", doc={"audio": audio["id"], "asr": True})

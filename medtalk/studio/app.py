@@ -152,11 +152,12 @@ def create_app(workdir: Path, limits: Limits | None = None, model: Path | None =
     @app.post("/api/takes/{take_id}/livelink", status_code=202,
               summary="Stream a take to Live Link Face (UDP) in real time, as a job")
     def livelink(take_id: Id, request: LiveLinkRequest) -> dict[str, Any]:
-        from medtalk.export.livelink import parse_target, stream
+        from medtalk.export.livelink import parse_target, resolve_target, stream
         from medtalk.rig import read_rig
 
-        host, port = parse_target(request.target)
         path = take_file(take_id, RIG_FILE)
+        host, port = parse_target(request.target)
+        resolve_target(host, port)  # a name that does not resolve fails here, not in the job
 
         def send(job: Job) -> None:
             job.stage = f"streaming to {host}:{port}"

@@ -44,7 +44,8 @@ class TakeRequest(BaseModel):
     describe: str | None = Field(None, description="a description of the expression")
     reference: str | None = Field(None, description="id of an uploaded photo (POST /api/photos)")
     timeline: Any = Field(None, description="segments as in --timeline JSON (docs/GUIDANCE.md); image = photo id")
-    intensity: float = Field(1.0, description="scale of the predicted intensity")
+    # the bounds of `animate --intensity` (cli._common.MAX_INTENSITY; the CLI is not imported here)
+    intensity: float = Field(1.0, ge=0.0, le=3.0, description="scale of the predicted intensity, 0 to 3")
     transcript: str | None = Field(None, description="what is said")
     asr: bool = Field(False, description="transcribe the audio instead")
 
