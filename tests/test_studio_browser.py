@@ -253,7 +253,7 @@ def test_two_takes_side_by_side(page, studio) -> None:
     page.click(f"tr[data-take='{angry['id']}'] button[data-act='b']")
     page.wait_for_selector("#figure-b:not([hidden])")
     assert "angry" in page.text_content("#caption-b") and "happy" in page.text_content("#caption-a")
-    seek(page, 5.0)
+    seek(page, 5.0 + 0.5 / 60)
     assert page.get_attribute("#face-a", "data-frame") == page.get_attribute("#face-b", "data-frame") == "300"
     a, b = (np.frombuffer(page.locator(f"#face-{s}").screenshot(), dtype=np.uint8) for s in "ab")
     assert happy["id"] != angry["id"] and a.tobytes() != b.tobytes()
@@ -261,7 +261,7 @@ def test_two_takes_side_by_side(page, studio) -> None:
     assert "L_brow_down-translateY" in page.text_content("#curve-chips")
 
 
-def test_the_page_says_busy_and_stays_usable(page, studio) -> None:
+def test_the_page_says_busy_and_stays_usable(page, studio, tmp_path) -> None:
     url = studio[0]
     done = [t for t in request(f"{url}/api/takes")[1] if t["status"] == "done"]
     if not done:
@@ -269,12 +269,15 @@ def test_the_page_says_busy_and_stays_usable(page, studio) -> None:
         done = [animate(page)]
     page.click(f"tr[data-take='{done[0]['id']}'] button[data-act='a']")
     page.wait_for_function("document.getElementById('face-a').dataset.frame !== undefined")
-    audio = upload(url, JFK.read_bytes())[1]
+    long = tmp_path / "long.flac"  # jfk three times: transcribing and animating it takes a while
+    subprocess.run(["ffmpeg", "-v", "error", "-stream_loop", "2", "-i", str(JFK), "-c:a", "flac", str(long)],
+                   check=True)
+    audio = upload(url, long.read_bytes(), name="long.flac")[1]
     slow = request(f"{url}/api/takes", "POST", doc={"audio": audio["id"], "asr": True})[1]  # transcribes first
     page.wait_for_selector("#status.busy", timeout=10_000)
     assert page.text_content("#status").startswith("busy: animate")
     assert page.is_disabled("#animate")
-    frames = {seek(page, t) for t in (1.0, 2.0, 3.0)}  # scrubbing and drawing go on meanwhile
+    frames = {seek(page, t + 0.5 / 60) for t in (1.0, 2.0, 3.0)}  # scrubbing and drawing go on meanwhile
     assert frames == {60, 120, 180}
     assert request(f"{url}/api/takes/{slow['id']}")[1]["status"] in ("queued", "running")
     wait_take(url, slow["id"])
