@@ -135,7 +135,12 @@ class WorkFolder:
 
     def takes(self) -> list[dict[str, Any]]:
         """Every take, newest first."""
-        docs = [read_json(p) for p in (self.root / "takes").glob("*/take.json")]
+        docs = []
+        for path in (self.root / "takes").glob("*/take.json"):
+            try:
+                docs.append(read_json(path))
+            except FileNotFoundError:  # a take refused as busy is removed as we look
+                continue
         return sorted(docs, key=lambda d: d["created"], reverse=True)
 
     def mark_interrupted(self) -> None:

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from medtalk.direction import Direction, check, perform
 from medtalk.errors import MedtalkError
 from medtalk.files import atomic_output
+from medtalk.rig import read_rig, write_rig
 from medtalk.studio.jobs import Job, JobRunner
 from medtalk.studio.store import WorkFolder, new_id
 from medtalk.studio.uploads import as_shown
@@ -109,8 +110,6 @@ def create_take(work: WorkFolder, runner: JobRunner, request: TakeRequest, model
         work.save_take(doc)
         rig = perform(upload, direction, model, on_stage=lambda stage: _stage(work, doc, job, stage))
         _stage(work, doc, job, "writing the rig")
-        from medtalk.rig import write_rig
-
         write_rig(rig, folder / RIG_FILE)
         doc.update(status="done", stage="done", frames=rig.num_frames, fps=rig.fps,
                    elapsed=round(time.time() - job.started, 2))
@@ -121,12 +120,13 @@ def create_take(work: WorkFolder, runner: JobRunner, request: TakeRequest, model
         doc.update(status="failed", stage="failed", error=str(error))
         work.save_take(doc)
 
+    queued = dict(doc)  # the answer; the job's thread goes on updating ``doc``
     try:
         runner.start(Job(take_id, "animate"), animate, failed)
     except MedtalkError:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    return doc
+    return queued
 
 
 def _stage(work: WorkFolder, doc: dict[str, Any], job: Job, stage: str) -> None:
@@ -144,7 +144,6 @@ def export_zip(work: WorkFolder, take_id: str) -> Path:
 
 def _export_zip(work: WorkFolder, take_id: str) -> Path:
     from medtalk.export import export_rig
-    from medtalk.rig import read_rig
 
     doc = work.take(take_id)
     folder = work.take_dir(take_id)
