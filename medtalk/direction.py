@@ -16,13 +16,15 @@ from medtalk.errors import MedtalkError
 from medtalk.guidance.guide import Guide, description_guide, parse_blend
 from medtalk.guidance.timeline import Segment, read_timeline
 from medtalk.rig import RigSequence
+from medtalk.whisper.transcribe import WhisperOptions
 
 
 @dataclass(frozen=True)
 class Direction:
     """How to animate one line: at most one of ``emotion`` (a label or blend), ``describe`` and
     ``reference`` (a photo), an optional ``timeline`` JSON file, the ``intensity`` scale, and what
-    is said: ``transcript`` text, or ``asr`` to transcribe the audio."""
+    is said: ``transcript`` text; without it ``whisper`` transcribes the audio (None: the audio
+    alone, as ``--no-transcribe``)."""
 
     emotion: str | None = None
     describe: str | None = None
@@ -30,7 +32,7 @@ class Direction:
     timeline: Path | None = None
     intensity: float = 1.0
     transcript: str | None = None
-    asr: bool = False
+    whisper: WhisperOptions | None = None
 
     def __str__(self) -> str:
         return f"reference {self.reference}" if self.reference is not None else str(self.guide())
@@ -51,19 +53,11 @@ def check(direction: Direction) -> list[Segment]:
     direction.guide()
     if direction.reference is not None and not direction.reference.is_file():
         raise MedtalkError(f"{direction.reference}: no such image file")
-    if direction.asr and direction.transcript is not None:
-        raise MedtalkError("give a transcript or ask for transcription, not both")
+    if direction.whisper is not None:
+        from medtalk.whisper.models import model_dir
+
+        model_dir(direction.whisper.model)  # a missing or broken Whisper model fails before any work
     return read_timeline(direction.timeline) if direction.timeline is not None else []
-
-
-def transcript_of(audio: Path, direction: Direction) -> str | None:
-    """What is said in ``audio``: the given transcript, or with ``asr`` the offline recogniser's."""
-    if not direction.asr:
-        return direction.transcript
-    from medtalk.asr import transcribe
-    from medtalk.audio import load_audio
-
-    return transcribe(load_audio(audio))
 
 
 def perform(
@@ -78,9 +72,8 @@ def perform(
     check(direction)
     tell("loading the model")
     model = load_model(model_path)
-    if direction.asr:
-        tell("transcribing")
-    transcript = transcript_of(audio, direction)
-    tell("animating")
-    return animate(audio, direction.emotion, transcript, direction.intensity, model, fps,
-                   describe=direction.describe, reference=direction.reference, timeline=direction.timeline)
+    said = direction.transcript is not None and direction.transcript.strip()
+    tell("animating" if said or direction.whisper is None else "transcribing (Whisper) and animating")
+    return animate(audio, direction.emotion, direction.transcript, direction.intensity, model, fps,
+                   describe=direction.describe, reference=direction.reference, timeline=direction.timeline,
+                   whisper=direction.whisper)

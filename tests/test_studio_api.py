@@ -218,7 +218,7 @@ def test_out_of_range_direction_is_refused_before_any_work(studio: str, sandbox:
 
 def test_jobs_are_bounded_and_status_says_busy(studio: str) -> None:
     audio = upload(studio, JFK.read_bytes())[1]
-    first = request(f"{studio}/api/takes", "POST", doc={"audio": audio["id"], "asr": True})
+    first = request(f"{studio}/api/takes", "POST", doc={"audio": audio["id"]})
     assert first[0] == 202
     status = request(f"{studio}/api/status")[1]
     assert status["busy"] and status["running"][0]["kind"] == "animate"
@@ -301,7 +301,7 @@ def test_a_take_cut_short_by_a_stop_is_failed_after_a_restart(tmp_path: Path) ->
     work = tmp_path / "work"
     with studio_server(work) as url:
         audio = upload(url, JFK.read_bytes())[1]
-        take = request(f"{url}/api/takes", "POST", doc={"audio": audio["id"], "asr": True})[1]
+        take = request(f"{url}/api/takes", "POST", doc={"audio": audio["id"]})[1]
         assert request(f"{url}/api/takes/{take['id']}")[1]["status"] in ("queued", "running")
     with studio_server(work) as url:
         again = request(f"{url}/api/takes/{take['id']}")[1]

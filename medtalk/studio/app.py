@@ -1,7 +1,7 @@
 """The studio's HTTP API (FastAPI) and the page it serves; the page uses only this API.
 
 Endpoints are thin: they call the library (``medtalk.direction``,
-``medtalk.export``, ``medtalk.asr``) through :mod:`medtalk.studio.takes`, and
+``medtalk.export``, ``medtalk.whisper``) through :mod:`medtalk.studio.takes`, and
 turn a :class:`~medtalk.errors.MedtalkError` into ``{"detail": "<the CLI's
 one line>"}`` with a status that says what went wrong (400 bad input, 404
 unknown id, 413 too large, 415 wrong content type, 429 busy). OpenAPI is at
@@ -93,16 +93,16 @@ def create_app(workdir: Path, limits: Limits | None = None, model: Path | None =
         work.audio(audio_id)
         return FileResponse(work.audio_dir(audio_id) / "audio.wav", media_type="audio/wav")
 
-    @app.post("/api/audio/{audio_id}/transcript", summary="Transcribe an upload (offline English ASR)")
+    @app.post("/api/audio/{audio_id}/transcript", summary="Transcribe an upload (Whisper, offline)")
     async def transcript(audio_id: Id) -> dict[str, str]:
         record = work.audio(audio_id)
         wav = work.audio_dir(audio_id) / "audio.wav"
 
         def transcribe(job: Job) -> str:
-            from medtalk.asr import transcribe
             from medtalk.audio import load_audio
+            from medtalk.whisper.transcribe import transcribe
 
-            return transcribe(load_audio(wav))
+            return transcribe(load_audio(wav)).text
 
         text = await run_in_threadpool(runner.run_now, Job(f"asr-{audio_id}", "transcribe"), transcribe)
         return {"audio": record["id"], "transcript": text}

@@ -28,6 +28,7 @@ from medtalk.rig import read_rig, write_rig
 from medtalk.studio.jobs import Job, JobRunner
 from medtalk.studio.store import WorkFolder, new_id
 from medtalk.studio.uploads import as_shown
+from medtalk.whisper.transcribe import WhisperOptions
 
 RIG_FILE = "rig.json"
 _EXPORTING = threading.Lock()
@@ -48,7 +49,9 @@ class TakeRequest(BaseModel):
     # the bounds of `animate --intensity` (cli._common.MAX_INTENSITY; the CLI is not imported here)
     intensity: float = Field(1.0, ge=0.0, le=3.0, description="scale of the predicted intensity, 0 to 3")
     transcript: str | None = Field(None, description="what is said")
-    asr: bool = Field(False, description="transcribe the audio instead")
+    transcribe: bool = Field(True, description="without a transcript, Whisper transcribes the audio, as "
+                             "`animate` does; false: the audio alone (`--no-transcribe`)")
+    language: str | None = Field(None, description="the language spoken, a Whisper code (default: detected)")
 
 
 def _copy_photo(work: WorkFolder, photo_id: Any, folder: Path, names: dict[Path, str], where: str) -> str:
@@ -93,8 +96,11 @@ def create_take(work: WorkFolder, runner: JobRunner, request: TakeRequest, model
             timeline = folder / TIMELINE_FILE
             doc = _timeline_with_photos(work, request.timeline, folder, names)
             timeline.write_text(json.dumps(doc, indent=1, ensure_ascii=False), encoding="utf-8")
+        if not request.transcribe and request.language is not None:
+            raise MedtalkError("language chooses how to transcribe; it does not go with transcribe false")
+        whisper = WhisperOptions(None, request.language) if request.transcribe else None
         direction = Direction(request.emotion, request.describe, reference, timeline, request.intensity,
-                              request.transcript, request.asr)
+                              request.transcript, whisper)
         check(direction)
     except MedtalkError as err:
         shutil.rmtree(folder, ignore_errors=True)

@@ -164,7 +164,8 @@ $("timeline-save").addEventListener("click", () => {
 
 // ---- animate ----
 function takeRequest() {
-  const request = {audio: state.audio.id, intensity: Number($("intensity").value), timeline: timeline.toJSON()};
+  const request = {audio: state.audio.id, intensity: Number($("intensity").value), timeline: timeline.toJSON(),
+    transcribe: $("whisper").checked};
   const text = $("transcript").value.trim();
   if (text) request.transcript = text;
   if ($("describe").value.trim()) request.describe = $("describe").value.trim();
