@@ -151,7 +151,9 @@ def test_upload_blend_timeline_animate_play_in_sync_and_download(page, studio, t
     assert len(samples) > 100, len(samples)
     clock, drawn_time, drawn_frame, dark = samples.T
     assert np.abs(drawn_frame - np.floor(drawn_time * fps)).max() <= 1  # data-time is rounded to 0.1 ms
-    assert np.abs(drawn_time - clock).max() < 0.05  # at most a few display frames behind the audio
+    # the face drawn is never older than the previous display frame, however late frames come on a busy machine
+    assert (drawn_time[1:] >= clock[:-1] - 0.002).all()
+    assert np.median(clock - drawn_time) < 0.02
     assert clock[-1] - clock[0] > 5.0  # the audio really played
     # the drawn mouth follows the rig's mouth at the frame the audio is at, not a few frames off
     lags = np.arange(-20, 21)
