@@ -5,7 +5,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-SYSTEM_PACKAGES := espeak-ng libespeak-ng1 flite ffmpeg libportaudio2
+SYSTEM_PACKAGES := espeak-ng libespeak-ng1 flite ffmpeg libportaudio2 chromium
 DEMO_AUDIO := examples/jfk.flac
 DEMO_OUT := out/demo
 
@@ -18,6 +18,7 @@ system:
 	@missing=""; \
 	command -v espeak-ng >/dev/null || missing="$$missing espeak-ng"; \
 	command -v ffmpeg >/dev/null || missing="$$missing ffmpeg"; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
 	ldconfig -p | grep -q 'libespeak-ng.so' || missing="$$missing libespeak-ng1"; \
 	ldconfig -p | grep -q 'libflite_cmu_us_slt.so' || missing="$$missing flite"; \
 	ldconfig -p | grep -q 'libportaudio.so' || missing="$$missing libportaudio2"; \

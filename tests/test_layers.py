@@ -19,7 +19,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("synth", "asr", "whisper", "phonetics", "preview", "export"),
     ("model",),
     ("data", "guidance"),
-    ("infer",),
+    ("infer", "direction"),
     ("eval",),
     ("train",),
     ("cli", "results", "live", "batch", "studio", "__main__"),

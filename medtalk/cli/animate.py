@@ -6,10 +6,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from medtalk.cli._common import MAX_INTENSITY, add_export, add_model, add_output, add_quiet, intensity
 from medtalk.emotions import EMOTIONS
 from medtalk.errors import MedtalkError
+
+if TYPE_CHECKING:  # the module itself imports torch, which `medtalk --help` must not wait for
+    from medtalk.direction import Direction
 
 THREADS = 2  # the machine this targets has few cores; more threads barely help a model this small
 
@@ -55,42 +59,38 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def _transcript(args: argparse.Namespace) -> str | None:
+def _direction(args: argparse.Namespace) -> Direction:
+    from medtalk.direction import Direction
+
+    transcript = args.transcript
     if args.transcript_file is not None:
         from medtalk.files import read_text
 
-        return read_text(args.transcript_file, "transcript")
-    return args.transcript
+        transcript = read_text(args.transcript_file, "transcript")
+    return Direction(args.emotion, args.describe, args.reference, args.timeline, args.intensity, transcript,
+                     _whisper(args), args.language)
 
 
 def _whisper(args: argparse.Namespace):
-    """The transcription options, None for the audio-only path; a bad model fails here, before any work."""
+    """The transcription options, None for the audio-only path (checked with the rest by ``direction.check``)."""
     if args.no_transcribe:
         if args.language is not None or args.whisper is not None:
             raise MedtalkError("--language and --whisper choose how to transcribe; they do not go with --no-transcribe")
         return None
-    from medtalk.whisper.models import model_dir
     from medtalk.whisper.transcribe import WhisperOptions
 
-    model_dir(args.whisper)
     return WhisperOptions(args.whisper, args.language)
 
 
 def run(args: argparse.Namespace) -> int:
     import torch
 
+    from medtalk.direction import check, perform
     from medtalk.files import check_distinct, check_writable, output_transaction
-    from medtalk.guidance.guide import description_guide, parse_blend
-    from medtalk.guidance.timeline import read_timeline
-    from medtalk.infer import animate, load_model
     from medtalk.rig import RIG_EXTENSIONS, write_rig
 
-    # fail on a typo, an empty description, a missing photo or a bad timeline before any work
-    guide = description_guide(args.describe) if args.describe is not None else parse_blend(args.emotion or "neutral")
-    if args.reference is not None and not args.reference.is_file():
-        raise MedtalkError(f"{args.reference}: no such image file")
-    if args.timeline is not None:
-        read_timeline(args.timeline)
+    direction = _direction(args)
+    check(direction)  # a typo, an empty description, a missing photo, a bad timeline or Whisper model fails first
     if args.output.suffix.lower() not in RIG_EXTENSIONS:
         raise MedtalkError(f"{args.output}: unknown rig format; use one of {', '.join(RIG_EXTENSIONS)}")
     planned = [args.output]
@@ -109,12 +109,8 @@ def run(args: argparse.Namespace) -> int:
     for path in planned:
         if path.parent.is_dir():  # an --export-dir still to be made is checked by planned_paths
             check_writable(path, args.force)
-    whisper = _whisper(args)
     torch.set_num_threads(THREADS)
-    model = load_model(args.model)
-    rig = animate(args.audio, args.emotion, _transcript(args), args.intensity, model, args.fps,
-                  describe=args.describe, reference=args.reference, timeline=args.timeline, whisper=whisper,
-                  language=args.language)
+    rig = perform(args.audio, direction, args.model, args.fps)
     written = [args.output]
     with output_transaction():  # the rig, its preview and its exports appear together or not at all
         write_rig(rig, args.output, force=args.force)
@@ -133,8 +129,7 @@ def run(args: argparse.Namespace) -> int:
     if note is not None and not args.quiet:
         print(f"medtalk: note: {note}", file=sys.stderr)
     if not args.quiet:
-        what = f"reference {args.reference}" if args.reference is not None else str(guide)
-        print(f"wrote {args.output} ({rig.num_frames} frames at {rig.fps:g} fps, {what}"
+        print(f"wrote {args.output} ({rig.num_frames} frames at {rig.fps:g} fps, {direction}"
               + (f", timeline {args.timeline})" if args.timeline is not None else ")"))
         for path in written[1:]:
             print(f"wrote {path}")
