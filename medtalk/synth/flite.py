@@ -163,9 +163,9 @@ def synthesize(
     spoken = [p for p in phones if p.symbol != "_"]
     if not spoken:
         raise MedtalkError(f"flite produced no speech for {' '.join(words)!r}")
-    audio, shift = _trim(raw, spoken[0].start, spoken[-1].end)
+    audio, shift = trim_edges(raw, spoken[0].start, spoken[-1].end)
     audio *= volume / 100
-    timed = _words(words, spans, shift, spoken[-1].end + shift)
+    timed = match_words(words, spans, shift, spoken[-1].end + shift)
     for word, change in zip(timed, prosody):
         if change is not None and change.volume:
             a, b = round(word.start * SAMPLE_RATE), round(word.end * SAMPLE_RATE)
@@ -179,7 +179,7 @@ def synthesize(
     return Utterance(np.clip(audio, -1.0, 1.0), SAMPLE_RATE, shifted, timed, voice, settings)
 
 
-def _trim(raw: np.ndarray, first: float, last: float) -> tuple[np.ndarray, float]:
+def trim_edges(raw: np.ndarray, first: float, last: float) -> tuple[np.ndarray, float]:
     """Speech from ``first`` to ``last`` s with exactly :data:`EDGE_SILENCE` of silence each side."""
     lo, hi = round(first * SAMPLE_RATE), round(last * SAMPLE_RATE)
     edge = round(EDGE_SILENCE * SAMPLE_RATE)
@@ -187,7 +187,7 @@ def _trim(raw: np.ndarray, first: float, last: float) -> tuple[np.ndarray, float
     return audio, EDGE_SILENCE - lo / SAMPLE_RATE
 
 
-def _words(words: list[str], spans: list[tuple[str, float, float]], shift: float, end: float) -> list[Word]:
+def match_words(words: list[str], spans: list[tuple[str, float, float]], shift: float, end: float) -> list[Word]:
     """One :class:`Word` per input word, matched to flite's words by their letters, in order.
 
     flite tokenises on its own (``well-known`` becomes two words, ``don't``

@@ -52,6 +52,7 @@ from medtalk.train.epochs import (
     stream_epoch,
     to_device,
 )
+from medtalk.data.frozen import cache_frozen
 from medtalk.train.evaluate import evaluate
 from medtalk.train.guidance_data import GuidedCrops
 from medtalk.train.stages import ARCH_STAGES, Stage, select_stages
@@ -216,6 +217,9 @@ def _train(opts: TrainOptions, world: World) -> Path:
     cache = opts.cache or opts.run / "cache"
     try:
         data = distributed.main_first(world, lambda: load_dataset(opts.data, cache, progress=progress))
+        if hasattr(config, "content"):
+            clips = [c for split in data.clips.values() for c in split]
+            distributed.main_first(world, lambda: cache_frozen(clips, config.content, cache, progress))
     except MedtalkError:
         if made and world.main:  # a dataset that cannot be read leaves no run folder behind (only this run wrote in it)
             shutil.rmtree(opts.run, ignore_errors=True)
