@@ -15,13 +15,14 @@ the rate sets Piper's length scale, the volume and each word's SSML-style
 volume scale the samples, and a speaker tag (``piper:joe+3``) changes the vocal
 tract and with it the pitch (:mod:`medtalk.synth.tract`). A VITS voice has no
 pitch control of its own: ``pitch`` and ``pitch_range`` are recorded, not used.
+Unlike the other engines, a take is not reproducible byte for byte: the graph
+draws its own noise (onnxruntime's random operators cannot be reseeded per run).
 """
 
 from __future__ import annotations
 
 import json
 import unicodedata
-import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from functools import cache
@@ -175,9 +176,6 @@ def synthesize(
         raise MedtalkError(f"Piper has no phonemes for {' '.join(words)!r}")
     scales = config["inference"]
     length = scales["length_scale"] * NORMAL_RATE / rate / factor
-    import onnxruntime
-
-    onnxruntime.set_seed(zlib.crc32(repr((words, voice, rate)).encode()) & 0x7FFFFFFF)  # noise is seeded
     audio, frames = session.run(None, {
         "input": np.asarray([ids], np.int64), "input_lengths": np.asarray([len(ids)], np.int64),
         "scales": np.asarray([scales["noise_scale"], length, scales["noise_w"]], np.float32),
