@@ -112,6 +112,20 @@ def _check_run(opts: TrainOptions) -> None:
         raise MedtalkError(f"nothing to resume in {opts.run} (no state.pt or model.pt); run without --resume")
 
 
+def _load_init(model: torch.nn.Module, init: torch.nn.Module, path: Path) -> None:
+    """``init``'s weights into ``model``. When only the audio front-end differs (another
+    ``ContentConfig.frontend`` or input size), the ACM starts fresh and everything else is kept:
+    a new front-end then needs only the stages that train the ACM."""
+    ours, theirs = model.state_dict(), init.state_dict()
+    differ = sorted(k for k in ours if k not in theirs or theirs[k].shape != ours[k].shape)
+    if any(not k.startswith("acm.") for k in differ):
+        raise MedtalkError(f"{path}: its weights do not fit this configuration ({differ[0]} differs)")
+    keep = [k for k in ours if not k.startswith("acm.")] if differ else list(ours)
+    model.load_state_dict({k: theirs[k] for k in keep}, strict=False)
+    if differ:
+        print(f"--init {path}: another audio front-end; the ACM starts fresh, the rest is kept")
+
+
 def _prepare_run(opts: TrainOptions) -> None:
     run = opts.run
     if run.exists() and not run.is_dir():
@@ -227,7 +241,7 @@ def _train(opts: TrainOptions, world: World) -> Path:
     torch.manual_seed(opts.seed)  # after loading: the text model may draw random numbers as it loads
     model = arch.build(config)
     if opts.init and not state:
-        model.load_state_dict(load_model(opts.init)[0].state_dict())
+        _load_init(model, load_model(opts.init)[0], opts.init)
     rng = np.random.default_rng(opts.seed)
     history: list[dict] = []
     position = (0, 0)  # (stage index, epoch) to continue from
