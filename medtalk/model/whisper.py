@@ -16,6 +16,7 @@ length and the bytes).
 from __future__ import annotations
 
 import struct
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from torch import nn
 
 from medtalk.audio import SAMPLE_RATE
 from medtalk.errors import MedtalkError
+from medtalk.model.config import ContentConfig
 
 N_FFT = 400  # Whisper's STFT: 25 ms windows every 10 ms, 80 mel bands
 HOP_LENGTH = 160
@@ -227,3 +229,19 @@ class WhisperFeatures(nn.Module):
 def whisper_features(model_dir: str, layer: int | None) -> WhisperFeatures:
     """The frozen front-end for a folder and layer, loaded once."""
     return WhisperFeatures(model_dir, layer)
+
+
+def whisper_content(content: ContentConfig, model: str, layer: int | None = None) -> ContentConfig:
+    """``content`` over frozen states of ``model`` (an installed name or a local CTranslate2 folder,
+    kept as an absolute path) after ``layer`` blocks (None: all): the input size is read from the model."""
+    from medtalk.whisper.models import INSTALLED, model_dir
+
+    folder = model_dir(model)
+    variables = read_ctranslate2(folder / "model.bin")
+    depth = sum(1 for name in variables if name.endswith("/self_attention/linear_1/weight"))
+    layer = depth if layer is None else layer
+    if not 1 <= layer <= depth:
+        raise MedtalkError(f"Whisper layer {layer} out of range (the model has {depth} layers)")
+    return replace(content, frontend="whisper", whisper_model=model if model in INSTALLED else str(folder.resolve()),
+                   whisper_layer=layer, input_dim=int(variables["encoder/conv1/weight"].shape[0]),
+                   input_rate=float(FRAME_RATE), envelope_coeffs=0, stride=1)

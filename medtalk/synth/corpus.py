@@ -293,7 +293,7 @@ TRAIN_ONLY_VOICES: dict[str, tuple[str, ...]] = {
     + tuple(f"festival:{name}+{tag}" for name in FESTIVAL_VOICES for tag in range(1, FESTIVAL_TAGS + 1)),
 }
 # Piper's joe (medtalk.synth.piper), only on request (`synth dataset --piper`): the optional
-# extra's voice is fine-tuned from a voice whose data terms are not settled (docs/VOICES.md)
+# extra's voice is fine-tuned from a voice whose data terms are not settled (docs/FRONTEND.md)
 PIPER_TAGS = 12
 PIPER_VOICES: dict[str, tuple[str, ...]] = {"en": tuple(f"piper:joe+{tag}" for tag in range(1, PIPER_TAGS + 1))}
 

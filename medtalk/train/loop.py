@@ -42,6 +42,7 @@ from medtalk.model.config import ModelConfig, build_config
 from medtalk.model.medtalk import MEDTalk
 from medtalk.train import curves, distributed
 from medtalk.train.ablations import ablate_config, ablate_stages
+from medtalk.model.whisper import whisper_content
 from medtalk.train.batches import AudioCrops, RigPairs
 from medtalk.train.distributed import World
 from medtalk.train.epochs import (
@@ -79,6 +80,8 @@ class TrainOptions:
     stages: str | None = None
     epochs_scale: float = 1.0
     init: Path | None = None  # start from this model file's weights
+    whisper: str | None = None  # the content front-end over this Whisper model's states (name or folder)
+    whisper_layer: int | None = None  # ... after this many of its blocks (None: all)
     resume: bool = False
     force: bool = False
     progress: bool = True
@@ -92,13 +95,20 @@ class TrainOptions:
 
 def _base_config(arch, opts: TrainOptions):
     """The preset asked for; without one, the configuration of the ``--init`` model (so a later stage
-    keeps what an earlier one was trained with), else the default preset."""
+    keeps what an earlier one was trained with), else the default preset; with ``whisper``, its
+    content front-end over that Whisper model."""
     if opts.preset is not None or opts.init is None:
-        return arch.preset(opts.preset or "default")
-    config = load_model(opts.init)[0].config
-    if not isinstance(config, arch.config):
-        raise MedtalkError(f"{opts.init}: a {type(config).__name__} model, not one of --arch {arch.name}")
-    return config
+        config = arch.preset(opts.preset or "default")
+    else:
+        config = load_model(opts.init)[0].config
+        if not isinstance(config, arch.config):
+            raise MedtalkError(f"{opts.init}: a {type(config).__name__} model, not one of --arch {arch.name}")
+    if opts.whisper is None and opts.whisper_layer is None:
+        return config
+    if not hasattr(config, "content"):
+        raise MedtalkError(f"--whisper: the {arch.name} architecture has no content front-end to change")
+    model = opts.whisper or (config.content.whisper_model if config.content.frontend == "whisper" else "tiny.en")
+    return replace(config, content=whisper_content(config.content, model, opts.whisper_layer))
 
 
 def _check_run(opts: TrainOptions) -> None:
