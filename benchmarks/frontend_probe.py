@@ -27,7 +27,8 @@ import numpy as np
 import torch
 
 from medtalk.audio import SAMPLE_RATE, load_audio
-from medtalk.rig import index, indices, resample_frames
+from medtalk.data.clips import as_float, read_samples
+from medtalk.rig import index, indices, read_rig, resample_frames
 
 from _common import JFK, JFK_TEXT
 
@@ -104,8 +105,8 @@ def main() -> None:
     train = []
     for meta in metas:
         info = json.loads(meta.read_text())
-        rig = np.loadtxt(args.data / "VALID_CTR" / f"{meta.stem}.txt", dtype=np.float32, delimiter=",", ndmin=2)
-        train.append((load_audio(args.data / "WAV" / f"{meta.stem}.wav"), rig, float(info.get("fps", 60.0))))
+        rig = read_rig(args.data / "VALID_CTR" / f"{meta.stem}.txt").values
+        train.append((as_float(read_samples(args.data / "WAV" / f"{meta.stem}.wav")), rig, float(info.get("fps", 60.0))))
     real = [(wave, align(wave, text)[1]) for wave, text in real_clips()]
     print(f"{len(train)} synthetic clips from {args.data}; {len(real)} real clips "
           f"({sum(len(w) for w, _ in real) / SAMPLE_RATE:.0f} s)")
