@@ -25,12 +25,11 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from _common import JFK, JFK_TEXT
 
 from medtalk.audio import SAMPLE_RATE, load_audio
 from medtalk.data.clips import as_float, read_samples
 from medtalk.rig import index, indices, read_rig, resample_frames
-
-from _common import JFK, JFK_TEXT
 
 RATE = 50.0  # frames/s of every feature set (log-mel is pooled to it)
 CONTEXT = 4  # frames either side stacked into each probe input
@@ -88,7 +87,7 @@ def real_clips() -> list[tuple[np.ndarray, str]]:
 def auc(positive: list[float], negative: list[float]) -> float:
     """P(a positive scores above a negative), ties half."""
     p, n = np.asarray(positive)[:, None], np.asarray(negative)[None, :]
-    return float(((p > n).mean() + 0.5 * (p == n).mean()))
+    return float((p > n).mean() + 0.5 * (p == n).mean())
 
 
 def main() -> None:

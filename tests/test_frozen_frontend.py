@@ -42,7 +42,7 @@ def test_features_are_cached_once_and_crops_read_them_in_step(tiny_emoface: Path
 
     crops = AudioCrops(clips, config, crop_seconds=1.0, augment=0.0)
     item = crops.item(clip, np.random.default_rng(3))
-    start = next(s for s in range(0, len(clip.frozen)) if np.array_equal(clip.frozen[s : s + len(item["audio"])],
+    start = next(s for s in range(len(clip.frozen)) if np.array_equal(clip.frozen[s : s + len(item["audio"])],
                                                                           item["audio"].astype(np.float16)))
     assert start % 5 == 0  # crops start on the 0.1 s grid shared by the rig, the mel and the states
     rng = np.random.default_rng(0)

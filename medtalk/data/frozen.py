@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from medtalk.data.clips import Clip, _read_cache, _stamp, _write_cache, as_float
 from medtalk.model.config import ContentConfig
 from medtalk.model.content import audio_features
-from medtalk.data.clips import Clip, _read_cache, _stamp, _write_cache, as_float
 
 
 def frozen_key(content: ContentConfig) -> str:

@@ -28,7 +28,6 @@ import tempfile
 import threading
 import wave
 from collections.abc import Sequence
-from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +35,7 @@ import numpy as np
 from medtalk.audio import SAMPLE_RATE
 from medtalk.errors import MedtalkError
 from medtalk.synth.arpabet import espeak_symbol
-from medtalk.synth.flite import match_words, trim_edges
+from medtalk.synth.flite import finish_take, match_words, trim_edges
 from medtalk.synth.speech import Prosody, check_request
 from medtalk.synth.timeline import Phone, Utterance
 from medtalk.synth.tract import scale_tract, tract_factor
@@ -160,7 +159,7 @@ def synthesize(
     ``voice`` is ``festival:NAME`` or ``festival:NAME+TAG`` (a speaker with its
     own vocal tract). Words festival says nothing for get an empty span at the next word.
     """
-    words, prosody = check_request(words, rate, pitch, pitch_range, volume, word_prosody, gap_ms)
+    words, _ = check_request(words, rate, pitch, pitch_range, volume, word_prosody, gap_ms)
     if gap_ms:
         raise MedtalkError("festival voices take no gap between words")
     name, factor = base_voice(voice), tract_factor(voice)
@@ -184,17 +183,9 @@ def synthesize(
     timed = match_words(words, spans, shift, spoken[-1].end + shift)
     shifted = [Phone(p.symbol, round(p.start + shift, 6), round(p.end + shift, 6)) for p in spoken]
     audio, shifted, timed = scale_tract(audio, shifted, timed, factor)
-    audio = audio * (volume / 100)
-    for word, change in zip(timed, prosody):
-        if change is not None and change.volume:
-            a, b = round(word.start * SAMPLE_RATE), round(word.end * SAMPLE_RATE)
-            audio[a:b] *= 1.0 + change.volume / 100
-    settings = {
-        "voice": voice, "rate": rate, "pitch": pitch, "pitch_range": pitch_range, "volume": volume,
-        "word_prosody": [asdict(p) if p is not None else None for p in word_prosody] if word_prosody else None,
-        "engine": "festival", "tract": factor,
-    }
-    return Utterance(np.clip(audio, -1.0, 1.0).astype(np.float32), SAMPLE_RATE, shifted, timed, voice, settings)
+    settings = {"voice": voice, "rate": rate, "pitch": pitch, "pitch_range": pitch_range, "volume": volume,
+                "engine": "festival", "tract": factor}
+    return finish_take(audio, shifted, timed, word_prosody, settings)
 
 
 def _read_wave(path: Path) -> np.ndarray:

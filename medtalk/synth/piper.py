@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict
 from functools import cache
 from pathlib import Path
 
@@ -34,7 +33,7 @@ from scipy.signal import resample_poly
 from medtalk.audio import SAMPLE_RATE
 from medtalk.errors import MedtalkError
 from medtalk.synth.espeak import helper
-from medtalk.synth.flite import EDGE_SILENCE
+from medtalk.synth.flite import EDGE_SILENCE, finish_take
 from medtalk.synth.speech import Prosody, check_request
 from medtalk.synth.timeline import Phone, Utterance, Word
 from medtalk.synth.tract import scale_tract, tract_factor
@@ -156,7 +155,7 @@ def synthesize(
     gap_ms: int = 0,
 ) -> Utterance:
     """Speak the words with a Piper voice: the same contract as :func:`medtalk.synth.speech.synthesize`."""
-    words, prosody = check_request(words, rate, pitch, pitch_range, volume, word_prosody, gap_ms)
+    words, _ = check_request(words, rate, pitch, pitch_range, volume, word_prosody, gap_ms)
     if gap_ms:
         raise MedtalkError("Piper voices take no gap between words")
     session, config = _voice(base_voice(voice))
@@ -192,17 +191,9 @@ def synthesize(
     phones = [Phone(p.symbol, round(p.start + shift, 6), round(p.end + shift, 6)) for p in phones]
     timed = [Word(w.text, w.index, round(w.start + shift, 6), round(w.end + shift, 6)) for w in spans]
     audio, phones, timed = scale_tract(audio, phones, timed, factor)
-    audio = audio * (volume / 100)
-    for word, change in zip(timed, prosody):
-        if change is not None and change.volume:
-            a, b = round(word.start * SAMPLE_RATE), round(word.end * SAMPLE_RATE)
-            audio[a:b] *= 1.0 + change.volume / 100
-    settings = {
-        "voice": voice, "rate": rate, "pitch": pitch, "pitch_range": pitch_range, "volume": volume,
-        "word_prosody": [asdict(p) if p is not None else None for p in word_prosody] if word_prosody else None,
-        "engine": "piper", "tract": factor,
-    }
-    return Utterance(np.clip(audio, -1.0, 1.0).astype(np.float32), SAMPLE_RATE, phones, timed, voice, settings)
+    settings = {"voice": voice, "rate": rate, "pitch": pitch, "pitch_range": pitch_range, "volume": volume,
+                "engine": "piper", "tract": factor}
+    return finish_take(audio, phones, timed, word_prosody, settings)
 
 
 def _timing(
