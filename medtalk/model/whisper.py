@@ -191,8 +191,10 @@ class WhisperMel(nn.Module):
 class WhisperFeatures(nn.Module):
     """Frozen Whisper encoder states: ``(B, N)`` 16 kHz samples -> ``(B, ceil(N / 320), dim)`` at 50/s.
 
-    Frame ``t`` covers samples ``[320 t, 320 (t + 1))``. Inputs longer than
-    30 s are encoded in 30 s pieces.
+    Frame ``t`` is centred on sample ``320 t`` (the log-mel frames are centred
+    on every 160th sample and the second convolution keeps every other one),
+    the grid of ``medtalk.features`` at half its rate. Inputs longer than 30 s
+    are encoded in 30 s pieces.
     """
 
     def __init__(self, model_dir: Path | str, layer: int | None = None) -> None:
