@@ -38,7 +38,6 @@ from medtalk.model.inputs import (
     span_slice,
 )
 from medtalk.rig import resample_frames
-from medtalk.data.frozen import FROZEN_PAD_SECONDS
 
 BAND_MASKS = 2  # frequency masks per crop
 BAND_MASK_WIDTH = 8  # mel bands, at most
