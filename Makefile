@@ -5,7 +5,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-SYSTEM_PACKAGES := espeak-ng libespeak-ng1 flite ffmpeg libportaudio2 chromium
+SYSTEM_PACKAGES := espeak-ng libespeak-ng1 flite ffmpeg libportaudio2 chromium festival festvox-us-slt-hts festvox-kallpc16k
 DEMO_AUDIO := examples/jfk.flac
 DEMO_OUT := out/demo
 
@@ -22,6 +22,9 @@ system:
 	ldconfig -p | grep -q 'libespeak-ng.so' || missing="$$missing libespeak-ng1"; \
 	ldconfig -p | grep -q 'libflite_cmu_us_slt.so' || missing="$$missing flite"; \
 	ldconfig -p | grep -q 'libportaudio.so' || missing="$$missing libportaudio2"; \
+	command -v festival >/dev/null || missing="$$missing festival"; \
+	test -d /usr/share/festival/voices/us/cmu_us_slt_arctic_hts || missing="$$missing festvox-us-slt-hts"; \
+	test -d /usr/share/festival/voices/english/kal_diphone || missing="$$missing festvox-kallpc16k"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing system packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(SYSTEM_PACKAGES); \
@@ -59,10 +62,12 @@ dataset: setup
 	$(BIN)/medtalk synth dataset $(MODEL_DATA) --sentences $(MODEL_SENTENCES) --seed 0 \
 	  --languages $(MODEL_LANGUAGES) --jobs 2
 
+MODEL_FLAGS ?=  # e.g. --preset whisper: the content front-end over frozen Whisper states (docs/FRONTEND.md)
+
 model: dataset
 	@start=$$(date +%s); \
 	resume=$$( { [ -f $(MODEL_RUN)/state.pt ] || [ -f $(MODEL_RUN)/model.pt ]; } && echo --resume); \
-	$(BIN)/medtalk train $(MODEL_DATA) -o $(MODEL_RUN) $$resume && \
+	$(BIN)/medtalk train $(MODEL_DATA) -o $(MODEL_RUN) $$resume $(MODEL_FLAGS) && \
 	mkdir -p medtalk/assets && cp $(MODEL_RUN)/model.pt medtalk/assets/default.pt && \
 	echo "model: wrote medtalk/assets/default.pt; training took $$(( ($$(date +%s) - start) / 60 )) min"
 

@@ -3,7 +3,8 @@
 Run: .venv/bin/python benchmarks/frontend_speed.py [--seconds 60] [--repeats 3]
 Prints the best-of-repeats wall time of the frame features and of one
 augmentation draw on ``--seconds`` of speech (jfk.flac looped when the
-reference folder is present, else espeak-ng speech), the MiniLM load and
+reference folder is present, else espeak-ng speech), the frozen Whisper
+encoders of the content front-end (tiny.en and base, at several depths), the MiniLM load and
 per-sentence times, the rate of embedding many stage-4 descriptions, and
 pocketsphinx's real-time factor on jfk.flac.
 """
@@ -49,6 +50,24 @@ def descriptions(count: int) -> list[str]:
     return out
 
 
+def whisper_encoders(wave: np.ndarray, seconds: float, repeats: int) -> None:
+    """The frozen Whisper content front-end (``medtalk.model.whisper``): load, then each depth on ``wave``."""
+    import torch
+
+    from medtalk.model.whisper import WhisperFeatures
+    from medtalk.whisper.models import BASE, TINY_EN, model_dir
+
+    samples = torch.from_numpy(wave)[None]
+    for name, layers in ((TINY_EN, (2, 3, 4)), (BASE, (3, 6))):
+        for layer in layers:
+            start = time.perf_counter()
+            encoder = WhisperFeatures(model_dir(name), layer)
+            load = time.perf_counter() - start
+            took = best_of(repeats, lambda: encoder(samples))
+            print(f"Whisper {name} encoder, {layer} of {encoder.encoder.depth} layers: load {load:.2f} s, "
+                  f"{took:.3f} s ({seconds / took:.0f}x real time)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0)
@@ -72,6 +91,8 @@ def main() -> None:
     draws = 10  # each draw applies a different random subset: average, not best
     t_aug = best_of(1, lambda: [augment_power(power, rng) for _ in range(draws)]) / draws
     print(f"  augment_power          {t_aug:6.3f} s per draw (mean of {draws})")
+
+    whisper_encoders(wave, args.seconds, args.repeats)
 
     start = time.perf_counter()
     from medtalk.text import TextEncoder

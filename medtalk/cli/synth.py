@@ -29,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     say.add_argument("text", help="the sentence to speak")
     say.add_argument("-e", "--emotion", default="neutral", help=f"one of {', '.join(EMOTIONS)} (default neutral)")
-    say.add_argument("--voice", default="en-us", help="espeak-ng voice, e.g. en-us, en-gb+f2 (default en-us)")
+    say.add_argument("--voice", default="en-us", help="espeak-ng voice, e.g. en-us, en-gb+f2, or another engine's: flite:slt, festival:kal+2, piper:joe (default en-us)")
     say.add_argument("--seed", type=seed, default=0, help="random seed of the performance (default 0)")
     add_output(say, help="output .wav; the .txt rig and .json metadata are written next to it")
     add_quiet(say)

@@ -26,10 +26,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("data", type=Path, help="dataset folder in the EmoFace layout")
     add_output(parser, help="run folder")
     parser.add_argument("--stages", help="stages to run, e.g. 1,2,3 (default: all); with --resume, a finished run takes further stages (e.g. 4)")
-    parser.add_argument("--preset", help="default, untimed (the default without word timing in the CMF) or tiny; "
+    parser.add_argument("--preset", help="default, whisper (the default over frozen Whisper encoder states), untimed (the default without word timing in the CMF) or tiny; "
                                          "default: the --init model's configuration, else default")
     parser.add_argument("--epochs-scale", type=number_in(0, 1000, low_open=True), default=1.0, help="multiply every stage's epochs (default 1)")
     parser.add_argument("--init", type=Path, help="start from the weights of this model file")
+    parser.add_argument("--whisper", metavar="MODEL",
+                        help="content front-end over frozen states of this Whisper model: tiny.en, base or a "
+                             "local CTranslate2 Whisper folder (docs/FRONTEND.md)")
+    parser.add_argument("--whisper-layer", type=int, metavar="N",
+                        help="read the Whisper encoder after N of its blocks (default: the preset's, else all)")
     parser.add_argument("--arch", default="medtalk",
                         help="what to train: medtalk, or the faceformer or endtoend baseline (default: medtalk)")
     parser.add_argument("--ablation", help="an ablation of the full model: no-overlap, no-cycle, no-intensity or "
@@ -56,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
         init=args.init, resume=args.resume, force=args.force, progress=not args.quiet, seed=args.seed,
         threads=args.threads, augment=args.augment, arch=args.arch, ablation=args.ablation, cache=args.cache,
         device=args.device, workers=args.workers,
+        whisper=args.whisper, whisper_layer=args.whisper_layer,
     ))
     if not args.quiet and is_main_process():
         print(f"wrote {path}")

@@ -78,7 +78,9 @@ class Clip:
     ``prosody (T_a, P)`` float32 at 100 frames/s, ``tokens (N_tok, 384)`` float32 or None,
     ``intensity (T,)`` float32 (the generator's per-frame emotion intensity) or None,
     ``token_spans (N_tok, 2)`` float32 when each token's word is said (s) or None,
-    ``phones (S, 3)`` float32 viseme segments said (``inputs.phone_segments``) or None."""
+    ``phones (S, 3)`` float32 viseme segments said (``inputs.phone_segments``) or None,
+    ``frozen (T_a, F)`` float16 frozen front-end features of the clip with silence on either side
+    (``data.frozen.cache_frozen``) or None."""
 
     info: ClipInfo
     samples: np.ndarray
@@ -88,6 +90,7 @@ class Clip:
     intensity: np.ndarray | None = None
     token_spans: np.ndarray | None = None
     phones: np.ndarray | None = None
+    frozen: np.ndarray | None = None
 
     @property
     def emotion_id(self) -> int:

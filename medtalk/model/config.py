@@ -32,10 +32,12 @@ class DisentangleConfig:
 class ContentConfig:
     """Stage 2: the Audio Content Mapping (audio features -> content latent).
 
-    ``frontend`` is ``"log_mel"`` (the default learned encoder over
-    ``medtalk.features.log_mel``) or ``"wav2vec2"`` (frozen features from a local
-    Hugging Face folder ``wav2vec2_dir``; ``input_dim``/``input_rate`` must then
-    match that model).
+    ``frontend`` is ``"log_mel"`` (a learned encoder over
+    ``medtalk.features.log_mel``), ``"whisper"`` (frozen Whisper encoder
+    states, layer ``whisper_layer`` of ``whisper_model``: an installed model's
+    name or a local CTranslate2 folder; ``medtalk.model.whisper``) or
+    ``"wav2vec2"`` (frozen features from a local Hugging Face folder
+    ``wav2vec2_dir``). ``input_dim``/``input_rate`` must match the front-end.
     """
 
     frontend: str = "log_mel"
@@ -43,6 +45,8 @@ class ContentConfig:
     input_rate: float = float(FEATURE_RATE)  # feature frames/s
     wav2vec2_dir: str | None = None
     wav2vec2_layer: int = -1
+    whisper_model: str = "tiny.en"
+    whisper_layer: int = 4  # blocks run (1..depth); the model's depth also applies its final LayerNorm
     # keep only this many DCT coefficients of each frame across the bands (0:
     # all): the spectral envelope (formants, what the mouth shapes) without the
     # pitch harmonics, which differ most between espeak-ng and real voices
@@ -163,6 +167,11 @@ def _build(kind: type[T], data: Any, where: str) -> T:
     return kind(**values)
 
 
+# Whisper tiny.en's encoder states are 384-d at 50/s, already the content rate: no striding, and
+# no band envelope (the states are not mel bands).
+WHISPER_CONTENT = ContentConfig(frontend="whisper", input_dim=384, input_rate=50.0, whisper_model="tiny.en",
+                                whisper_layer=4, envelope_coeffs=0, stride=1, phones=True)
+
 PRESETS: dict[str, ModelConfig] = {
     # What `make model` trains and ships: the paper's 256-d latents, a small
     # convolutional audio encoder sized for CPU real time, reading the
@@ -170,6 +179,10 @@ PRESETS: dict[str, ModelConfig] = {
     # keys placed where their words are said), which is what lets the transcript
     # raise the intensity on loaded words (docs/MODEL.md).
     "default": ModelConfig(content=ContentConfig(phones=True),
+                           intensity=IntensityConfig(query_dilations=(3, 9), emotion_queries=True, word_timing=0.15)),
+    # The default over frozen Whisper tiny.en encoder states instead of its own log-mel encoder: the
+    # paper's pretrained content front-end (docs/FRONTEND.md chose the model, layer and rate on real speech).
+    "whisper": ModelConfig(content=WHISPER_CONTENT,
                            intensity=IntensityConfig(query_dilations=(3, 9), emotion_queries=True, word_timing=0.15)),
     # The default without word timing: the shipped configuration until 2026-11-22.
     "untimed": ModelConfig(content=ContentConfig(phones=True),
@@ -188,7 +201,7 @@ PRESETS: dict[str, ModelConfig] = {
 
 
 def preset(name: str) -> ModelConfig:
-    """A named configuration (``default``, ``untimed`` or ``tiny``)."""
+    """A named configuration (``default``, ``whisper``, ``untimed`` or ``tiny``)."""
     try:
         return PRESETS[name]
     except KeyError:

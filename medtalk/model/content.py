@@ -9,8 +9,9 @@ longer context. With ``ContentConfig.phones`` a phonetic correction reads the
 viseme class of each frame from the transcript (``inputs.phone_track``) with
 the audio path's features and adds to the audio's content; the audio path
 never learns from it, so without a transcript the model is what it would be
-without the correction. With ``frontend="wav2vec2"`` the same network runs over frozen
-Wav2Vec2 features from a local folder instead.
+without the correction. With ``frontend="whisper"`` (the paper's frozen pretrained
+front-end, with Whisper's encoder in place of wav2vec 2.0: ``medtalk.model.whisper``)
+or ``frontend="wav2vec2"`` the same network runs over frozen encoder states instead.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from medtalk.errors import MedtalkError
 from medtalk.model.config import ContentConfig
 from medtalk.model.inputs import PHONE_CLASSES, phones_given
 
-FRONTENDS = ("log_mel", "wav2vec2")
+FRONTENDS = ("log_mel", "whisper", "wav2vec2")
 
 
 class ResidualConv(nn.Module):
@@ -180,14 +181,28 @@ def audio_features(wave: np.ndarray, config: ContentConfig, power: np.ndarray | 
         from medtalk.features import log_mel
 
         return log_mel(wave) if power is None else log_mel(power=power)
-    frontend = _wav2vec2(config.wav2vec2_dir, config.wav2vec2_layer)
-    if frontend.dim != config.input_dim or frontend.rate != config.input_rate:
-        raise MedtalkError(
-            f"Wav2Vec2 model in {config.wav2vec2_dir} gives {frontend.dim}-d features at {frontend.rate} Hz; "
-            f"this model expects {config.input_dim}-d at {config.input_rate} Hz"
-        )
+    frontend = frozen_frontend(config)
     with torch.inference_mode():
         return frontend(torch.from_numpy(np.ascontiguousarray(wave, dtype=np.float32))[None])[0].numpy()
+
+
+def frozen_frontend(config: ContentConfig) -> nn.Module:
+    """The frozen encoder of a ``whisper`` or ``wav2vec2`` front-end (loaded once), checked against
+    the dimension and rate the model was trained on: ``(B, N)`` 16 kHz samples -> ``(B, T_a, input_dim)``."""
+    if config.frontend == "whisper":
+        from medtalk.model.whisper import whisper_features
+        from medtalk.whisper.models import model_dir
+
+        frontend, source = whisper_features(str(model_dir(config.whisper_model)), config.whisper_layer), "Whisper"
+    else:
+        frontend, source = _wav2vec2(config.wav2vec2_dir, config.wav2vec2_layer), "Wav2Vec2"
+    if frontend.dim != config.input_dim or frontend.rate != config.input_rate:
+        where = config.whisper_model if config.frontend == "whisper" else config.wav2vec2_dir
+        raise MedtalkError(
+            f"{source} model {where} gives {frontend.dim}-d features at {frontend.rate:g} Hz; "
+            f"this model expects {config.input_dim}-d at {config.input_rate:g} Hz"
+        )
+    return frontend
 
 
 @lru_cache(maxsize=2)

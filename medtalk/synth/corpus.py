@@ -284,9 +284,18 @@ VOICES: dict[str, tuple[str, ...]] = {
 # identity tags that give it its own rate, pitch and face (medtalk.synth.idle.speaker_style).
 # They only add training speech: the validation and test speakers stay espeak-ng's.
 FLITE_TAGS = 6
+# festival's voices from human recordings (medtalk.synth.festival), likewise; each tag also has
+# its own vocal tract (medtalk.synth.tract), so more tags make more distinct speakers
+FESTIVAL_VOICES = ("slt", "kal")
+FESTIVAL_TAGS = 12
 TRAIN_ONLY_VOICES: dict[str, tuple[str, ...]] = {
-    "en": tuple(f"flite:{name}+{tag}" for name in FLITE_VOICES for tag in range(1, FLITE_TAGS + 1)),
+    "en": tuple(f"flite:{name}+{tag}" for name in FLITE_VOICES for tag in range(1, FLITE_TAGS + 1))
+    + tuple(f"festival:{name}+{tag}" for name in FESTIVAL_VOICES for tag in range(1, FESTIVAL_TAGS + 1)),
 }
+# Piper's joe (medtalk.synth.piper), only on request (`synth dataset --piper`): the optional
+# extra's voice is fine-tuned from a voice whose data terms are not settled (docs/FRONTEND.md)
+PIPER_TAGS = 12
+PIPER_VOICES: dict[str, tuple[str, ...]] = {"en": tuple(f"piper:joe+{tag}" for tag in range(1, PIPER_TAGS + 1))}
 
 SPLITS = ("train", "val", "test")
 VOICE_SPLIT = {"train": 0.7, "val": 0.15, "test": 0.15}  # share of speakers per split
@@ -315,6 +324,6 @@ def split_voices(voices: Sequence[str], seed: int) -> dict[str, tuple[str, ...]]
 
 
 __all__ = [
-    "LANGUAGES", "LOADED", "SPLITS", "TRAIN_ONLY_VOICES", "VOICES", "english_sentences", "loaded_words",
+    "LANGUAGES", "LOADED", "PIPER_VOICES", "SPLITS", "TRAIN_ONLY_VOICES", "VOICES", "english_sentences", "loaded_words",
     "pseudo_text", "split_voices",
 ]

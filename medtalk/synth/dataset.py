@@ -51,7 +51,7 @@ from medtalk.errors import MedtalkError
 from medtalk.files import atomic_output
 from medtalk.rig import write_rig
 from medtalk.synth.corpus import (
-    LANGUAGES, SPLITS, TRAIN_ONLY_VOICES, VOICES, english_sentences, pseudo_text, split_voices,
+    LANGUAGES, PIPER_VOICES, SPLITS, TRAIN_ONLY_VOICES, VOICES, english_sentences, pseudo_text, split_voices,
 )
 from medtalk.synth.performer import TakeRejected, perform, perform_aligned
 
@@ -124,8 +124,11 @@ def _sentence_splits(count: int, rng: random.Random) -> list[str]:
     return out
 
 
-def plan(sentences: int, seed: int, languages: Sequence[str] = ("en",)) -> list[Unit]:
-    """The work units of a dataset, in sentence order; sentence ``i`` is in ``languages[i % k]``."""
+def plan(sentences: int, seed: int, languages: Sequence[str] = ("en",), piper: bool = False) -> list[Unit]:
+    """The work units of a dataset, in sentence order; sentence ``i`` is in ``languages[i % k]``.
+
+    ``piper`` adds the Piper voice's speakers to the training voices (``corpus.PIPER_VOICES``).
+    """
     if sentences < 1:
         raise MedtalkError(f"--sentences must be at least 1, got {sentences}")
     languages = parse_languages(languages)
@@ -136,7 +139,7 @@ def plan(sentences: int, seed: int, languages: Sequence[str] = ("en",)) -> list[
     for code, ids in per_language.items():
         texts = english_sentences(len(ids), seed) if code == "en" else pseudo_text(code, len(ids), seed)
         pools = split_voices(VOICES[code], seed)
-        pools["train"] += TRAIN_ONLY_VOICES.get(code, ())
+        pools["train"] += TRAIN_ONLY_VOICES.get(code, ()) + (PIPER_VOICES.get(code, ()) if piper else ())
         splits = _sentence_splits(len(ids), random.Random(derive_seed(seed, "split", code)))
         for sentence_id, text, split in zip(ids, texts, splits):
             unit_seed = derive_seed(seed, "sentence", sentence_id)
@@ -215,11 +218,12 @@ def _render_job(job: tuple[Unit, Path, bool]) -> int:
     return render_unit(*job)
 
 
-def _config(sentences: int, seed: int, languages: tuple[str, ...]) -> dict:
-    return {
+def _config(sentences: int, seed: int, languages: tuple[str, ...], piper: bool) -> dict:
+    config = {
         "format": DATASET_FORMAT, "version": DATASET_VERSION, "sentences": sentences, "seed": seed,
         "languages": list(languages), "emotions": list(EMOTIONS),
     }
+    return {**config, "piper": True} if piper else config
 
 
 def _prepare(out: Path, config: dict, force: bool) -> bool:
@@ -301,10 +305,12 @@ def generate_dataset(
     jobs: int = 1,
     progress: bool = True,
     force: bool = False,
+    piper: bool = False,
 ) -> Path:
     """Generate (or resume) the dataset in ``out``; returns ``out``.
 
-    ``sentences`` work units x 7 emotions; ``jobs`` worker processes. Raises
+    ``sentences`` work units x 7 emotions; ``jobs`` worker processes; ``piper``
+    adds the optional Piper voice to the training speakers. Raises
     :class:`MedtalkError` if ``out`` holds something else, unless ``force``, which
     regenerates every file and removes clips of an earlier configuration.
     """
@@ -312,8 +318,8 @@ def generate_dataset(
     if jobs < 1:
         raise MedtalkError(f"--jobs must be at least 1, got {jobs}")
     codes = parse_languages(languages)
-    units = plan(sentences, seed, codes)
-    was_dataset = _prepare(out, _config(sentences, seed, codes), force)
+    units = plan(sentences, seed, codes, piper)
+    was_dataset = _prepare(out, _config(sentences, seed, codes, piper), force)
     # --force on an earlier dataset removes its clips that the new plan lacks; a
     # foreign folder keeps whatever else it holds
     _clean(out, units, stale=force and was_dataset)

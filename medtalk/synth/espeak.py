@@ -40,6 +40,8 @@ _CHARS_UTF8 = 1
 _SSML = 0x10
 _POS_CHARACTER = 1
 _EE_OK = 0
+_PHONEMES_IPA = 0x02
+_SEPARATOR = ord("_") << 8  # espeak_TextToPhonemes: phonemes separated by this character
 EVENT_LIST_TERMINATED, EVENT_WORD, EVENT_PHONEME = 0, 1, 7
 PARAM_RATE, PARAM_VOLUME, PARAM_PITCH, PARAM_RANGE, PARAM_WORDGAP = 1, 2, 3, 4, 7
 
@@ -143,6 +145,25 @@ class _Library:
             raise MedtalkError(f"espeak-ng failed to synthesise (error {err})")
         return b"".join(self._chunks), self._events
 
+    def phonemes(self, words: list[str], voice: str) -> list[list[tuple[str, str]]]:
+        """Each word's phonemes as ``(IPA, mnemonic)`` pairs, the word phonemised on its own."""
+        if not self.accepts(voice):
+            raise MedtalkError(f"unknown voice {voice!r}")
+        fn = self.lib.espeak_TextToPhonemes
+        fn.restype, fn.argtypes = ctypes.c_char_p, [ctypes.POINTER(ctypes.c_void_p), ctypes.c_int, ctypes.c_int]
+        out = []
+        for word in words:
+            both = []
+            for mode in (_PHONEMES_IPA | _SEPARATOR, _SEPARATOR):
+                text = ctypes.create_string_buffer(word.encode())
+                pointer = ctypes.c_void_p(ctypes.addressof(text))
+                pieces = []
+                while pointer.value:  # one clause per call
+                    pieces.append(fn(ctypes.byref(pointer), _CHARS_UTF8, mode).decode())
+                both.append([p for piece in pieces for chunk in piece.split() for p in chunk.split("_")])
+            out.append(list(zip(*both)) if len(both[0]) == len(both[1]) else [])
+        return out
+
     def voices(self) -> dict[str, str]:
         """Language code -> voice file identifier (``fr-fr`` -> ``roa/fr``)."""
         table: dict[str, str] = {}
@@ -245,7 +266,7 @@ class Espeak:
         return value
 
     def call(self, method: str, *args: Any) -> Any:
-        """``method(*args)`` of the helper's library (``speak``, ``accepts``, ``voices``)."""
+        """``method(*args)`` of the helper's library (``speak``, ``phonemes``, ``accepts``, ``voices``)."""
         with self._lock:
             try:
                 _send(self._process.stdin, (method, args))

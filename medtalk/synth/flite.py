@@ -140,7 +140,7 @@ def synthesize(
     ``voice`` is ``flite:NAME`` or ``flite:NAME+TAG``. Words flite says
     nothing for (punctuation alone) get an empty span at the next word.
     """
-    words, prosody = check_request(words, rate, pitch, pitch_range, volume, word_prosody, gap_ms)
+    words, _ = check_request(words, rate, pitch, pitch_range, volume, word_prosody, gap_ms)
     if gap_ms:
         raise MedtalkError("flite voices take no gap between words")
     name = base_voice(voice)
@@ -163,23 +163,30 @@ def synthesize(
     spoken = [p for p in phones if p.symbol != "_"]
     if not spoken:
         raise MedtalkError(f"flite produced no speech for {' '.join(words)!r}")
-    audio, shift = _trim(raw, spoken[0].start, spoken[-1].end)
-    audio *= volume / 100
-    timed = _words(words, spans, shift, spoken[-1].end + shift)
-    for word, change in zip(timed, prosody):
+    audio, shift = trim_edges(raw, spoken[0].start, spoken[-1].end)
+    timed = match_words(words, spans, shift, spoken[-1].end + shift)
+    shifted = [Phone(p.symbol, round(p.start + shift, 6), round(p.end + shift, 6)) for p in spoken]
+    settings = {"voice": voice, "rate": rate, "pitch": pitch, "pitch_range": pitch_range, "volume": volume,
+                "engine": "flite"}
+    return finish_take(audio, shifted, timed, word_prosody, settings)
+
+
+def finish_take(audio: np.ndarray, phones: list[Phone], words: list[Word],
+                word_prosody: Sequence[Prosody | None] | None, settings: dict) -> Utterance:
+    """The take of an engine other than espeak-ng (flite, festival, Piper) as an ``Utterance``: the
+    volume and each word's SSML-style volume applied to ``audio (N,)`` at 16 kHz, and ``settings``
+    (voice, rate, pitch, pitch_range, volume, engine, ...) recorded with the word prosody."""
+    audio = audio * (settings["volume"] / 100)
+    for word, change in zip(words, word_prosody or []):
         if change is not None and change.volume:
             a, b = round(word.start * SAMPLE_RATE), round(word.end * SAMPLE_RATE)
             audio[a:b] *= 1.0 + change.volume / 100
-    settings = {
-        "voice": voice, "rate": rate, "pitch": pitch, "pitch_range": pitch_range, "volume": volume,
-        "word_prosody": [asdict(p) if p is not None else None for p in word_prosody] if word_prosody else None,
-        "engine": "flite",
-    }
-    shifted = [Phone(p.symbol, round(p.start + shift, 6), round(p.end + shift, 6)) for p in spoken]
-    return Utterance(np.clip(audio, -1.0, 1.0), SAMPLE_RATE, shifted, timed, voice, settings)
+    prosody = [asdict(p) if p is not None else None for p in word_prosody] if word_prosody else None
+    return Utterance(np.clip(audio, -1.0, 1.0).astype(np.float32), SAMPLE_RATE, phones, words, settings["voice"],
+                     {**settings, "word_prosody": prosody})
 
 
-def _trim(raw: np.ndarray, first: float, last: float) -> tuple[np.ndarray, float]:
+def trim_edges(raw: np.ndarray, first: float, last: float) -> tuple[np.ndarray, float]:
     """Speech from ``first`` to ``last`` s with exactly :data:`EDGE_SILENCE` of silence each side."""
     lo, hi = round(first * SAMPLE_RATE), round(last * SAMPLE_RATE)
     edge = round(EDGE_SILENCE * SAMPLE_RATE)
@@ -187,7 +194,7 @@ def _trim(raw: np.ndarray, first: float, last: float) -> tuple[np.ndarray, float
     return audio, EDGE_SILENCE - lo / SAMPLE_RATE
 
 
-def _words(words: list[str], spans: list[tuple[str, float, float]], shift: float, end: float) -> list[Word]:
+def match_words(words: list[str], spans: list[tuple[str, float, float]], shift: float, end: float) -> list[Word]:
     """One :class:`Word` per input word, matched to flite's words by their letters, in order.
 
     flite tokenises on its own (``well-known`` becomes two words, ``don't``

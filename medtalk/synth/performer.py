@@ -25,7 +25,7 @@ import numpy as np
 from medtalk.emotions import EMOTIONS, parse_emotion
 from medtalk.errors import MedtalkError
 from medtalk.rig import DEFAULT_FPS, REST_POSE, RigSequence, clip_to_range, index
-from medtalk.synth import flite, pauses, visemes
+from medtalk.synth import festival, flite, pauses, piper, visemes
 from medtalk.synth.expressions import articulation_gain, render_expression
 from medtalk.synth.idle import SpeakerStyle, apply_blinks, beat_curve, prominence, render_idle, speaker_style
 from medtalk.synth.intensity import frame_curve, plan_word_intensity, voice_settings, word_prosody
@@ -86,9 +86,14 @@ def _rng(seed: int, text: str, stream: int, emotion: str | None = None) -> np.ra
     return np.random.default_rng(key)
 
 
+# engines other than espeak-ng, by voice prefix (``flite:slt``, ``festival:kal+2``, ``piper:joe+1``)
+ENGINES = {flite.PREFIX: flite.synthesize, festival.PREFIX: festival.synthesize, piper.PREFIX: piper.synthesize}
+
+
 def _synthesize(words: list[str], voice: str, **settings) -> Utterance:
-    """espeak-ng, or flite for ``flite:`` voices: the same arguments, the same result."""
-    return (flite.synthesize if flite.is_flite(voice) else synthesize)(words, voice, **settings)
+    """espeak-ng, or the engine a voice's prefix names: the same arguments, the same result."""
+    engine = next((fn for prefix, fn in ENGINES.items() if voice.startswith(prefix)), synthesize)
+    return engine(words, voice, **settings)
 
 
 class TakeRejected(MedtalkError):

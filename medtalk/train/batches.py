@@ -162,8 +162,9 @@ class AudioCrops:
         self.config = config
         self.fps = config.fps
         self.crop = max(1, round(crop_seconds * self.fps))
-        # crops start where the rig grid and the 10 ms feature grid meet
-        self.step = int(round(self.fps)) // math.gcd(int(round(self.fps)), FEATURE_RATE)
+        # crops start where the rig grid, the 10 ms feature grid and the content input grid meet
+        fps = int(round(self.fps))
+        self.step = math.lcm(*(fps // math.gcd(fps, int(rate)) for rate in (FEATURE_RATE, config.content.input_rate)))
         self.augment = augment
         self.text_dropout = text_dropout
         self.phone_dropout = phone_dropout
@@ -191,6 +192,7 @@ class AudioCrops:
         phones = None
         if self.config.content.phones and clip.phones is not None and rng.random() >= self.phone_dropout:
             phones = shifted(clip.phones, start / self.fps)
+        lead = 0.0
         if self.augment > 0 and rng.random() < P_SILENCE:
             at_start, at_end = start == 0, start + len(rig) >= len(clip.rig)
             samples, rig, prosody, lead = self._add_silence(samples, rig, prosody, rng, at_start, at_end)
@@ -198,6 +200,7 @@ class AudioCrops:
                 spans = spans + np.float32(lead)
             if phones is not None:
                 phones[:, 1:] += np.float32(lead)
+        frozen = None if clip.frozen is None else self._frozen(clip, first / SAMPLE_RATE - lead, len(samples))
         if self.augment > 0:
             stretched = augment_wave(samples, rng, self.augment)
             if len(stretched) != len(samples):  # speed perturbation: stretch the targets alike
@@ -207,6 +210,8 @@ class AudioCrops:
                     spans = spans * np.float32(len(stretched) / len(samples))
                 if phones is not None:
                     phones[:, 1:] *= np.float32(len(stretched) / len(samples))
+                if frozen is not None:  # the frozen states stretch like the targets: a change of speaking rate
+                    frozen = _stretch(frozen, self._frozen_frames(len(stretched)))
             samples = stretched
             if spans is not None and len(spans):
                 spans = spans + rng.normal(0.0, WORD_TIME_JITTER, spans.shape) + rng.normal(0.0, WORD_TIME_SHIFT)
@@ -219,12 +224,25 @@ class AudioCrops:
         mel = log_mel(power=power)
         if self.augment > 0:
             mel = mask_bands(mel, rng)
-        audio = mel if self.config.content.frontend == "log_mel" else audio_features(samples, self.config.content)
+        if frozen is not None:
+            audio = frozen
+        else:
+            audio = mel if self.config.content.frontend == "log_mel" else audio_features(samples, self.config.content)
         intensity = rig[:, -1] if clip.intensity is not None else None
         if phones is not None:
             phones = phone_track(phones, len(audio), self.config.content.input_rate)
         return {"audio": audio, "mel": mel, "prosody": prosody, "rig": rig[:, : clip.rig.shape[1]],
                 "tokens": tokens, "spans": spans, "intensity": intensity, "phones": phones}
+
+    def _frozen_frames(self, num_samples: int) -> int:
+        """Frames a frozen front-end gives for ``num_samples``: one per started frame period."""
+        return -(-num_samples * round(self.config.content.input_rate) // SAMPLE_RATE)
+
+    def _frozen(self, clip: Clip, start: float, num_samples: int) -> np.ndarray:
+        """The cached frozen features ``(T_a, F)`` float32 of ``num_samples`` from ``start`` s of the clip;
+        before and after the clip (added silence) its first and last frame repeat."""
+        first = round(start * self.config.content.input_rate)
+        return _frames(clip.frozen, first, self._frozen_frames(num_samples)).astype(np.float32)
 
     def _add_silence(
         self, samples: np.ndarray, rig: np.ndarray, prosody: np.ndarray, rng: np.random.Generator,
@@ -300,8 +318,9 @@ def mask_bands(mel: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 
 def _frames(x: np.ndarray, start: int, count: int) -> np.ndarray:
-    """``x[start : start + count]``, repeating the last frame past the end: ``(T, D) -> (count, D)``."""
-    idx = np.minimum(np.arange(start, start + count), len(x) - 1)
+    """``x[start : start + count]``, repeating the first frame before the start (``start < 0``) and
+    the last past the end: ``(T, D) -> (count, D)``."""
+    idx = np.clip(np.arange(start, start + count), 0, len(x) - 1)
     return x[idx]
 
 

@@ -42,6 +42,7 @@ from medtalk.model.config import ModelConfig, build_config
 from medtalk.model.medtalk import MEDTalk
 from medtalk.train import curves, distributed
 from medtalk.train.ablations import ablate_config, ablate_stages
+from medtalk.model.whisper import whisper_content
 from medtalk.train.batches import AudioCrops, RigPairs
 from medtalk.train.distributed import World
 from medtalk.train.epochs import (
@@ -52,6 +53,7 @@ from medtalk.train.epochs import (
     stream_epoch,
     to_device,
 )
+from medtalk.data.frozen import cache_frozen
 from medtalk.train.evaluate import evaluate
 from medtalk.train.guidance_data import GuidedCrops
 from medtalk.train.stages import ARCH_STAGES, Stage, select_stages
@@ -78,6 +80,8 @@ class TrainOptions:
     stages: str | None = None
     epochs_scale: float = 1.0
     init: Path | None = None  # start from this model file's weights
+    whisper: str | None = None  # the content front-end over this Whisper model's states (name or folder)
+    whisper_layer: int | None = None  # ... after this many of its blocks (None: all)
     resume: bool = False
     force: bool = False
     progress: bool = True
@@ -91,13 +95,20 @@ class TrainOptions:
 
 def _base_config(arch, opts: TrainOptions):
     """The preset asked for; without one, the configuration of the ``--init`` model (so a later stage
-    keeps what an earlier one was trained with), else the default preset."""
+    keeps what an earlier one was trained with), else the default preset; with ``whisper``, its
+    content front-end over that Whisper model."""
     if opts.preset is not None or opts.init is None:
-        return arch.preset(opts.preset or "default")
-    config = load_model(opts.init)[0].config
-    if not isinstance(config, arch.config):
-        raise MedtalkError(f"{opts.init}: a {type(config).__name__} model, not one of --arch {arch.name}")
-    return config
+        config = arch.preset(opts.preset or "default")
+    else:
+        config = load_model(opts.init)[0].config
+        if not isinstance(config, arch.config):
+            raise MedtalkError(f"{opts.init}: a {type(config).__name__} model, not one of --arch {arch.name}")
+    if opts.whisper is None and opts.whisper_layer is None:
+        return config
+    if not hasattr(config, "content"):
+        raise MedtalkError(f"--whisper: the {arch.name} architecture has no content front-end to change")
+    model = opts.whisper or (config.content.whisper_model if config.content.frontend == "whisper" else "tiny.en")
+    return replace(config, content=whisper_content(config.content, model, opts.whisper_layer))
 
 
 def _check_run(opts: TrainOptions) -> None:
@@ -109,6 +120,20 @@ def _check_run(opts: TrainOptions) -> None:
         raise MedtalkError(f"the run folder {opts.run} is inside the dataset {opts.data}; choose another -o")
     if opts.resume and not any((opts.run / name).is_file() for name in ("state.pt", "model.pt")):
         raise MedtalkError(f"nothing to resume in {opts.run} (no state.pt or model.pt); run without --resume")
+
+
+def _load_init(model: torch.nn.Module, init: torch.nn.Module, path: Path) -> None:
+    """``init``'s weights into ``model``. When only the audio front-end differs (another
+    ``ContentConfig.frontend`` or input size), the ACM starts fresh and everything else is kept:
+    a new front-end then needs only the stages that train the ACM."""
+    ours, theirs = model.state_dict(), init.state_dict()
+    differ = sorted(k for k in ours if k not in theirs or theirs[k].shape != ours[k].shape)
+    if any(not k.startswith("acm.") for k in differ):
+        raise MedtalkError(f"{path}: its weights do not fit this configuration ({differ[0]} differs)")
+    keep = [k for k in ours if not k.startswith("acm.")] if differ else list(ours)
+    model.load_state_dict({k: theirs[k] for k in keep}, strict=False)
+    if differ:
+        print(f"--init {path}: another audio front-end; the ACM starts fresh, the rest is kept")
 
 
 def _prepare_run(opts: TrainOptions) -> None:
@@ -216,6 +241,9 @@ def _train(opts: TrainOptions, world: World) -> Path:
     cache = opts.cache or opts.run / "cache"
     try:
         data = distributed.main_first(world, lambda: load_dataset(opts.data, cache, progress=progress))
+        if hasattr(config, "content"):
+            clips = [c for split in data.clips.values() for c in split]
+            distributed.main_first(world, lambda: cache_frozen(clips, config.content, cache, progress))
     except MedtalkError:
         if made and world.main:  # a dataset that cannot be read leaves no run folder behind (only this run wrote in it)
             shutil.rmtree(opts.run, ignore_errors=True)
@@ -223,7 +251,7 @@ def _train(opts: TrainOptions, world: World) -> Path:
     torch.manual_seed(opts.seed)  # after loading: the text model may draw random numbers as it loads
     model = arch.build(config)
     if opts.init and not state:
-        model.load_state_dict(load_model(opts.init)[0].state_dict())
+        _load_init(model, load_model(opts.init)[0], opts.init)
     rng = np.random.default_rng(opts.seed)
     history: list[dict] = []
     position = (0, 0)  # (stage index, epoch) to continue from

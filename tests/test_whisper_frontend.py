@@ -1,0 +1,86 @@
+"""The frozen Whisper content front-end: the installed tiny.en weights, rebuilt in torch, against ctranslate2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from medtalk.audio import load_audio
+from medtalk.errors import MedtalkError
+from medtalk.model.config import WHISPER_CONTENT
+from medtalk.model.content import audio_features
+from medtalk.model.whisper import WhisperFeatures, read_ctranslate2
+from medtalk.whisper.models import TINY_EN, model_dir
+
+JFK = Path(__file__).resolve().parents[1] / "examples" / "jfk.flac"
+WINDOW = 480_000  # samples in Whisper's 30 s window
+
+
+@pytest.fixture(scope="module")
+def tiny() -> WhisperFeatures:
+    return WhisperFeatures(model_dir(TINY_EN))
+
+
+@pytest.fixture(scope="module")
+def jfk() -> np.ndarray:
+    return load_audio(JFK)
+
+
+def _cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return (a * b).sum(-1) / np.linalg.norm(a, axis=-1) / np.linalg.norm(b, axis=-1)
+
+
+def test_the_torch_encoder_matches_ctranslate2_on_a_real_clip(tiny, jfk):
+    import ctranslate2
+    from faster_whisper import WhisperModel
+    from faster_whisper.feature_extractor import FeatureExtractor
+
+    window = np.pad(jfk, (0, WINDOW - len(jfk)))
+    mel = FeatureExtractor()(window)[:, :3000].astype(np.float32)
+    library = WhisperModel(str(model_dir(TINY_EN)), device="cpu", compute_type="float32", cpu_threads=2)
+    theirs = np.array(library.model.encode(ctranslate2.StorageView.from_array(mel[None])))[0]
+    ours_mel = tiny.mel(torch.from_numpy(window)[None])[0].numpy()
+    assert np.abs(ours_mel - mel).max() < 1e-3  # the same log-mel
+    ours = tiny.encoder(torch.from_numpy(mel)[None])[0].numpy()
+    assert ours.shape == theirs.shape == (1500, 384)
+    assert _cosine(ours.ravel(), theirs.ravel()) >= 0.999
+    assert _cosine(ours, theirs).min() >= 0.999  # every frame, not only on average
+
+
+def test_any_length_and_any_layer(tiny, jfk):
+    short = jfk[:16000 + 123]
+    out = tiny(torch.from_numpy(short)[None])
+    assert out.shape == (1, -(-len(short) // 320), 384)
+    assert tiny(torch.zeros(1, 1)).shape == (1, 1, 384)
+    two = WhisperFeatures(model_dir(TINY_EN), layer=2)
+    assert two.encoder.depth == 4 and len(two.encoder.blocks) == 2 and two.encoder.norm is None
+    inner = two(torch.from_numpy(short)[None])
+    assert inner.shape == out.shape and not torch.allclose(inner, out)
+    # longer than one window: encoded in 30 s pieces that join on the frame grid
+    long = np.concatenate([jfk, jfk, jfk])
+    assert tiny(torch.from_numpy(long)[None]).shape[1] == -(-len(long) // 320)
+
+
+def test_the_front_end_is_frozen(tiny):
+    assert not any(p.requires_grad for p in tiny.parameters())
+    torch.nn.Sequential(tiny).train()  # training a model that holds it leaves it in eval mode
+    assert not any(m.training for m in tiny.modules())
+
+
+def test_the_content_features_of_the_whisper_preset(jfk):
+    features = audio_features(jfk[:32000], WHISPER_CONTENT)
+    assert features.shape == (100, WHISPER_CONTENT.input_dim) and features.dtype == np.float32
+    assert np.isfinite(features).all()
+
+
+def test_bad_models_are_one_clear_error(tmp_path):
+    with pytest.raises(MedtalkError, match="no CTranslate2 Whisper model"):
+        WhisperFeatures(tmp_path)
+    (tmp_path / "model.bin").write_bytes(b"\x01\x00\x00\x00\x05\x00junk")
+    with pytest.raises(MedtalkError, match="not a CTranslate2"):
+        read_ctranslate2(tmp_path / "model.bin")
+    with pytest.raises(MedtalkError, match="layer 9 out of range"):
+        WhisperFeatures(model_dir(TINY_EN), layer=9)
