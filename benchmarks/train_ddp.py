@@ -49,7 +49,7 @@ def train(data: Path, run: Path, processes: int, *options: str) -> Path:
     command = [str(TORCHRUN), f"--nproc_per_node={processes}", "--master_addr=127.0.0.1",
                f"--master_port={_free_port()}", "-m", "medtalk", "train", str(data), "-o", str(run),
                "--cache", str(run.parent / "cache"), "--device", "cpu", "-q", "--force", *options]
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1", "GLOO_SOCKET_IFNAME": "lo"}  # loopback only
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"training failed: {done.stderr.strip().splitlines()[-1]}")

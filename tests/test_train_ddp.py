@@ -56,7 +56,9 @@ def _command(data: Path, run: Path, processes: int | None, *extra: str) -> list[
 
 
 def _env() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(ROOT), "MASTER_ADDR": "127.0.0.1", "OMP_NUM_THREADS": "1"}
+    # gloo binds the address the host name resolves to unless told otherwise: tests stay on loopback
+    return {**os.environ, "PYTHONPATH": str(ROOT), "MASTER_ADDR": "127.0.0.1", "GLOO_SOCKET_IFNAME": "lo",
+            "OMP_NUM_THREADS": "1"}
 
 
 def _train(data: Path, run: Path, processes: int | None, *extra: str) -> Path:
