@@ -109,6 +109,12 @@ def start(device: str) -> World:
     return World(rank, size, local_rank, backend, where)
 
 
+def barrier(world: World) -> None:
+    """Wait for every rank (a no-op in a plain process)."""
+    if world.distributed:
+        dist.barrier()
+
+
 def stop(world: World) -> None:
     if world.distributed and dist.is_initialized():
         dist.destroy_process_group()

@@ -212,7 +212,11 @@ def train(opts: TrainOptions) -> Path:
     torch.set_num_threads(max(1, opts.threads))
     world = distributed.start(opts.device)
     try:
-        return _train(opts, world)
+        path = _train(opts, world)
+        # ranks leave together: one tearing its gloo group down while rank 0 still writes the run
+        # sometimes aborted it ("terminate called without an active exception")
+        distributed.barrier(world)
+        return path
     finally:
         distributed.stop(world)
 
