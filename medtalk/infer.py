@@ -40,19 +40,32 @@ from medtalk.audio import SAMPLE_RATE, load_audio
 from medtalk.errors import MedtalkError
 from medtalk.features import log_mel, power_spectrogram, prosody
 from medtalk.guidance.guide import guide_vector, parse_guide
-from medtalk.guidance.timeline import Segment, check_duration, parse_timeline, read_timeline, segment_weights
+from medtalk.guidance.timeline import (
+    Segment,
+    check_duration,
+    parse_timeline,
+    read_timeline,
+    segment_weights,
+)
 from medtalk.model.content import audio_features
-from medtalk.model.inputs import pad, phone_segments, phone_track, shifted, span_slice, spread, token_spans
+from medtalk.model.inputs import (
+    pad,
+    phone_segments,
+    phone_track,
+    shifted,
+    span_slice,
+    spread,
+    token_spans,
+)
 from medtalk.model.medtalk import MEDTalk
-from medtalk.rig import DEFAULT_FPS, NUM_CONTROLS, RigSequence, clip_to_range
+from medtalk.rig import DEFAULT_FPS, NUM_CONTROLS, RigSequence
+from medtalk.rig.smoothing import smooth
 from medtalk.synth.timeline import Phone, Word
 from medtalk.whisper.transcribe import WhisperOptions
 
 WINDOW_SECONDS = 20.0  # model input per window: bounds memory on long audio
 OVERLAP_SECONDS = 2.0  # shared by consecutive windows, crossfaded linearly
 WINDOW_BATCH = 4  # windows run through the model together
-SAVGOL_WINDOW = 5  # frames (paper)
-SAVGOL_ORDER = 2
 TIMELINE_CONTEXT_SECONDS = 2.0  # audio a timeline segment's model pass sees beyond its own frames
 DEFAULT_MODEL = "default.pt"  # in medtalk/assets, written by `make model`
 MAX_WORDS_PER_SECOND = 8  # fast speech is 4-5 words a second; a longer transcript belongs to other audio
@@ -302,75 +315,6 @@ def _placed_inputs(
              if _timed(model) else spread(len(tokens), duration))
     segments = phone_segments(phones) if model.config.content.phones and phones is not None else None
     return TranscriptInputs(tokens, spans, segments)
-
-
-def _savgol_matrix(window: int, order: int) -> np.ndarray:
-    """Least-squares polynomial fit over ``window`` frames as a ``(window, window)`` hat matrix.
-
-    Row ``i`` gives the smoothed value at position ``i`` of the window: the
-    centre row is the Savitzky-Golay kernel, the outer rows fit the edges
-    (scipy's ``mode="interp"``). Done in numpy because importing
-    ``scipy.signal`` alone costs over a second of start-up.
-    """
-    x = np.arange(window) - window // 2
-    vander = np.vander(x, order + 1, increasing=True).astype(np.float64)
-    return vander @ np.linalg.pinv(vander)
-
-
-_SAVGOL = _savgol_matrix(SAVGOL_WINDOW, SAVGOL_ORDER)
-
-
-def savgol(values: np.ndarray, start: int = 0, stop: int | None = None, *, first: bool = True,
-           last: bool = True) -> np.ndarray:
-    """Savitzky-Golay (window 5, order 2) of rows ``[start, stop)`` of ``values (T, C)``: ``(stop - start, C)``.
-
-    Inner rows take the centre kernel over their two neighbours on each side;
-    the two rows at each end of the sequence fit the edges (``first``: row 0 of
-    ``values`` is the sequence's first, ``last``: row ``T - 1`` its last), so a
-    stream can smooth a block as it comes with the same result as the whole.
-    A sequence shorter than the window is left as it is.
-    """
-    stop = len(values) if stop is None else stop
-    values = np.nan_to_num(values.astype(np.float64))
-    if first and last and len(values) < SAVGOL_WINDOW:
-        return values[start:stop]
-    half = SAVGOL_WINDOW // 2
-    out = np.empty((stop - start, values.shape[1]))
-    inner_lo, inner_hi = max(start, half), min(stop, len(values) - half)
-    if inner_hi > inner_lo:
-        block = values[inner_lo - half : inner_hi + half]
-        windows = np.lib.stride_tricks.sliding_window_view(block, SAVGOL_WINDOW, axis=0)  # (n, C, 5)
-        out[inner_lo - start : inner_hi - start] = windows @ _SAVGOL[half]
-    for row in [*range(start, min(stop, half)), *range(max(start, len(values) - half, half), stop)]:
-        at_head = row < half
-        if not (first if at_head else last):
-            raise ValueError(f"row {row} needs the neighbours of an edge it does not have")
-        edge = row if at_head else row - len(values) + SAVGOL_WINDOW
-        block = values[:SAVGOL_WINDOW] if at_head else values[-SAVGOL_WINDOW:]
-        out[row - start] = _SAVGOL[edge] @ block
-    return out
-
-
-SMOOTH_CHUNK = 4096  # frames smoothed at once: the float64 work stays small on hour-long audio
-
-
-def smooth(values: np.ndarray) -> np.ndarray:
-    """Savitzky-Golay over time (window 5, order 2), then clip to ranges: ``(T, 174)`` float32.
-
-    Runs over chunks of frames (each with its two neighbours on either side),
-    so the float64 copies it needs do not grow with the length of the audio.
-    """
-    total, half = len(values), SAVGOL_WINDOW // 2
-    out = np.empty(values.shape, dtype=np.float32)
-    start = 0
-    while start < total:
-        end = min(start + SMOOTH_CHUNK, total)
-        if total - end < SAVGOL_WINDOW:  # a short tail joins this chunk, so every block has a full window
-            end = total
-        lo, hi = max(0, start - half), min(total, end + half)
-        out[start:end] = clip_to_range(savgol(values[lo:hi], start - lo, end - lo, first=lo == 0, last=hi == total))
-        start = end
-    return out
 
 
 def animate(

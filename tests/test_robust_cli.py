@@ -314,13 +314,12 @@ def test_1_articulation_in_chunks_equals_all_at_once(monkeypatch) -> None:
 
 
 def test_9_smoothing_and_writing_in_chunks_equal_all_at_once(tmp_path: Path, monkeypatch) -> None:
-    from medtalk import infer
-    from medtalk.rig import formats
+    from medtalk.rig import formats, smoothing
 
     values = np.random.default_rng(0).uniform(-0.2, 0.6, (1000, REST_POSE.size)).astype(np.float32)
-    whole = infer.smooth(values)
-    monkeypatch.setattr(infer, "SMOOTH_CHUNK", 7)
-    np.testing.assert_array_equal(infer.smooth(values), whole)
+    whole = smoothing.smooth(values)
+    monkeypatch.setattr(smoothing, "SMOOTH_CHUNK", 7)
+    np.testing.assert_array_equal(smoothing.smooth(values), whole)
     rig = RigSequence(whole, 60.0, {"text": "chunks"})
     for ext in (".txt", ".csv", ".json"):
         monkeypatch.setattr(formats, "WRITE_CHUNK", 10**6)

@@ -7,7 +7,7 @@ and its prediction for those frames becomes final. The frames it predicted
 further ahead are kept and crossfaded with the next window's prediction of
 them (``infer.fade_in``, as the offline path joins its windows), so no seam
 shows where one window hands over to the next. Final frames are smoothed with
-the offline Savitzky-Golay filter (``infer.savgol``, two frames either side,
+the offline Savitzky-Golay filter (``medtalk.rig.smoothing.savgol``, two frames either side,
 the edge fit at the start and at ``flush``) and clipped to the controls'
 ranges, so a stream that sees the whole clip at once gives exactly the offline
 output.
@@ -37,13 +37,12 @@ from medtalk.audio import SAMPLE_RATE
 from medtalk.errors import MedtalkError
 from medtalk.guidance.guide import Guide, guide_vector, parse_guide
 from medtalk.guidance.timeline import CROSSFADE_SECONDS
-from medtalk.infer import (
-    SAVGOL_WINDOW, WINDOW_SECONDS, fade_in, forward_windows, load_model, savgol,
-)
+from medtalk.infer import WINDOW_SECONDS, fade_in, forward_windows, load_model
 from medtalk.live.transcript import LiveTranscript
 from medtalk.model.intensity import unit
 from medtalk.model.medtalk import MEDTalk
 from medtalk.rig import NUM_CONTROLS, clip_to_range
+from medtalk.rig.smoothing import SAVGOL_WINDOW, savgol
 
 DEFAULT_LOOKAHEAD_MS = 20.0  # audio the model sees past a frame before the frame is final
 DEFAULT_HOP_FRAMES = 2  # frames made final per model window
@@ -228,7 +227,7 @@ class Stream:
         return self._smooth(tail[:done], last)
 
     def _smooth(self, raw: np.ndarray, last: bool = False) -> np.ndarray:
-        """Savitzky-Golay and clipping of the final raw frames as they come (``infer.savgol``)."""
+        """Savitzky-Golay and clipping of the final raw frames as they come (``medtalk.rig.smoothing.savgol``)."""
         self._raw = np.concatenate([self._raw, raw])
         first = self._raw_start == 0
         start = self.frames_out - self._raw_start
