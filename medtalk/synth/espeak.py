@@ -206,9 +206,10 @@ def serve() -> None:
     try:
         library = _Library()
     except MedtalkError as err:
-        _send(replies, ("error", str(err)))
+        _reply_or_exit(replies, ("error", str(err)))
         return
-    _send(replies, ("ok", (library.version, library.data_path)))
+    # the caller may already be gone (Ctrl-C while a worker was starting its helper)
+    _reply_or_exit(replies, ("ok", (library.version, library.data_path)))
     while True:
         try:
             method, args = _receive(requests)
