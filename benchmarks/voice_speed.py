@@ -11,7 +11,7 @@ import argparse
 import time
 
 from medtalk.synth.corpus import english_sentences
-from medtalk.synth.performer import _synthesize
+from medtalk.synth.performer import speak_any
 
 
 def main() -> None:
@@ -22,10 +22,10 @@ def main() -> None:
     args = parser.parse_args()
     texts = english_sentences(args.sentences, 0)
     for voice in args.voices:
-        _synthesize(texts[0].split(), voice)
+        speak_any(texts[0].split(), voice)
         start, audio = time.perf_counter(), 0.0
         for text in texts:
-            audio += _synthesize(text.split(), voice).duration
+            audio += speak_any(text.split(), voice).duration
         took = time.perf_counter() - start
         print(f"{voice:16} {took / len(texts):.3f} s per take, {took / audio:.3f} s per second of speech")
 

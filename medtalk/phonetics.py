@@ -1,16 +1,16 @@
 """The phones of a transcript placed on its audio, as espeak-ng mnemonics, in any language
 espeak-ng speaks.
 
-Word times come from forced alignment where we have it (``medtalk.asr.align``,
-pocketsphinx, English) or from the transcriber (Whisper's word times); each
-word's phones are espeak-ng's pronunciation of it in the transcript's language,
-stretched over the word's time. That is what the phonetic correction of the
-content branch reads (``medtalk.model.inputs.phone_track``): the same phone
-inventory and pronunciations it was trained on. Measured on the first version
-of the correction: on jfk.flac the lips closed and rounded as with
-pocketsphinx's own phone pass, on the English test clips the lip error was
-lower (MLE 0.0218 against 0.0229), in half the time. The alignment-driven
-performer uses the phone pass where it succeeds (``fill_unaligned``).
+In English, forced alignment (``medtalk.asr.align``, pocketsphinx) gives the
+words and, in its phone pass, each phone at the time it was heard; words it
+gives no phones keep espeak-ng's pronunciation stretched over their aligned
+time (``fill_unaligned``). In every other language the transcriber's word times
+(Whisper's) hold espeak-ng's pronunciation of each word. Either way the phones
+are espeak-ng mnemonics (``medtalk.synth.arpabet``), the inventory the phonetic
+correction of the content branch (``medtalk.model.inputs.phone_track``) was
+trained on. The aligner's own phone times replaced espeak-ng's stretched ones in
+English on 2026-12-05 (``ALIGNED_PHONES``): on real speech the lips close at
+m/b/p better timed (docs/MODEL.md, *Where the phones go*).
 """
 
 from __future__ import annotations
@@ -26,6 +26,11 @@ VOICE = "en-us"  # espeak-ng's pronunciations for English words the aligner gave
 VOICES = {"en": VOICE, "zh": "cmn-latn-pinyin", "fr": "fr-fr", "no": "nb", "nn": "nb"}
 # a transcript whose words espeak-ng gives phones for less often than this is not phonemized
 MIN_PHONEMIZED = 0.8
+# English phones at the times the aligner heard them (its second, phone pass) rather than
+# espeak-ng's stretched over each aligned word. Measured with the shipped model
+# (benchmarks/real_speech.py --modes; benchmarks/phone_timing.py on festival's human voices,
+# whose true phone times are known): docs/MODEL.md.
+ALIGNED_PHONES = True
 
 
 def language_voice(language: str) -> str | None:
@@ -75,13 +80,19 @@ def to_speech(words: list[Word], wave: np.ndarray) -> list[Word]:
 
 def transcript_phones(wave: np.ndarray, transcript: str) -> tuple[list[Word], list[Phone]] | None:
     """Words and phones of ``transcript`` on 16 kHz ``wave (N,)``, or None when the transcript
-    does not read as English or cannot be aligned (``align(strict=True)``)."""
-    from medtalk.asr import align
+    does not read as English or cannot be aligned (``align(strict=True)``).
 
-    words, _ = align(wave, transcript, with_phones=False, strict=True)
+    With ``ALIGNED_PHONES`` the phones are the aligner's own (each at the time it was
+    heard), words it gave none keeping espeak-ng's stretched over them; without, every
+    word's phones are espeak-ng's stretched over the word (``fill_unaligned``).
+    """
+    from medtalk.asr import align
+    from medtalk.synth.arpabet import to_espeak
+
+    words, phones = align(wave, transcript, with_phones=ALIGNED_PHONES, strict=True)
     if not words:
         return None
-    return words, fill_unaligned(words, [])
+    return words, fill_unaligned(words, to_espeak(phones))
 
 
 def heard_phones(wave: np.ndarray, words: list[Word], language: str) -> tuple[list[Word], list[Phone]] | None:

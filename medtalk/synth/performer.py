@@ -90,7 +90,7 @@ def _rng(seed: int, text: str, stream: int, emotion: str | None = None) -> np.ra
 ENGINES = {flite.PREFIX: flite.synthesize, festival.PREFIX: festival.synthesize, piper.PREFIX: piper.synthesize}
 
 
-def _synthesize(words: list[str], voice: str, **settings) -> Utterance:
+def speak_any(words: list[str], voice: str, **settings) -> Utterance:
     """espeak-ng, or the engine a voice's prefix names: the same arguments, the same result."""
     engine = next((fn for prefix, fn in ENGINES.items() if voice.startswith(prefix)), synthesize)
     return engine(words, voice, **settings)
@@ -116,7 +116,7 @@ def _speak(words: list[str], voice: str, settings: dict[str, int], prosody: list
     problem = ""
     for how, per_word in ways.items():
         try:
-            utterance = _synthesize(words, voice, word_prosody=per_word, **settings)
+            utterance = speak_any(words, voice, word_prosody=per_word, **settings)
         except EspeakCrash as err:  # a crash is one more way that did not say the words
             problem = str(err)
             continue
@@ -174,7 +174,7 @@ def perform_aligned(text: str, *, voice: str = "en-us", seed: int = 0) -> dict[s
     """
     words = _words(text)
     style = speaker_style(voice, seed)
-    spoken = _synthesize(words, voice, **style.voice)
+    spoken = speak_any(words, voice, **style.voice)
     problem = take_problem(spoken)
     if problem is not None:
         raise TakeRejected(f"{voice} cannot say {text!r} whole: {problem}")
