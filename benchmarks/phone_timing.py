@@ -33,7 +33,7 @@ from medtalk.synth.timeline import Phone
 from _common import load_measured_model
 
 VOICES = ("festival:slt", "festival:kal", "en-us")
-METHODS = {"aligner's phones": True, "stretched espeak-ng": False}
+METHODS = {"aligner's times": True, "stretched espeak-ng": False}
 _ARPABET = {symbol: name for name, symbol in ESPEAK.items()}
 
 

@@ -4,7 +4,7 @@ espeak-ng speaks.
 In English, forced alignment (``medtalk.asr.align``, pocketsphinx) gives the
 words and, in its phone pass, each phone at the time it was heard; words it
 gives no phones keep espeak-ng's pronunciation stretched over their aligned
-time (``fill_unaligned``). In every other language the transcriber's word times
+time (``place_phones``). In every other language the transcriber's word times
 (Whisper's) hold espeak-ng's pronunciation of each word. Either way the phones
 are espeak-ng mnemonics (``medtalk.synth.arpabet``), the inventory the phonetic
 correction of the content branch (``medtalk.model.inputs.phone_track``) was
@@ -19,17 +19,19 @@ import numpy as np
 
 from medtalk.synth.timeline import Phone, Word, words_without_phones
 
-VOICE = "en-us"  # espeak-ng's pronunciations for English words the aligner gave no phones
+VOICE = "en-us"  # espeak-ng's pronunciations of English words
 # espeak-ng voices for Whisper's language codes where the code alone does not name one (or the
 # right one: espeak-ng 1.51's `cmn` reads the pinyin of its own dictionary as English, "men5" ->
 # "men five"); Norwegian Nynorsk is read as Bokmal
 VOICES = {"en": VOICE, "zh": "cmn-latn-pinyin", "fr": "fr-fr", "no": "nb", "nn": "nb"}
 # a transcript whose words espeak-ng gives phones for less often than this is not phonemized
 MIN_PHONEMIZED = 0.8
-# English phones at the times the aligner heard them (its second, phone pass) rather than
-# espeak-ng's stretched over each aligned word. Measured with the shipped model
-# (benchmarks/real_speech.py --modes; benchmarks/phone_timing.py on festival's human voices,
-# whose true phone times are known): docs/MODEL.md.
+# English phones at the times the aligner heard them (its second, phone pass; twice the
+# alignment's CPU) rather than espeak-ng's stretched over each aligned word: on real speech
+# the lips close at m/b/p better (package place AUC 0.966 against 0.906), on festival's
+# human voices the bilabials land 5-8 ms from their true times against 12-17 ms (median),
+# on the synthetic English test clips the lip error is 2 % higher (docs/MODEL.md, *Where
+# the phones go*; benchmarks/real_speech.py --modes, benchmarks/phone_timing.py).
 ALIGNED_PHONES = True
 
 
@@ -41,24 +43,32 @@ def language_voice(language: str) -> str | None:
     return voice if voice in list_voices() else None
 
 
-def fill_unaligned(words: list[Word], aligned: list[Phone], voice: str = VOICE) -> list[Phone]:
-    """The aligned phones (espeak-ng mnemonics), and for each word that has none, espeak-ng's
-    own phones of the word (in ``voice``) stretched over the word's aligned time."""
+def place_phones(words: list[Word], aligned: list[Phone], voice: str = VOICE) -> list[Phone]:
+    """espeak-ng's phones of each word (in ``voice``) at the times the aligner heard them.
+
+    ``aligned`` are the aligner's phones (espeak-ng mnemonics). A word the aligner
+    gave as many phones as espeak-ng says takes espeak-ng's symbols at the aligner's
+    times (the pronunciations the model was trained on, timed on the real audio); a
+    word with another count keeps the aligner's own phones; a word with none gets
+    espeak-ng's phones stretched over its aligned time.
+    """
     from medtalk.synth.speech import synthesize
 
+    if not words:
+        return []
+    spoken = synthesize([w.text for w in words], voice)
     out: list[Phone] = []
-    spoken = None
     for word in words:
-        own = [p for p in aligned if word.start <= p.start < word.end]
-        if own or word.end <= word.start:
-            out += own
-            continue
-        if spoken is None:
-            spoken = synthesize([w.text for w in words], voice)
+        heard = [p for p in aligned if word.start <= p.start < word.end]
         ref = spoken.words[word.index]
-        scale = (word.end - word.start) / max(ref.end - ref.start, 1e-6)
-        out += [Phone(p.symbol, word.start + (p.start - ref.start) * scale, word.start + (p.end - ref.start) * scale)
-                for p in spoken.phones if ref.start <= p.start < ref.end and not p.symbol.startswith("(")]
+        said = [p for p in spoken.phones if ref.start <= p.start < ref.end and not p.symbol.startswith("(")]
+        if heard:
+            same = len(heard) == len(said)
+            out += [Phone(s.symbol, h.start, h.end) for s, h in zip(said, heard)] if same else heard
+        elif word.end > word.start:
+            scale = (word.end - word.start) / max(ref.end - ref.start, 1e-6)
+            out += [Phone(p.symbol, word.start + (p.start - ref.start) * scale,
+                          word.start + (p.end - ref.start) * scale) for p in said]
     return out
 
 
@@ -82,9 +92,8 @@ def transcript_phones(wave: np.ndarray, transcript: str) -> tuple[list[Word], li
     """Words and phones of ``transcript`` on 16 kHz ``wave (N,)``, or None when the transcript
     does not read as English or cannot be aligned (``align(strict=True)``).
 
-    With ``ALIGNED_PHONES`` the phones are the aligner's own (each at the time it was
-    heard), words it gave none keeping espeak-ng's stretched over them; without, every
-    word's phones are espeak-ng's stretched over the word (``fill_unaligned``).
+    With ``ALIGNED_PHONES`` espeak-ng's phones go where the aligner's phone pass heard
+    them (``place_phones``); without, each word's are stretched over the word.
     """
     from medtalk.asr import align
     from medtalk.synth.arpabet import to_espeak
@@ -92,7 +101,7 @@ def transcript_phones(wave: np.ndarray, transcript: str) -> tuple[list[Word], li
     words, phones = align(wave, transcript, with_phones=ALIGNED_PHONES, strict=True)
     if not words:
         return None
-    return words, fill_unaligned(words, to_espeak(phones))
+    return words, place_phones(words, to_espeak(phones))
 
 
 def heard_phones(wave: np.ndarray, words: list[Word], language: str) -> tuple[list[Word], list[Phone]] | None:
@@ -115,7 +124,7 @@ def heard_phones(wave: np.ndarray, words: list[Word], language: str) -> tuple[li
     if voice is None:
         return None
     words = to_speech([Word(w.text, i, w.start, w.end) for i, w in enumerate(words)], wave)
-    phones = fill_unaligned(words, [], voice)
+    phones = place_phones(words, [], voice)
     if len(words_without_phones(words, phones)) > (1 - MIN_PHONEMIZED) * len(words):
         return None
     return words, phones

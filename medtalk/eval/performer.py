@@ -24,7 +24,7 @@ from medtalk.audio import SAMPLE_RATE
 from medtalk.data.clips import Clip, as_float
 from medtalk.emotions import parse_emotion
 from medtalk.errors import MedtalkError
-from medtalk.phonetics import VOICE, fill_unaligned
+from medtalk.phonetics import VOICE, place_phones
 from medtalk.synth.idle import speaker_style
 from medtalk.synth.intensity import plan_word_intensity
 from medtalk.synth.performer import render
@@ -42,7 +42,7 @@ def animate_aligned(wave: np.ndarray, transcript: str, emotion: str, seed: int =
     words, phones = align(wave, transcript)
     if not words:
         raise MedtalkError("the performer baseline needs a transcript with words")
-    return _rig(wave, words, fill_unaligned(words, to_espeak(phones)), emotion, seed)
+    return _rig(wave, words, place_phones(words, to_espeak(phones)), emotion, seed)
 
 
 def animate_recognised(wave: np.ndarray, emotion: str, seed: int = 0) -> np.ndarray:

@@ -5,7 +5,7 @@ played, often with each word's start and end. Words come in pieces
 (``push_words``); each piece's MiniLM token features are computed once, when it
 arrives. With times, a word's tokens are placed where it is said and, for a
 model with the phonetic correction, its phones (espeak-ng's English
-pronunciation, ``phonetics.fill_unaligned``) are stretched over it, as forced
+pronunciation, ``phonetics.place_phones``) are stretched over it, as forced
 alignment does offline. Without times the words are placed one after another
 from the newest audio on at ``SECONDS_PER_CHARACTER``, and give no phones.
 """
@@ -62,10 +62,10 @@ class LiveTranscript:
             self._tokens.append(encoder.tokens(text))
             self._spans.append(token_spans(encoder.token_words(text), placed, self.end))
         if self.uses_phones and times is not None:
-            from medtalk.phonetics import fill_unaligned
+            from medtalk.phonetics import place_phones
 
             timed = [Word(w, i, s, e) for i, (w, (s, e)) in enumerate(zip(words, placed))]
-            self._phones.append(phone_segments(fill_unaligned(timed, [])))
+            self._phones.append(phone_segments(place_phones(timed, [])))
 
     def inputs(self, start: float) -> TranscriptInputs | None:
         """What the model reads, times from ``start`` s (a window's first frame); None without words."""
