@@ -1,10 +1,13 @@
-"""Shared fixtures: the read-only reference clips, when ../shared is present."""
+"""Shared fixtures: the read-only reference clips, when ../shared is present, and the tiny
+EmoFace folder and model of ``model_fixtures`` (registered here for every test module)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+
+pytest_plugins = ("model_fixtures",)
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
 

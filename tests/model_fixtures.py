@@ -101,3 +101,19 @@ def model_path(tiny_run: Path) -> Path:
 def speech(tiny_emoface: Path) -> Path:
     """One speech-like clip of the tiny EmoFace folder."""
     return sorted((tiny_emoface / "WAV").glob("*.wav"))[0]
+
+
+@pytest.fixture(scope="session")
+def model(model_path: Path):
+    """The tiny trained model, loaded (the live tests share it)."""
+    from medtalk.infer import load_model
+
+    return load_model(model_path)
+
+
+@pytest.fixture(scope="session")
+def wave(speech: Path) -> np.ndarray:
+    """The samples of ``speech``, 16 kHz."""
+    from medtalk.audio import load_audio
+
+    return load_audio(speech)

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from model_fixtures import model_path, speech, tiny_emoface, tiny_run  # noqa: F401  (session fixtures)
 
 import medtalk
 from medtalk.audio import SAMPLE_RATE, write_wav

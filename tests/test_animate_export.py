@@ -6,7 +6,6 @@ import socket
 import threading
 
 import numpy as np
-from model_fixtures import model_path, speech, tiny_emoface, tiny_run  # noqa: F401  (session fixtures)
 
 from medtalk.cli import main
 from medtalk.export.livelink import decode

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from model_fixtures import model_path, speech, tiny_emoface, tiny_run  # noqa: F401  (session fixtures)
 from PIL import Image
 
 from medtalk.cli import main

@@ -8,7 +8,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from model_fixtures import tiny_emoface  # noqa: F401  (session fixture)
 
 from medtalk.errors import MedtalkError
 from medtalk.eval.report import animate_wave

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from model_fixtures import model_path, tiny_emoface, tiny_run  # noqa: F401  (session fixtures)
 
 from medtalk.cli import main
 from medtalk.eval.report import METRICS, markdown_table

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from model_fixtures import tiny_emoface  # noqa: F401  (session fixture)
 
 from medtalk.data.clips import load_dataset
 from medtalk.data.frozen import cache_frozen, frozen_key

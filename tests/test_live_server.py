@@ -10,7 +10,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from model_fixtures import model_path, speech, tiny_emoface, tiny_run  # noqa: F401  (session fixtures)
 from websockets.sync.client import connect
 
 from medtalk.audio import SAMPLE_RATE, load_audio

@@ -12,14 +12,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from model_fixtures import model_path, speech, tiny_emoface, tiny_run  # noqa: F401  (session fixtures)
 
 from medtalk.audio import SAMPLE_RATE, load_audio
 from medtalk.cli import main
 from medtalk.errors import MedtalkError
 from medtalk.export.arkit import to_arkit
 from medtalk.export.livelink import DEVICE_ID, LiveLinkSender, Packet, decode, encode
-from medtalk.infer import load_model
 from medtalk.live import Stream, sources
 from medtalk.live.session import LiveLinkSink, Recorder, Session
 from medtalk.rig import NUM_CONTROLS, read_rig
@@ -72,16 +70,6 @@ class _FakeInput:
 
     def close(self) -> None:
         self.device.closed += 1
-
-
-@pytest.fixture(scope="module")
-def model(model_path: Path):
-    return load_model(model_path)
-
-
-@pytest.fixture(scope="module")
-def wave(speech: Path) -> np.ndarray:
-    return load_audio(speech)
 
 
 def test_microphone_feeds_a_stream(model, wave, monkeypatch) -> None:

@@ -3,28 +3,15 @@ chunking, frame counts, live emotion changes, transcript words, bad input."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
-from model_fixtures import model_path, speech, tiny_emoface, tiny_run  # noqa: F401  (session fixtures)
 
-from medtalk.audio import SAMPLE_RATE, load_audio
+from medtalk.audio import SAMPLE_RATE
 from medtalk.errors import MedtalkError
 from medtalk.guidance.timeline import CROSSFADE_SECONDS
-from medtalk.infer import animate, load_model
+from medtalk.infer import animate
 from medtalk.live import Stream
 from medtalk.rig import NUM_CONTROLS
-
-
-@pytest.fixture(scope="module")
-def model(model_path: Path):
-    return load_model(model_path)
-
-
-@pytest.fixture(scope="module")
-def wave(speech: Path) -> np.ndarray:
-    return load_audio(speech)
 
 
 def run(stream: Stream, wave: np.ndarray, chunk: int) -> np.ndarray:

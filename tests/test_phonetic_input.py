@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-from model_fixtures import tiny_emoface  # noqa: F401 (fixture)
 
 from medtalk.model.config import preset
 from medtalk.model.inputs import (

@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from model_fixtures import tiny_emoface  # noqa: F401  (session fixture)
 
 from medtalk.data.clips import scan_clips
 from medtalk.results.markdown import beats, render

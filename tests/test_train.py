@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from model_fixtures import JAW, tiny_emoface, tiny_run  # noqa: F401  (session fixtures)
+from model_fixtures import JAW
 
 from medtalk.data.clips import Clip, ClipInfo, load_dataset, repeat_loaded, scan
 from medtalk.errors import MedtalkError

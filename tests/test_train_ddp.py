@@ -16,7 +16,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from model_fixtures import tiny_emoface  # noqa: F401  (session fixture)
 
 import medtalk
 from medtalk.data.clips import load_dataset

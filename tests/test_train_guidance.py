@@ -8,14 +8,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from model_fixtures import tiny_emoface  # noqa: F401  (session fixture)
 
+from medtalk.data.clips import load_dataset
 from medtalk.errors import MedtalkError
 from medtalk.model import preset
-from medtalk.train import loop
 from medtalk.model.checkpoint import load_model
-from medtalk.data.clips import load_dataset
-from medtalk.train.guidance_data import DESCRIPTIONS_PER_CLIP, GuidedCrops, clip_descriptions
+from medtalk.train import loop
+from medtalk.train.guidance_data import (
+    DESCRIPTIONS_PER_CLIP,
+    GuidedCrops,
+    clip_descriptions,
+)
 
 
 @pytest.mark.parametrize("more", ["4", None])  # --stages 4, or all stages (`make model` on an older run)

@@ -6,8 +6,6 @@ import numpy as np
 import pytest
 import torch
 
-from model_fixtures import tiny_emoface  # noqa: F401  (session fixture)
-
 from medtalk.model import MEDTalk, preset
 from medtalk.model.inputs import span_slice, spread, token_spans
 from medtalk.model.intensity import timing_bias
