@@ -1,8 +1,12 @@
-"""The seven emotion labels of the paper, and the aliases people type."""
+"""The seven emotion labels of the paper, the aliases people type, and the intensity scale's bound."""
 
 from __future__ import annotations
 
 from medtalk.errors import MedtalkError
+
+# how far a user may scale the predicted intensity (`animate --intensity`, the studio, batch
+# manifests): beyond it the jaw pins at its limit and the lips stop moving
+MAX_INTENSITY = 3.0
 
 EMOTIONS: tuple[str, ...] = ("angry", "disgust", "fear", "happy", "neutral", "sad", "surprised")
 

@@ -73,13 +73,13 @@ def test_malformed_rows_fail_alone(tmp_path: Path) -> None:
         '{"audio": "a.wav"}', '{"audio": "b.wav", "emotoin": "sad"}', '{"audio": ', '["c.wav"]',
         '{"audio": "d.wav", "intensity": "loud"}', '{"audio": "e.wav", "language": "english!"}',
         '{"audio": "f.wav", "transcript": "hi", "transcript_file": "f.txt"}', '{"audio": "x/a.wav"}',
-        '{"audio": "g.wav", "name": "../g"}', '{"audio": 3}']))
+        '{"audio": "g.wav", "name": "../g"}', '{"audio": 3}', '{"audio": "h.wav", "intensity": 7}']))
     errors = {line.number: line.error for line in read_manifest(tmp_path / "m.jsonl")}
     assert errors[1] is None
     for number, message in [(2, "unknown key(s) 'emotoin'"), (3, "not valid JSON"), (4, "expected a JSON object"),
                             (5, "intensity must be a number"), (6, "not a language code"), (7, "not both"),
                             (8, "name 'a' is already used by line 1"), (9, "plain file name"),
-                            (10, "audio must be a string")]:
+                            (10, "audio must be a string"), (11, "intensity must be 0-3, got 7")]:
         assert message in errors[number], (number, errors[number])
 
 

@@ -18,12 +18,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from medtalk.emotions import MAX_INTENSITY
 from medtalk.errors import MedtalkError
 
 COLUMNS = ("audio", "name", "transcript", "transcript_file", "emotion", "describe", "reference", "timeline",
@@ -173,8 +173,8 @@ def _values(fields: dict[str, Any], base: Path) -> dict[str, Any]:
         raise MedtalkError("no audio given")
     if "transcript" in values and "transcript_file" in values:
         raise MedtalkError("give transcript or transcript_file, not both")
-    if not math.isfinite(values.get("intensity", 1.0)):
-        raise MedtalkError(f"intensity must be finite, got {values['intensity']}")
+    if not 0 <= values.get("intensity", 1.0) <= MAX_INTENSITY:  # also refuses nan and inf
+        raise MedtalkError(f"intensity must be 0-{MAX_INTENSITY:g}, got {values['intensity']}")
     if "language" in values and not LANGUAGE.fullmatch(values["language"]):
         raise MedtalkError(f"language {values['language']!r} is not a language code like en or pt-BR")
     values.setdefault("name", values["audio"].stem)

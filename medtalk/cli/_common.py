@@ -11,8 +11,9 @@ import math
 from collections.abc import Callable
 from pathlib import Path
 
+from medtalk.emotions import MAX_INTENSITY
+
 MAX_FPS = 240.0  # frames per second: beyond any display or engine tick; 100000 wrote 545 MB of rig
-MAX_INTENSITY = 3.0  # intensity scale: beyond it the jaw pins at its limit and the lips stop moving
 MAX_PREVIEW_SIZE = 4096  # px per face: a 20000 px face ran out of memory
 MAX_THREADS = 256  # threads or worker processes: 0 meant nothing sensible
 MIN_PREVIEW_SIZE = 64  # px, the smallest face that still shows its features (preview.draw.MIN_SIZE)

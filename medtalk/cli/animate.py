@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from medtalk.cli._common import MAX_INTENSITY, add_export, add_model, add_output, add_quiet, intensity
-from medtalk.emotions import EMOTIONS
+from medtalk.cli._common import add_export, add_model, add_output, add_quiet, intensity
+from medtalk.emotions import EMOTIONS, MAX_INTENSITY
 from medtalk.errors import MedtalkError
 
 if TYPE_CHECKING:  # the module itself imports torch, which `medtalk --help` must not wait for

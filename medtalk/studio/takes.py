@@ -22,6 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from medtalk.direction import Direction, check, perform
+from medtalk.emotions import MAX_INTENSITY
 from medtalk.errors import MedtalkError
 from medtalk.files import atomic_output
 from medtalk.rig import read_rig, write_rig
@@ -46,8 +47,8 @@ class TakeRequest(BaseModel):
     describe: str | None = Field(None, description="a description of the expression")
     reference: str | None = Field(None, description="id of an uploaded photo (POST /api/photos)")
     timeline: Any = Field(None, description="segments as in --timeline JSON (docs/GUIDANCE.md); image = photo id")
-    # the bounds of `animate --intensity` (cli._common.MAX_INTENSITY; the CLI is not imported here)
-    intensity: float = Field(1.0, ge=0.0, le=3.0, description="scale of the predicted intensity, 0 to 3")
+    intensity: float = Field(1.0, ge=0.0, le=MAX_INTENSITY,
+                             description=f"scale of the predicted intensity, 0 to {MAX_INTENSITY:g}")
     transcript: str | None = Field(None, description="what is said")
     transcribe: bool = Field(True, description="without a transcript, Whisper transcribes the audio, as "
                              "`animate` does; false: the audio alone (`--no-transcribe`)")
