@@ -24,16 +24,10 @@ import numpy as np
 import torch
 from torch import nn
 
-from medtalk.audio import SAMPLE_RATE
 from medtalk.errors import MedtalkError
 from medtalk.model.config import ContentConfig
+from medtalk.whisper.mel import FRAME_RATE, HOP_LENGTH, N_MELS, log_mel
 
-N_FFT = 400  # Whisper's STFT: 25 ms windows every 10 ms, 80 mel bands
-HOP_LENGTH = 160
-N_MELS = 80
-assert SAMPLE_RATE % (2 * HOP_LENGTH) == 0
-FRAME_RATE = SAMPLE_RATE // (2 * HOP_LENGTH)  # encoder states/s: the second convolution halves 100 -> 50
-LOG_RANGE = 8.0  # log10 units of dynamic range kept below the loudest bin, as Whisper does
 LAYER_NORM_EPS = 1e-5
 
 _DTYPES = {0: np.float32, 1: np.int8, 2: np.int16, 3: np.int32, 4: np.float16}
@@ -169,25 +163,6 @@ def _tensor(array: np.ndarray) -> torch.Tensor:
     return torch.from_numpy(np.array(array, dtype=np.float32))
 
 
-class WhisperMel(nn.Module):
-    """Whisper's log-mel: ``(B, N)`` 16 kHz samples -> ``(B, 80, N // 160)``."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        from faster_whisper.feature_extractor import FeatureExtractor
-
-        filters = FeatureExtractor.get_mel_filters(SAMPLE_RATE, N_FFT, N_MELS)
-        self.register_buffer("filters", torch.from_numpy(filters.astype(np.float32)))
-        self.register_buffer("window", torch.hann_window(N_FFT))
-
-    def forward(self, wave: torch.Tensor) -> torch.Tensor:
-        stft = torch.stft(wave, N_FFT, HOP_LENGTH, window=self.window, return_complex=True)
-        power = stft[..., :-1].abs() ** 2
-        log = torch.log10((self.filters @ power).clamp(min=1e-10))
-        log = torch.maximum(log, log.amax(dim=(1, 2), keepdim=True) - LOG_RANGE)
-        return (log + 4.0) / 4.0
-
-
 class WhisperFeatures(nn.Module):
     """Frozen Whisper encoder states: ``(B, N)`` 16 kHz samples -> ``(B, ceil(N / 320), dim)`` at 50/s.
 
@@ -202,7 +177,6 @@ class WhisperFeatures(nn.Module):
         model_dir = Path(model_dir)
         if not (model_dir / "model.bin").is_file():
             raise MedtalkError(f"{model_dir}: no CTranslate2 Whisper model (model.bin) in this folder")
-        self.mel = WhisperMel()
         self.encoder = WhisperEncoder(read_ctranslate2(model_dir / "model.bin"), layer)
         self.dim = self.encoder.dim
         self.rate = float(FRAME_RATE)
@@ -223,7 +197,7 @@ class WhisperFeatures(nn.Module):
             piece = nn.functional.pad(piece, (0, -piece.shape[1] % (2 * HOP_LENGTH)))
             if piece.shape[1] == 0:
                 piece = piece.new_zeros(wave.shape[0], 2 * HOP_LENGTH)
-            pieces.append(self.encoder(self.mel(piece)))
+            pieces.append(self.encoder(torch.from_numpy(log_mel(piece.numpy()))))
         return torch.cat(pieces, dim=1)[:, : max(frames, 1)]
 
 

@@ -1,1 +1,1 @@
-"""Whisper (CTranslate2, through faster-whisper): the installed models and automatic transcription."""
+"""Whisper on CTranslate2: the installed models, the log-mel, the tokens and automatic transcription."""

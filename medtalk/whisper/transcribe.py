@@ -1,10 +1,13 @@
 """Automatic transcription with Whisper: the words said, when, and in which language.
 
-faster-whisper (CTranslate2) runs an installed or local model
-(``medtalk.whisper.models``) on the CPU. The language is detected unless
-given; each word comes with its time (Whisper's cross-attention alignment) and
-its probability. What the words then drive, and when a transcription is too
-unsure to use, is ``medtalk.phonetics`` and ``medtalk.infer``'s business.
+CTranslate2 runs an installed or local model (``medtalk.whisper.models``) on
+the CPU, window by window of 30 s as Whisper does: the log-mel of the whole
+clip (``mel``), each window encoded once, its language (detected unless given,
+from the first window), its greedy decoding and segments (``decode``) and its
+word times (``align``) all read from that one encoder output. Each word comes
+with its time and its probability. What the words then drive, and when a
+transcription is too unsure to use, is ``medtalk.phonetics`` and
+``medtalk.infer``'s business.
 """
 
 from __future__ import annotations
@@ -17,17 +20,22 @@ import numpy as np
 from medtalk.audio import SAMPLE_RATE
 from medtalk.errors import MedtalkError
 from medtalk.synth.timeline import Word
-from medtalk.whisper.models import load_whisper
+from medtalk.whisper.align import add_word_times, speech_end
+from medtalk.whisper.decode import decode, segments
+from medtalk.whisper.mel import HOP_LENGTH, MEL_RATE, WINDOW_FRAMES, log_mel
+from medtalk.whisper.models import Whisper, load_whisper
 
-# Greedy decoding at temperature 0 only: deterministic, and bounded in time. faster-whisper's
-# default re-decodes a window at rising temperatures (sampling) when its text looks repetitive
-# or unlikely; on 60 s of speech that fell back to 1.0 on four of six windows and cost 20 s of
-# CPU instead of 4.4 s (docs/BENCHMARKS.md). An unsure transcription is caught by ``doubt`` instead.
-BEAM_SIZE = 1
-TEMPERATURE = 0.0
-# Each 30 s window is decoded on its own: conditioning on the previous window's text lets
-# one misheard phrase repeat itself through the rest of a long recording.
-CONDITION_ON_PREVIOUS_TEXT = False
+# Greedy decoding at temperature 0 only (``medtalk.whisper.decode``): deterministic, and bounded
+# in time. openai/whisper re-decodes a window at rising temperatures (sampling) when its text looks
+# repetitive or unlikely; on 60 s of speech faster-whisper's default fell back to 1.0 on four of six
+# windows and cost 20 s of CPU instead of 4.4 s (docs/BENCHMARKS.md). An unsure transcription is
+# caught by ``doubt`` instead. Each 30 s window is decoded on its own, not conditioned on the
+# previous window's text: that lets one misheard phrase repeat itself through a long recording.
+#
+# A window Whisper thinks silent (no-speech probability above this) and whose text is
+# unlikely (mean log probability below that) is skipped, as Whisper skips it.
+NO_SPEECH_THRESHOLD = 0.6
+LOG_PROB_THRESHOLD = -1.0
 # A transcription is used when its words are this probable on average (Whisper's own
 # word probabilities) and, when the language was detected, that detection this sure.
 MIN_CONFIDENCE = 0.5
@@ -67,17 +75,24 @@ class Transcription:
                 "confidence": round(self.confidence, 3), "text": self.text}
 
 
-def _language(model, language: str | None) -> str | None:
+def _language(whisper: Whisper, language: str | None) -> str | None:
     if language is None:
         return None
     code = language.strip().lower()
-    if not model.model.is_multilingual:  # the CTranslate2 model under faster-whisper's wrapper
-        if code != "en":
+    if code not in whisper.languages:
+        if whisper.languages == ("en",):
             raise MedtalkError(f"this Whisper model is English-only; it cannot transcribe language {language!r}")
-        return code
-    if code not in model.supported_languages:
         raise MedtalkError(f"unknown Whisper language {language!r} (codes such as en, de, fr, zh, ja)")
     return code
+
+
+def _encode(whisper: Whisper, mel: np.ndarray, seek: int, frames: int):
+    """The encoder output ``(1, 1500, dim)`` of ``frames`` log-mel frames from ``seek``, padded to the 30 s window."""
+    import ctranslate2
+
+    window = np.zeros((1, mel.shape[0], WINDOW_FRAMES), np.float32)
+    window[0, :, :frames] = mel[:, seek : seek + frames]
+    return whisper.runtime.encode(ctranslate2.StorageView.from_array(window))
 
 
 def transcribe(wave: np.ndarray, options: WhisperOptions = WhisperOptions()) -> Transcription:
@@ -86,27 +101,49 @@ def transcribe(wave: np.ndarray, options: WhisperOptions = WhisperOptions()) -> 
     Whitespace inside a word (Whisper's leading space) is dropped; words made
     only of punctuation are left out, as they have no sound.
     """
-    model = load_whisper(options.model)
-    language = _language(model, options.language)
+    whisper = load_whisper(options.model)
+    language = _language(whisper, options.language)
+    given = language is not None
     wave = np.ascontiguousarray(wave, dtype=np.float32)
     if len(wave) < SAMPLE_RATE // 10:
         return Transcription((), language or "", 0.0, 0.0)
-    segments, info = model.transcribe(
-        wave, language=language, beam_size=BEAM_SIZE, temperature=TEMPERATURE, word_timestamps=True,
-        condition_on_previous_text=CONDITION_ON_PREVIOUS_TEXT,
-    )
+    # one hop of silence after the end, as openai/whisper pads: the extra frame is not read,
+    # but the last frame read then ends in silence, not in the reflection of the clip
+    mel = log_mel(np.pad(wave, (0, HOP_LENGTH)))
+    audio_frames = mel.shape[1] - 1
+    language_probability = 1.0
+    heard = []
+    seek, last_speech = 0, 0.0
+    while seek < audio_frames:
+        frames = min(WINDOW_FRAMES, audio_frames - seek)
+        encoded = _encode(whisper, mel, seek, frames)
+        if language is None:
+            language = "en"
+            if whisper.languages != ("en",):
+                token, language_probability = whisper.runtime.detect_language(encoded)[0][0]
+                language = token[2:-2]  # <|de|>
+        decoded = decode(whisper, encoded, language)
+        if decoded.no_speech_prob > NO_SPEECH_THRESHOLD and decoded.avg_logprob < LOG_PROB_THRESHOLD:
+            seek += frames
+            continue
+        found, next_seek, complete = segments(decoded.tokens, whisper.vocabulary, seek, frames)
+        add_word_times(whisper, encoded, language, found, seek, frames, last_speech)
+        last_speech = speech_end(found)
+        if not complete and last_speech > seek / MEL_RATE:
+            next_seek = round(last_speech * MEL_RATE)  # after the last word heard whole
+        # never stay in place (a window of times only): go on after it
+        seek = next_seek if next_seek > seek else seek + frames
+        heard += [w for s in found if s.start != s.end and whisper.vocabulary.text(s.tokens).strip() for w in s.words]
     words: list[Word] = []
     probabilities: list[float] = []
-    for segment in segments:
-        for w in segment.words or ():
-            text = w.word.strip()
-            if not any(ch.isalnum() for ch in text):
-                continue
-            words.append(Word(text, len(words), float(w.start), max(float(w.end), float(w.start))))
-            probabilities.append(float(w.probability))
+    for w in heard:
+        text = w.text.strip()
+        if not any(ch.isalnum() for ch in text):
+            continue
+        words.append(Word(text, len(words), float(w.start), max(float(w.end), float(w.start))))
+        probabilities.append(w.probability)
     confidence = float(np.mean(probabilities)) if probabilities else 0.0
-    sure = 1.0 if language is not None else float(info.language_probability)
-    return Transcription(tuple(words), info.language, sure, confidence)
+    return Transcription(tuple(words), language or "", 1.0 if given else float(language_probability), confidence)
 
 
 def doubt(heard: Transcription) -> str | None:
