@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from test_asr import JFK, word_accuracy
@@ -15,12 +17,14 @@ from medtalk.phonetics import heard_phones, language_voice
 from medtalk.rig import index, indices, read_rig
 from medtalk.synth.speech import synthesize
 from medtalk.synth.timeline import words_without_phones
-from medtalk.whisper.models import BASE, TINY_EN
+from medtalk.whisper.align import TimedWord, merge_punctuation
+from medtalk.whisper.models import BASE, TINY_EN, load_whisper
 from medtalk.whisper.transcribe import WhisperOptions, doubt, transcribe
 
 JAW = index("CTRL_C_jaw-translateY")
 LOWER_LIP = indices("lowerLipDepress")
 TOGETHER = indices("lipsTogether")
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "jfk.flac"
 
 
 @pytest.mark.parametrize("model", [TINY_EN, BASE])
@@ -35,6 +39,39 @@ def test_whisper_hears_jfk_with_word_times(reference, model: str) -> None:
     truth = next(w for w in aligned if w.text.lower() == "my")
     shared = min(mine.end, truth.end) - max(mine.start, truth.start)
     assert shared > 0.5 * (truth.end - truth.start), (mine, truth)  # Whisper's word times are coarser
+
+
+def test_a_word_across_the_window_border_is_heard_whole_once() -> None:
+    """jfk.flac three times (33 s): the second "ask" of the third time spans 30 s, where the
+    first 30 s window ends. The next window starts after the last segment heard whole, so the
+    word comes out once, whole, and no word is lost or doubled at the border."""
+    jfk = load_audio(EXAMPLE)
+    heard = transcribe(np.concatenate([jfk] * 3), WhisperOptions(BASE))
+    said = [w.text.lower().strip(",.?!") for w in heard.words]
+    assert said == JFK.split() * 3, heard.text
+    across = [w for w in heard.words if w.start < 30.0 < w.end]
+    assert [w.text for w in across] == ["ask"], across
+    assert across[0].end - across[0].start < 1.0
+
+
+def test_words_are_whole_characters_and_spaced_words() -> None:
+    vocabulary = load_whisper(BASE).vocabulary
+
+    def words(text: str, language: str) -> list[str]:
+        tokens = vocabulary.tokenizer.encode(text, add_special_tokens=False).ids
+        return [word for word, _ in vocabulary.words(tokens, language)]
+
+    assert words(" He was not an ill-disposed man.", "en") == [" He", " was", " not", " an", " ill", "-disposed",
+                                                            " man", "."]
+    assert words("王妃才开始", "zh") == ["王", "妃", "才", "开始"]  # 妃's three bytes span two tokens
+
+
+def test_punctuation_joins_its_word() -> None:
+    words = [TimedWord(text, [i], i, i + 1, 0.5) for i, text in enumerate([' "', " Ask", " not", "!", '"'])]
+    merge_punctuation(words)
+    assert [w.text for w in words] == ["", ' " Ask', ' not!"', "", ""]
+    assert [w.tokens for w in words] == [[], [0, 1], [2, 3, 4], [], []]
+    assert [(w.start, w.end) for w in words][1:3] == [(1, 2), (2, 3)]  # the word's own times
 
 
 def test_automatic_transcription_closes_the_lips_on_my(reference) -> None:

@@ -1,4 +1,5 @@
-"""The frozen Whisper content front-end: the installed tiny.en weights, rebuilt in torch, against ctranslate2."""
+"""The frozen Whisper content front-end: the installed tiny.en weights, rebuilt in torch, against ctranslate2;
+Whisper's log-mel against a reference."""
 
 from __future__ import annotations
 
@@ -13,9 +14,13 @@ from medtalk.errors import MedtalkError
 from medtalk.model.config import WHISPER_CONTENT
 from medtalk.model.content import audio_features
 from medtalk.model.whisper import WhisperFeatures, read_ctranslate2
+from medtalk.whisper.mel import log_mel, mel_filters
 from medtalk.whisper.models import TINY_EN, model_dir
 
 JFK = Path(__file__).resolve().parents[1] / "examples" / "jfk.flac"
+# faster-whisper 1.2.1's FeatureExtractor()(chirp(), padding=0)[:, ::5] as float32, saved with
+# np.save before faster-whisper left the project: an independent log-mel to check ours against
+MEL_REFERENCE = Path(__file__).resolve().parent / "golden" / "whisper_mel_chirp.npy"
 WINDOW = 480_000  # samples in Whisper's 30 s window
 
 
@@ -33,17 +38,30 @@ def _cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (a * b).sum(-1) / np.linalg.norm(a, axis=-1) / np.linalg.norm(b, axis=-1)
 
 
+def chirp() -> np.ndarray:
+    """1 s at 16 kHz: a sweep from 100 Hz to 8 kHz (every mel band) over a 440 Hz tone."""
+    t = np.arange(16000) / 16000
+    return (0.5 * np.sin(2 * np.pi * (100 * t + 3950 * t**2)) + 0.2 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
+
+
+def test_the_log_mel_is_whispers():
+    reference = np.load(MEL_REFERENCE)
+    mel = log_mel(chirp())
+    assert mel.shape == (80, 100) and mel.dtype == np.float32
+    assert np.array_equal(mel[:, ::5], reference)  # the same arithmetic, so the same bits
+    assert mel_filters().shape == (80, 201)
+    batch = log_mel(np.stack([chirp(), chirp()[::-1] * 0.1]))
+    assert batch.shape == (2, 80, 100) and np.array_equal(batch[0], mel)
+    assert log_mel(np.zeros(100, np.float32)).shape == (80, 0)
+
+
 def test_the_torch_encoder_matches_ctranslate2_on_a_real_clip(tiny, jfk):
     import ctranslate2
-    from faster_whisper import WhisperModel
-    from faster_whisper.feature_extractor import FeatureExtractor
 
-    window = np.pad(jfk, (0, WINDOW - len(jfk)))
-    mel = FeatureExtractor()(window)[:, :3000].astype(np.float32)
-    library = WhisperModel(str(model_dir(TINY_EN)), device="cpu", compute_type="float32", cpu_threads=2)
-    theirs = np.array(library.model.encode(ctranslate2.StorageView.from_array(mel[None])))[0]
-    ours_mel = tiny.mel(torch.from_numpy(window)[None])[0].numpy()
-    assert np.abs(ours_mel - mel).max() < 1e-3  # the same log-mel
+    mel = log_mel(np.pad(jfk, (0, WINDOW - len(jfk))))
+    library = ctranslate2.models.Whisper(str(model_dir(TINY_EN)), device="cpu", compute_type="float32",
+                                         intra_threads=2)
+    theirs = np.array(library.encode(ctranslate2.StorageView.from_array(mel[None])))[0]
     ours = tiny.encoder(torch.from_numpy(mel)[None])[0].numpy()
     assert ours.shape == theirs.shape == (1500, 384)
     assert _cosine(ours.ravel(), theirs.ravel()) >= 0.999
