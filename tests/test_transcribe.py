@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from test_asr import JFK, word_accuracy
@@ -72,6 +75,22 @@ def test_punctuation_joins_its_word() -> None:
     assert [w.text for w in words] == ["", ' " Ask', ' not!"', "", ""]
     assert [w.tokens for w in words] == [[], [0, 1], [2, 3, 4], [], []]
     assert [(w.start, w.end) for w in words][1:3] == [(1, 2), (2, 3)]  # the word's own times
+
+
+def test_transcription_needs_neither_faster_whisper_nor_pyav() -> None:
+    """PyAV's wheel bundles FFmpeg built with GPL encoders: with faster-whisper, av and
+    onnxruntime made unimportable, a fresh interpreter still transcribes."""
+    code = (
+        "import sys\n"
+        "for name in ('faster_whisper', 'av', 'onnxruntime'): sys.modules[name] = None  # import raises\n"
+        "from medtalk.audio import load_audio\n"
+        "from medtalk.whisper.transcribe import WhisperOptions, transcribe\n"
+        f"heard = transcribe(load_audio({str(EXAMPLE)!r})[:48000], WhisperOptions('tiny.en'))\n"
+        "print(heard.text)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "fellow americans" in done.stdout.lower(), done.stdout
 
 
 def test_automatic_transcription_closes_the_lips_on_my(reference) -> None:
