@@ -11,10 +11,14 @@ complete segment ended: a word at a window border is heard whole, once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from medtalk.whisper.mel import MEL_RATE
 from medtalk.whisper.models import Whisper
 from medtalk.whisper.tokens import SECONDS_PER_TIMESTAMP, Vocabulary
+
+if TYPE_CHECKING:
+    from medtalk.whisper.align import TimedWord
 
 MAX_TOKENS = 448  # Whisper's text context: prompt and text together
 MAX_INITIAL_TIMESTAMP = 1.0  # s: the first segment starts within the window's first second
@@ -29,7 +33,7 @@ class Segment:
     start: float
     end: float
     tokens: list[int]
-    words: list = field(default_factory=list)
+    words: list[TimedWord] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,12 @@ import string
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-
-import tokenizers
+from typing import TYPE_CHECKING
 
 from medtalk.errors import MedtalkError
+
+if TYPE_CHECKING:
+    import tokenizers
 
 # Written without spaces between words: a word is then each run of tokens that
 # decodes to whole characters (as openai/whisper splits them)
@@ -46,6 +48,9 @@ class Vocabulary:
 
     @classmethod
     def from_folder(cls, folder: Path, multilingual: bool) -> Vocabulary:
+        """The vocabulary of a CTranslate2 Whisper folder (``tokenizer.json``, ``config.json``)."""
+        import tokenizers  # here, not at import: `medtalk animate --no-transcribe` never needs it
+
         try:
             tokenizer = tokenizers.Tokenizer.from_file(str(folder / "tokenizer.json"))
             lang_ids = json.loads((folder / "config.json").read_text()).get("lang_ids", [])
@@ -55,6 +60,8 @@ class Vocabulary:
                for name in ("endoftext", "startoftranscript", "transcribe", "notimestamps")}
         if None in ids.values():
             raise MedtalkError(f"{folder}: tokenizer.json lacks Whisper's special tokens")
+        if multilingual and not lang_ids:
+            raise MedtalkError(f"{folder}: config.json lists no language tokens (lang_ids) for a multilingual model")
         languages = {tokenizer.id_to_token(i)[2:-2]: i for i in lang_ids} if multilingual else {}
         return cls(tokenizer, ids["endoftext"], ids["startoftranscript"], ids["transcribe"],
                    ids["notimestamps"], languages)
