@@ -20,7 +20,7 @@ import numpy as np
 from medtalk.audio import SAMPLE_RATE
 from medtalk.errors import MedtalkError
 from medtalk.synth.timeline import Word
-from medtalk.whisper.align import add_word_times, speech_end
+from medtalk.whisper.align import TimedWord, add_word_times, speech_end
 from medtalk.whisper.decode import decode, segments
 from medtalk.whisper.mel import HOP_LENGTH, MEL_RATE, WINDOW_FRAMES, log_mel
 from medtalk.whisper.models import Whisper, load_whisper
@@ -95,24 +95,14 @@ def _encode(whisper: Whisper, mel: np.ndarray, seek: int, frames: int):
     return whisper.runtime.encode(ctranslate2.StorageView.from_array(window))
 
 
-def transcribe(wave: np.ndarray, options: WhisperOptions = WhisperOptions()) -> Transcription:
-    """Transcribe 16 kHz mono ``wave (N,)``: the words with their times, the language.
-
-    Whitespace inside a word (Whisper's leading space) is dropped; words made
-    only of punctuation are left out, as they have no sound.
-    """
-    whisper = load_whisper(options.model)
-    language = _language(whisper, options.language)
-    given = language is not None
-    wave = np.ascontiguousarray(wave, dtype=np.float32)
-    if len(wave) < SAMPLE_RATE // 10:
-        return Transcription((), language or "", 0.0, 0.0)
+def _heard(whisper: Whisper, wave: np.ndarray, language: str | None) -> tuple[list[TimedWord], str, float]:
+    """Every window's words in order, the language, and how sure its detection was (1.0 unless detected)."""
     # one hop of silence after the end, as openai/whisper pads: the extra frame is not read,
     # but the last frame read then ends in silence, not in the reflection of the clip
     mel = log_mel(np.pad(wave, (0, HOP_LENGTH)))
     audio_frames = mel.shape[1] - 1
-    language_probability = 1.0
-    heard = []
+    probability = 1.0
+    heard: list[TimedWord] = []
     seek, last_speech = 0, 0.0
     while seek < audio_frames:
         frames = min(WINDOW_FRAMES, audio_frames - seek)
@@ -120,7 +110,7 @@ def transcribe(wave: np.ndarray, options: WhisperOptions = WhisperOptions()) -> 
         if language is None:
             language = "en"
             if whisper.languages != ("en",):
-                token, language_probability = whisper.runtime.detect_language(encoded)[0][0]
+                token, probability = whisper.runtime.detect_language(encoded)[0][0]
                 language = token[2:-2]  # <|de|>
         decoded = decode(whisper, encoded, language)
         if decoded.no_speech_prob > NO_SPEECH_THRESHOLD and decoded.avg_logprob < LOG_PROB_THRESHOLD:
@@ -133,7 +123,24 @@ def transcribe(wave: np.ndarray, options: WhisperOptions = WhisperOptions()) -> 
             next_seek = round(last_speech * MEL_RATE)  # after the last word heard whole
         # never stay in place (a window of times only): go on after it
         seek = next_seek if next_seek > seek else seek + frames
-        heard += [w for s in found if s.start != s.end and whisper.vocabulary.text(s.tokens).strip() for w in s.words]
+        for segment in found:
+            if segment.start != segment.end and whisper.vocabulary.text(segment.tokens).strip():
+                heard += segment.words
+    return heard, language or "", float(probability)
+
+
+def transcribe(wave: np.ndarray, options: WhisperOptions = WhisperOptions()) -> Transcription:
+    """Transcribe 16 kHz mono ``wave (N,)``: the words with their times, the language.
+
+    Whitespace inside a word (Whisper's leading space) is dropped; words made
+    only of punctuation are left out, as they have no sound.
+    """
+    whisper = load_whisper(options.model)
+    language = _language(whisper, options.language)
+    wave = np.ascontiguousarray(wave, dtype=np.float32)
+    if len(wave) < SAMPLE_RATE // 10:
+        return Transcription((), language or "", 0.0, 0.0)
+    heard, language, language_probability = _heard(whisper, wave, language)
     words: list[Word] = []
     probabilities: list[float] = []
     for w in heard:
@@ -143,7 +150,7 @@ def transcribe(wave: np.ndarray, options: WhisperOptions = WhisperOptions()) -> 
         words.append(Word(text, len(words), float(w.start), max(float(w.end), float(w.start))))
         probabilities.append(w.probability)
     confidence = float(np.mean(probabilities)) if probabilities else 0.0
-    return Transcription(tuple(words), language or "", 1.0 if given else float(language_probability), confidence)
+    return Transcription(tuple(words), language, language_probability, confidence)
 
 
 def doubt(heard: Transcription) -> str | None:
