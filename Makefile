@@ -62,7 +62,7 @@ dataset: setup
 	$(BIN)/medtalk synth dataset $(MODEL_DATA) --sentences $(MODEL_SENTENCES) --seed 0 \
 	  --languages $(MODEL_LANGUAGES) --jobs 2
 
-MODEL_FLAGS ?=  # e.g. --preset whisper: the content front-end over frozen Whisper states (docs/FRONTEND.md)
+MODEL_FLAGS ?=  # e.g. --preset log-mel: its own log-mel encoder instead of Whisper states (docs/FRONTEND.md)
 
 model: dataset
 	@start=$$(date +%s); \

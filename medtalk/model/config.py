@@ -172,19 +172,23 @@ def _build(kind: type[T], data: Any, where: str) -> T:
 WHISPER_CONTENT = ContentConfig(frontend="whisper", input_dim=384, input_rate=50.0, whisper_model="tiny.en",
                                 whisper_layer=4, envelope_coeffs=0, stride=1, phones=True)
 
+_TIMED = IntensityConfig(query_dilations=(3, 9), emotion_queries=True, word_timing=0.15)
+
 PRESETS: dict[str, ModelConfig] = {
-    # What `make model` trains and ships: the paper's 256-d latents, a small
-    # convolutional audio encoder sized for CPU real time, reading the
-    # transcript's phones when there is one, and word timing in the CMF (its
-    # keys placed where their words are said), which is what lets the transcript
-    # raise the intensity on loaded words (docs/MODEL.md).
-    "default": ModelConfig(content=ContentConfig(phones=True),
-                           intensity=IntensityConfig(query_dilations=(3, 9), emotion_queries=True, word_timing=0.15)),
-    # The default over frozen Whisper tiny.en encoder states instead of its own log-mel encoder: the
-    # paper's pretrained content front-end (docs/FRONTEND.md chose the model, layer and rate on real speech).
-    "whisper": ModelConfig(content=WHISPER_CONTENT,
-                           intensity=IntensityConfig(query_dilations=(3, 9), emotion_queries=True, word_timing=0.15)),
-    # The default without word timing: the shipped configuration until 2026-11-22.
+    # What `make model` trains and ships (since 2026-12-05): the paper's 256-d latents, the
+    # content branch over frozen Whisper tiny.en encoder states (the paper's pretrained
+    # front-end; docs/FRONTEND.md chose the model, layer and rate on real speech), reading the
+    # transcript's phones when there is one, and word timing in the CMF (its keys placed where
+    # their words are said), which is what lets the transcript raise the intensity on loaded
+    # words (docs/MODEL.md).
+    "default": ModelConfig(content=WHISPER_CONTENT, intensity=_TIMED),
+    # The same, by the name it had before it became the default.
+    "whisper": ModelConfig(content=WHISPER_CONTENT, intensity=_TIMED),
+    # The default over its own small convolutional log-mel encoder instead of Whisper's states:
+    # the shipped configuration from 2026-11-22 to 2026-12-04 (faster, but deaf to real voices
+    # without a transcript: docs/MODEL.md, *Real speech, three modes*).
+    "log-mel": ModelConfig(content=ContentConfig(phones=True), intensity=_TIMED),
+    # log-mel without word timing: the shipped configuration until 2026-11-22.
     "untimed": ModelConfig(content=ContentConfig(phones=True),
                            intensity=IntensityConfig(query_dilations=(3, 9), emotion_queries=True)),
     # For tests and quick experiments: trains through all stages in seconds.
@@ -201,7 +205,7 @@ PRESETS: dict[str, ModelConfig] = {
 
 
 def preset(name: str) -> ModelConfig:
-    """A named configuration (``default``, ``whisper``, ``untimed`` or ``tiny``)."""
+    """A named configuration (``default``, ``whisper``, ``log-mel``, ``untimed`` or ``tiny``)."""
     try:
         return PRESETS[name]
     except KeyError:
