@@ -1,7 +1,8 @@
 """Loading Hugging Face models from local folders: offline, quietly, with clear errors.
 
-Nothing in medtalk downloads weights; every transformers model (MiniLM, an
-optional Wav2Vec2) is read from a folder on disk.
+Nothing in medtalk downloads weights; the one transformers model (the optional
+Wav2Vec2 front-end) is read from a folder on disk. MiniLM does not use
+transformers (``medtalk.bert``).
 """
 
 from __future__ import annotations
