@@ -35,6 +35,7 @@ _RENAMES = (
     (".output.dense.", ".output."),
     (".output.LayerNorm.", ".output_norm."),
     ("embeddings.LayerNorm.", "embeddings.norm."),
+    ("_embeddings.weight", ""),
 )
 
 
@@ -66,20 +67,23 @@ class BertDims:
 
 
 class Embeddings(nn.Module):
-    """Word + position + token-type embeddings, then LayerNorm."""
+    """Word + position + token-type embeddings, then LayerNorm.
+
+    The tables are bare parameters rather than ``nn.Embedding``s: those draw a
+    random initialisation, which on the meta device ``load_bert`` builds on
+    imports torch._dynamo (1.2 s), for weights the file replaces anyway.
+    """
 
     def __init__(self, dims: BertDims) -> None:
         super().__init__()
-        self.word_embeddings = nn.Embedding(dims.vocab_size, dims.hidden_size)
-        self.position_embeddings = nn.Embedding(dims.max_position_embeddings, dims.hidden_size)
-        self.token_type_embeddings = nn.Embedding(dims.type_vocab_size, dims.hidden_size)
+        self.word = nn.Parameter(torch.empty(dims.vocab_size, dims.hidden_size))
+        self.position = nn.Parameter(torch.empty(dims.max_position_embeddings, dims.hidden_size))
+        self.token_type = nn.Parameter(torch.empty(dims.type_vocab_size, dims.hidden_size))
         self.norm = nn.LayerNorm(dims.hidden_size, eps=dims.layer_norm_eps)
 
     def forward(self, input_ids: torch.Tensor) -> torch.Tensor:
         """``(B, T)`` ids -> ``(B, T, hidden)``; every token is of type 0 (one segment)."""
-        positions = torch.arange(input_ids.shape[1], device=input_ids.device)
-        x = self.word_embeddings(input_ids) + self.token_type_embeddings.weight[0] + self.position_embeddings(positions)
-        return self.norm(x)
+        return self.norm(F.embedding(input_ids, self.word) + self.token_type[0] + self.position[: input_ids.shape[1]])
 
 
 class Layer(nn.Module):
