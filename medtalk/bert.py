@@ -19,7 +19,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from medtalk.errors import MedtalkError
+from medtalk.errors import MedtalkError, reason
 
 # what a BertModel config.json may say for this code to be the same model
 _SUPPORTED = {"model_type": "bert", "hidden_act": "gelu", "position_embedding_type": "absolute"}
@@ -146,6 +146,7 @@ def load_bert(model_dir: Path, what: str) -> Bert:
 
     A folder that is not such a model is a one-line ``MedtalkError`` naming ``what`` was being loaded.
     """
+    from safetensors import SafetensorError
     from safetensors.torch import load_file
 
     model_dir = Path(model_dir)
@@ -159,7 +160,6 @@ def load_bert(model_dir: Path, what: str) -> Bert:
             model = Bert(dims)
         state = {_our_name(k): v for k, v in weights.items() if not k.startswith(_UNUSED)}
         model.load_state_dict(state, strict=True, assign=True)
-    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise MedtalkError(f"{model_dir}: cannot load the {what} ({reason})") from exc
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError, SafetensorError) as exc:
+        raise MedtalkError(f"{model_dir}: cannot load the {what} ({reason(exc)})") from exc
     return model.eval()

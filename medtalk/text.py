@@ -26,7 +26,7 @@ import torch
 from tokenizers import Tokenizer
 
 from medtalk.bert import load_bert
-from medtalk.errors import MedtalkError
+from medtalk.errors import MedtalkError, reason
 
 TEXT_DIM = 384  # hidden size of all-MiniLM-L6-v2
 # Longest input the sentence embedding sees, in word pieces with [CLS]/[SEP]
@@ -148,8 +148,7 @@ def _load_tokenizer(model_dir: Path) -> Tokenizer:
     try:
         tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
     except Exception as exc:  # tokenizers raises a bare Exception for a missing or malformed file
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise MedtalkError(f"{model_dir}: cannot load the text model's tokenizer ({reason})") from exc
+        raise MedtalkError(f"{model_dir}: cannot load the text model's tokenizer ({reason(exc)})") from exc
     tokenizer.no_padding()
     tokenizer.no_truncation()
     return tokenizer

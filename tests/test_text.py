@@ -158,3 +158,27 @@ def test_does_not_import_transformers() -> None:
     done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_broken_model_folders(encoder: TextEncoder, tmp_path: Path) -> None:
+    """Another architecture, damaged weights or a missing tokenizer: one clear line each."""
+    import json
+
+    config = json.loads((encoder.model_dir / "config.json").read_text())
+    cases = {
+        "other": ({**config, "hidden_act": "relu"}, True, True, "hidden_act 'relu' is not supported"),
+        "damaged": (config, False, True, "cannot load the text model"),
+        "untokenized": (config, True, False, "tokenizer"),
+    }
+    for name, (cfg, weights, tokenizer, message) in cases.items():
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "config.json").write_text(json.dumps(cfg))
+        if weights:
+            (folder / "model.safetensors").symlink_to(encoder.model_dir / "model.safetensors")
+        else:
+            (folder / "model.safetensors").write_bytes(b"not a safetensors file")
+        if tokenizer:
+            (folder / "tokenizer.json").symlink_to(encoder.model_dir / "tokenizer.json")
+        with pytest.raises(MedtalkError, match=message):
+            TextEncoder(folder)
