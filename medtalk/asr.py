@@ -18,10 +18,10 @@ import re
 from collections.abc import Iterator
 
 import numpy as np
-import scipy.signal
 
 from medtalk.audio import SAMPLE_RATE
 from medtalk.errors import MedtalkError
+from medtalk.resample import resample_poly
 from medtalk.synth.timeline import Phone, Word
 
 # Audio quieter than this peak level holds no speech: skip the decoder, whose
@@ -83,7 +83,7 @@ def _resampled(wave: np.ndarray, sample_rate: int) -> np.ndarray:
     wave = np.nan_to_num(wave.astype(np.float32, copy=False), nan=0.0, posinf=0.0, neginf=0.0)
     if sample_rate != SAMPLE_RATE:
         gcd = math.gcd(SAMPLE_RATE, int(sample_rate))
-        wave = scipy.signal.resample_poly(wave, SAMPLE_RATE // gcd, int(sample_rate) // gcd).astype(np.float32)
+        wave = resample_poly(wave, SAMPLE_RATE // gcd, int(sample_rate) // gcd)
     return wave
 
 

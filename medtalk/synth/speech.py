@@ -24,10 +24,10 @@ from functools import lru_cache
 from xml.sax.saxutils import escape
 
 import numpy as np
-from scipy.signal import firwin, resample_poly
 
 from medtalk.audio import SAMPLE_RATE
 from medtalk.errors import MedtalkError
+from medtalk.resample import lowpass, resample_poly
 from medtalk.synth.espeak import (
     ESPEAK_RATE, EVENT_PHONEME, EVENT_WORD, PARAM_PITCH, PARAM_RANGE, PARAM_RATE, PARAM_VOLUME,
     PARAM_WORDGAP, helper,
@@ -36,9 +36,8 @@ from medtalk.synth.timeline import Phone, Utterance, Word
 
 RESAMPLE_UP, RESAMPLE_DOWN = 320, 441  # 22050 Hz * 320 / 441 = 16000 Hz
 assert ESPEAK_RATE * RESAMPLE_UP == SAMPLE_RATE * RESAMPLE_DOWN
-# resample_poly's default anti-aliasing filter (Kaiser, beta 5, 10 taps per phase of
-# the larger factor), designed once instead of on every call
-_RESAMPLE_FILTER = firwin(2 * 10 * RESAMPLE_DOWN + 1, 1.0 / RESAMPLE_DOWN, window=("kaiser", 5.0)).astype(np.float32)
+# resample_poly's default anti-aliasing filter, designed once instead of on every call
+_RESAMPLE_FILTER = lowpass(RESAMPLE_UP, RESAMPLE_DOWN).astype(np.float32)
 EDGE_SILENCE = 0.15  # s of silence kept before the first and after the last phone: the face rests there
 WORD_GAP_UNIT_MS = 10  # espeakWORDGAP counts in units of 10 ms
 
