@@ -174,7 +174,7 @@ def quality(args: argparse.Namespace) -> None:
     from medtalk.eval.report import score
     from medtalk.infer import animate, load_model
     from medtalk.live import Stream
-    from medtalk.rig import RigSequence
+    from medtalk.rig import read_rig
     from medtalk.data.clips import scan_clips
 
     torch.set_num_threads(2)
@@ -185,7 +185,7 @@ def quality(args: argparse.Namespace) -> None:
     mle = {"offline": [], **{la: [] for la in lookaheads}}
     seams = {la: [] for la in lookaheads}
     for info in clips:
-        wave, truth = load_audio(info.wav), RigSequence.read(info.rig).values
+        wave, truth = load_audio(info.wav), read_rig(info.rig).values
         offline = animate(wave, info.emotion, model=model).values
         mle["offline"].append(score(offline, truth)["MLE"])
         for la in lookaheads:
