@@ -120,7 +120,7 @@ STREAM = Stage(
     number=5,
     # Fine-tunes a trained model for ``medtalk.live``: the frames at a window's right edge,
     # with little future audio, are what a stream outputs (docs/LIVE.md). Only the audio
-    # branch: with the intensity model (fim.cmf) too, the streamed lips gained no more.
+    # branch trains: the lips are its content; FIM and the guidance stay as stage 4 left them.
     trainable=("acm",),
     objective="intensity",
     losses={"recon": 1.0, "edge": 1.0, "emotion_cos": 0.1, "intensity": 0.1, "curve": 0.1, "content_cos": 0.1},
