@@ -177,7 +177,7 @@ def quality(args: argparse.Namespace) -> None:
     from medtalk.rig import read_rig
     from medtalk.data.clips import scan_clips
 
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
     model = load_model(args.model)
     data = args.data or _synthetic()
     clips = [i for i in scan_clips(data) if i.split == "test"]
@@ -282,6 +282,8 @@ def main() -> None:
     parser.add_argument("--data", type=Path, help="synthetic dataset with a test split (default: made here)")
     parser.add_argument("--quality-lookaheads", type=lambda s: [float(x) for x in s.split(",")],
                         default=[50.0, 100.0, 200.0], help="more look-aheads for part 4 (ms)")
+    parser.add_argument("--threads", type=int, default=2,
+                        help="torch threads of the quality part (1 on a busy machine: the figures are the same)")
     parser.add_argument("--max-streams", type=int, default=8)
     parser.add_argument("--load-seconds", type=float, default=15.0)
     parser.add_argument("--long-minutes", type=float, default=10.0)

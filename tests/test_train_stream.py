@@ -77,7 +77,7 @@ def test_the_stream_stage_trains_the_audio_branch_and_nothing_else(tiny_emoface:
     init = tmp_path / "init.pt"
     save_model(init, MEDTalk(preset("tiny")))
     path = loop.train(loop.TrainOptions(data=tiny_emoface, run=tmp_path / "run", init=init, stages="stream",
-                                        epochs_scale=0.34, progress=False, threads=1, cache=tmp_path / "cache"))
+                                        epochs_scale=0.13, progress=False, threads=1, cache=tmp_path / "cache"))
     before, after = load_model(init)[0].state_dict(), load_model(path)[0].state_dict()
     changed = {k for k in before if not torch.equal(before[k], after[k])}
     assert changed and all(k.startswith("acm.") for k in changed)
