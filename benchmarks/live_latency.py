@@ -174,10 +174,10 @@ def quality(args: argparse.Namespace) -> None:
     from medtalk.eval.report import score
     from medtalk.infer import animate, load_model
     from medtalk.live import Stream
-    from medtalk.rig import RigSequence
+    from medtalk.rig import read_rig
     from medtalk.data.clips import scan_clips
 
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
     model = load_model(args.model)
     data = args.data or _synthetic()
     clips = [i for i in scan_clips(data) if i.split == "test"]
@@ -185,7 +185,7 @@ def quality(args: argparse.Namespace) -> None:
     mle = {"offline": [], **{la: [] for la in lookaheads}}
     seams = {la: [] for la in lookaheads}
     for info in clips:
-        wave, truth = load_audio(info.wav), RigSequence.read(info.rig).values
+        wave, truth = load_audio(info.wav), read_rig(info.rig).values
         offline = animate(wave, info.emotion, model=model).values
         mle["offline"].append(score(offline, truth)["MLE"])
         for la in lookaheads:
@@ -282,6 +282,8 @@ def main() -> None:
     parser.add_argument("--data", type=Path, help="synthetic dataset with a test split (default: made here)")
     parser.add_argument("--quality-lookaheads", type=lambda s: [float(x) for x in s.split(",")],
                         default=[50.0, 100.0, 200.0], help="more look-aheads for part 4 (ms)")
+    parser.add_argument("--threads", type=int, default=2,
+                        help="torch threads of the quality part (1 on a busy machine: the figures are the same)")
     parser.add_argument("--max-streams", type=int, default=8)
     parser.add_argument("--load-seconds", type=float, default=15.0)
     parser.add_argument("--long-minutes", type=float, default=10.0)

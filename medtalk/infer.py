@@ -66,6 +66,11 @@ from medtalk.whisper.transcribe import WhisperOptions
 WINDOW_SECONDS = 20.0  # model input per window: bounds memory on long audio
 OVERLAP_SECONDS = 2.0  # shared by consecutive windows, crossfaded linearly
 WINDOW_BATCH = 4  # windows run through the model together
+# a live stream's windows (``medtalk.live.Stream``), shared with the training stage that fits the model
+# to them (``medtalk.train.windows``): every STREAM_HOP_FRAMES frames, once the look-ahead has arrived,
+# the model sees STREAM_CONTEXT_SECONDS before those frames up to the newest audio
+STREAM_HOP_FRAMES = 2
+STREAM_CONTEXT_SECONDS = 1.5
 TIMELINE_CONTEXT_SECONDS = 2.0  # audio a timeline segment's model pass sees beyond its own frames
 DEFAULT_MODEL = "default.pt"  # in medtalk/assets, written by `make model`
 MAX_WORDS_PER_SECOND = 8  # fast speech is 4-5 words a second; a longer transcript belongs to other audio

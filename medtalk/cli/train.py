@@ -25,7 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("data", type=Path, help="dataset folder in the EmoFace layout")
     add_output(parser, help="run folder")
-    parser.add_argument("--stages", help="stages to run, e.g. 1,2,3 (default: all); with --resume, a finished run takes further stages (e.g. 4)")
+    parser.add_argument("--stages", help="stages to run, e.g. 1,2,3 (default: 1-4); `stream` (5) fine-tunes a trained model (--init) for medtalk live; with --resume, a finished run takes further stages (e.g. 4)")
     parser.add_argument("--preset", help="default, whisper (the default over frozen Whisper encoder states), untimed (the default without word timing in the CMF) or tiny; "
                                          "default: the --init model's configuration, else default")
     parser.add_argument("--epochs-scale", type=number_in(0, 1000, low_open=True), default=1.0, help="multiply every stage's epochs (default 1)")

@@ -37,7 +37,14 @@ from medtalk.audio import SAMPLE_RATE
 from medtalk.errors import MedtalkError
 from medtalk.guidance.guide import Guide, guide_vector, parse_guide
 from medtalk.guidance.timeline import CROSSFADE_SECONDS
-from medtalk.infer import WINDOW_SECONDS, fade_in, forward_windows, load_model
+from medtalk.infer import (
+    STREAM_CONTEXT_SECONDS,
+    STREAM_HOP_FRAMES,
+    WINDOW_SECONDS,
+    fade_in,
+    forward_windows,
+    load_model,
+)
 from medtalk.live.transcript import LiveTranscript
 from medtalk.model.intensity import unit
 from medtalk.model.medtalk import MEDTalk
@@ -45,8 +52,8 @@ from medtalk.rig import NUM_CONTROLS, clip_to_range
 from medtalk.rig.smoothing import SAVGOL_WINDOW, savgol
 
 DEFAULT_LOOKAHEAD_MS = 20.0  # audio the model sees past a frame before the frame is final
-DEFAULT_HOP_FRAMES = 2  # frames made final per model window
-DEFAULT_CONTEXT_SECONDS = 1.5  # audio before those frames that the window also sees
+DEFAULT_HOP_FRAMES = STREAM_HOP_FRAMES  # frames made final per model window
+DEFAULT_CONTEXT_SECONDS = STREAM_CONTEXT_SECONDS  # audio before those frames that the window also sees
 MAX_LOOKAHEAD_MS = 5000.0  # bounds the window (and the compute per window)
 SMOOTHING_FRAMES = SAVGOL_WINDOW // 2  # final frames a smoothed frame waits for
 

@@ -27,6 +27,7 @@ from medtalk.features import (
     num_feature_frames,
     power_spectrogram,
 )
+from medtalk.features import prosody as frame_prosody  # ``prosody`` names the items' arrays below
 from medtalk.model.config import TEXT_DIM, ModelConfig
 from medtalk.model.content import audio_features
 from medtalk.model.inputs import (
@@ -176,31 +177,41 @@ class AudioCrops:
         """One crop: ``audio (T_a, F)``, ``mel (T_m, 80)``, ``prosody (T_m, P)``, ``rig (T, 174)``,
         ``tokens (n, 384)`` and ``spans (n, 2)`` (s from the crop's start) or None, ``intensity (T,)`` or None,
         ``phones (T_a, K)`` (the phone track on the audio frames, for a model with the phonetic correction) or None."""
+        start = _crop(rng, len(clip.rig), self.crop, self.step)
+        return self.cut(clip, rng, start, self.crop)
+
+    def cut(
+        self, clip: Clip, rng: np.random.Generator, start: int, length: int, as_streamed: bool = False
+    ) -> dict[str, np.ndarray | None]:
+        """The item of rig frames ``[start, start + length)`` (as ``item``). ``as_streamed``: as a live
+        stream's window sees them (``medtalk.train.windows``): no silence after the last frame, and
+        the prosody and any frozen front-end's states computed on the cut audio, not sliced from the
+        whole clip's (the prosody is normalised per utterance; a Whisper encoder attends to all it gets)."""
         from medtalk.augment import augment_power, augment_wave
 
-        start = _crop(rng, len(clip.rig), self.crop, self.step)
-        rig = clip.rig[start : start + self.crop]
+        rig = clip.rig[start : start + length]
         if clip.intensity is not None:  # carried as one more rig column through every edit below
-            rig = np.concatenate([rig, clip.intensity[start : start + self.crop, None]], axis=1)
+            rig = np.concatenate([rig, clip.intensity[start : start + length, None]], axis=1)
         first = round(start * SAMPLE_RATE / self.fps)
         samples = as_float(clip.samples[first : first + round(len(rig) * SAMPLE_RATE / self.fps)])
         feature_start = round(start * FEATURE_RATE / self.fps)
         prosody = _frames(clip.prosody, feature_start, num_feature_frames(len(samples)))
         tokens = spans = None
         if clip.tokens is not None and rng.random() >= self.text_dropout:
-            tokens, spans = span_slice(clip.tokens, clip.token_spans, start / self.fps, (start + self.crop) / self.fps)
+            tokens, spans = span_slice(clip.tokens, clip.token_spans, start / self.fps, (start + length) / self.fps)
         phones = None
         if self.config.content.phones and clip.phones is not None and rng.random() >= self.phone_dropout:
             phones = shifted(clip.phones, start / self.fps)
         lead = 0.0
         if self.augment > 0 and rng.random() < P_SILENCE:
-            at_start, at_end = start == 0, start + len(rig) >= len(clip.rig)
+            at_start, at_end = start == 0, start + len(rig) >= len(clip.rig) and not as_streamed
             samples, rig, prosody, lead = self._add_silence(samples, rig, prosody, rng, at_start, at_end)
             if spans is not None:  # the words move by the silence put before them
                 spans = spans + np.float32(lead)
             if phones is not None:
                 phones[:, 1:] += np.float32(lead)
-        frozen = None if clip.frozen is None else self._frozen(clip, first / SAMPLE_RATE - lead, len(samples))
+        cached = clip.frozen is not None and not as_streamed
+        frozen = self._frozen(clip, first / SAMPLE_RATE - lead, len(samples)) if cached else None
         if self.augment > 0:
             stretched = augment_wave(samples, rng, self.augment)
             if len(stretched) != len(samples):  # speed perturbation: stretch the targets alike
@@ -228,6 +239,8 @@ class AudioCrops:
             audio = frozen
         else:
             audio = mel if self.config.content.frontend == "log_mel" else audio_features(samples, self.config.content)
+        if as_streamed:
+            prosody = frame_prosody(samples, power=power)
         intensity = rig[:, -1] if clip.intensity is not None else None
         if phones is not None:
             phones = phone_track(phones, len(audio), self.config.content.input_rate)
@@ -270,6 +283,10 @@ class AudioCrops:
 
     def batch(self, indices: np.ndarray, rng: Rngs) -> dict[str, torch.Tensor]:
         items = [self.item(self.clips[i], r) for i, r in zip(indices, item_rngs(rng, len(indices)))]
+        return self.collate(items, indices)
+
+    def collate(self, items: list[dict[str, np.ndarray | None]], indices: np.ndarray) -> dict[str, torch.Tensor]:
+        """The items of clips ``indices`` as one padded batch."""
         audio, audio_mask = pad([it["audio"] for it in items])
         mel, mel_mask = pad([it["mel"] for it in items])
         prosody, _ = pad([it["prosody"] for it in items])

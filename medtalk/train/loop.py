@@ -57,6 +57,7 @@ from medtalk.data.frozen import cache_frozen
 from medtalk.train.evaluate import evaluate
 from medtalk.train.guidance_data import GuidedCrops
 from medtalk.train.stages import ARCH_STAGES, Stage, select_stages
+from medtalk.train.windows import StreamWindows
 
 VAL_ITEMS = 64  # validation crops per epoch (fixed, unaugmented)
 VAL_SEED = 1234
@@ -166,6 +167,8 @@ def _batches(stage: Stage, data: Dataset, config: ModelConfig, augment: float, s
         return GuidedCrops(data.clips[split], config, stage.crop_seconds, opts.cache or opts.run / "cache",
                            augment if train else 0.0, progress=opts.progress, **dropout)
     clips = repeat_loaded(data.clips[split], stage.loaded_repeat) if train else data.clips[split]
+    if stage.data == "stream":
+        return StreamWindows(clips, config, stage.crop_seconds, stage.stream_share, augment if train else 0.0, **dropout)
     return AudioCrops(clips, config, stage.crop_seconds, augment if train else 0.0, **dropout)
 
 

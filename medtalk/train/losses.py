@@ -17,6 +17,9 @@ Every term is a mean over real (unpadded) frames. Names:
   the data has it (the synthetic generator writes the per-frame intensity it
   performed), ``curve``: ``1 - Pearson(I_t, intensity_t)``, scale-free because
   the scale of ``I_t`` is ``E_fuse``'s to choose;
+- the stream stage: stage 3's terms plus ``edge``, the reconstruction on the
+  frames of ``edge_mask`` (``train.windows``: the frames a live stream makes
+  final from a window cut short after them, and those it crossfades next);
 - stage 4: ``recon`` (the stage-3 decoding, also with ``ACM(A)``, with ``f`` replaced by
   ``P_text(description)``, by ``P_image(descriptor)`` and, so that ``E_fuse``
   stays right for the labels it is shared with, by the label's own ``f``:
@@ -147,7 +150,8 @@ def audio_content(model: MEDTalk, batch: dict[str, torch.Tensor]) -> torch.Tenso
 def intensity_losses(model: MEDTalk, batch: dict[str, torch.Tensor], terms: set[str]) -> dict[str, torch.Tensor]:
     """Stage-3 terms: FIM emotion decoded with the ACM content of the audio (ACM keeps training,
     anchored to ``E_c(R)`` by stage 2's cosine term), and for a phonetic model the same
-    reconstruction with the phonetically corrected content.
+    reconstruction with the phonetically corrected content; with ``edge`` among ``terms``, the
+    stream stage's term on ``edge_mask``.
 
     Text dropout happens in the data (``has_text`` False rows carry no tokens).
     """
@@ -170,6 +174,12 @@ def intensity_losses(model: MEDTalk, batch: dict[str, torch.Tensor], terms: set[
         "curve": correlation_distance(intensity, batch["intensity"], mask & batch["intensity_mask"]),
         "content_cos": cosine_distance(target, content, mask),
     }
+    if "edge" in terms:  # the stream stage (``train.windows``): the frames a live stream makes final
+        edge = mask & batch["edge_mask"]
+        out["edge"] = mse(pred, rig, edge)
+        if phonetic is not None:
+            rows = edge & phones_given(batch["phones"])[:, None]
+            out["edge"] = out["edge"] + mse(net.decode(emotion, phonetic), rig, rows)
     return _add_phonetic(out, model, batch, emotion, target, phonetic)
 
 

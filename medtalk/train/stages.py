@@ -30,6 +30,9 @@ class Stage:
     seven emotions, so 1/7 is one pass over its sentences. ``loaded_repeat``
     draws each training clip whose transcript holds a word the lexicon loads
     with the clip's emotion that many times per pass (``medtalk.data.clips.repeat_loaded``).
+    ``data="stream"`` mixes in windows cut as a live stream cuts them, ``stream_share`` of the
+    items (``medtalk.train.windows``). A stage that is not ``default`` runs only when asked for
+    (``--stages`` with its number or its name after the dash).
     """
 
     name: str
@@ -45,6 +48,8 @@ class Stage:
     crop_seconds: float
     epoch_fraction: float = 1.0
     loaded_repeat: int = 1
+    stream_share: float = 0.0
+    default: bool = True
 
     def scaled(self, factor: float) -> Stage:
         """The same stage with ``round(epochs * factor)`` epochs (at least 1)."""
@@ -109,6 +114,24 @@ STAGES: tuple[Stage, ...] = (
     ),
 )
 
+# not one of the paper's stages: run on its own on a trained model (`medtalk train DATA --init MODEL --stages stream`)
+STREAM = Stage(
+    "5-stream",
+    number=5,
+    # Fine-tunes a trained model for ``medtalk.live``: the frames at a window's right edge,
+    # with little future audio, are what a stream outputs (docs/LIVE.md). Only the audio
+    # branch trains: the lips are its content; FIM and the guidance stay as stage 4 left them.
+    trainable=("acm",),
+    objective="intensity",
+    losses={"recon": 1.0, "edge": 1.0, "emotion_cos": 0.1, "intensity": 0.1, "curve": 0.1, "content_cos": 0.1},
+    # 16 epochs of 1/7 of 1,050 clips (128 steps) gave the figures of docs/LIVE.md; scale them
+    # with --epochs-scale on a larger set
+    epochs=16,
+    stream_share=0.75,
+    default=False,
+    **{**_AUDIO, "data": "stream", "lr": 5e-4, "decay": 0.95},
+)
+
 
 def _direct(name: str, trainable: tuple[str, ...]) -> Stage:
     """A learned baseline's one stage: the crops, augmentation, schedule and budget of MEDTalk's
@@ -121,7 +144,7 @@ def _direct(name: str, trainable: tuple[str, ...]) -> Stage:
 
 # each architecture of ``medtalk.model.archs`` by name, with the stages that train it
 ARCH_STAGES: dict[str, tuple[Stage, ...]] = {
-    "medtalk": STAGES,
+    "medtalk": (*STAGES, STREAM),
     "faceformer": (_direct("faceformer", ("audio", "style", "rig_in", "decoder", "out")),),
     "endtoend": (_direct("endtoend", ("acm", "fim", "decoder")),),
 }
@@ -130,15 +153,17 @@ ARCH_STAGES: dict[str, tuple[Stage, ...]] = {
 def select_stages(
     numbers: str | None, epochs_scale: float = 1.0, available: tuple[Stage, ...] = STAGES
 ) -> tuple[Stage, ...]:
-    """Stages whose number is in a ``"1,2,3,4"`` list (all when None), epochs scaled."""
+    """Stages named in a ``"1,2,3,4"`` list by number, or by the name after the dash (``"stream"``);
+    when None, the ``default`` ones. Epochs scaled."""
     if not epochs_scale > 0:
         raise MedtalkError(f"--epochs-scale must be positive, got {epochs_scale}")
-    wanted = {s.number for s in available}
+    wanted = {s.number for s in available if s.default}
     if numbers:
+        names = {s.name.split("-", 1)[-1]: s.number for s in available}
         try:
-            wanted = {int(n) for n in numbers.split(",") if n.strip()}
+            wanted = {names[n.strip()] if n.strip() in names else int(n) for n in numbers.split(",") if n.strip()}
         except ValueError:
-            raise MedtalkError(f"--stages takes stage numbers like 1,2,3, got {numbers!r}") from None
+            raise MedtalkError(f"--stages takes stage numbers like 1,2,3 (or names: stream), got {numbers!r}") from None
         unknown = wanted - {s.number for s in available}
         if unknown or not wanted:
             known = ", ".join(str(n) for n in sorted({s.number for s in available}))
