@@ -173,6 +173,7 @@ WHISPER_CONTENT = ContentConfig(frontend="whisper", input_dim=384, input_rate=50
                                 whisper_layer=4, envelope_coeffs=0, stride=1, phones=True)
 
 _TIMED = IntensityConfig(query_dilations=(3, 9), emotion_queries=True, word_timing=0.15)
+_WHISPER = ModelConfig(content=WHISPER_CONTENT, intensity=_TIMED)
 
 PRESETS: dict[str, ModelConfig] = {
     # What `make model` trains and ships (since 2026-12-05): the paper's 256-d latents, the
@@ -181,9 +182,9 @@ PRESETS: dict[str, ModelConfig] = {
     # transcript's phones when there is one, and word timing in the CMF (its keys placed where
     # their words are said), which is what lets the transcript raise the intensity on loaded
     # words (docs/MODEL.md).
-    "default": ModelConfig(content=WHISPER_CONTENT, intensity=_TIMED),
+    "default": _WHISPER,
     # The same, by the name it had before it became the default.
-    "whisper": ModelConfig(content=WHISPER_CONTENT, intensity=_TIMED),
+    "whisper": _WHISPER,
     # The default over its own small convolutional log-mel encoder instead of Whisper's states:
     # the shipped configuration from 2026-11-22 to 2026-12-04 (faster, but deaf to real voices
     # without a transcript: docs/MODEL.md, *Real speech, three modes*).
