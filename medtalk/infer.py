@@ -136,7 +136,7 @@ def window_inputs(
     power = power_spectrogram(samples)
     mel = log_mel(power=power)
     content = model.config.content
-    audio = mel if content.frontend == "log_mel" else audio_features(samples, content)
+    audio = mel if content.frontend == "log_mel" else audio_features(samples, content, fast=True)
     out = {"audio": audio, "mel": mel, "prosody": prosody(samples, power=power)}
     if phones is not None:
         out["phones"] = phone_track(shifted(phones, start / fps), len(audio), content.input_rate)

@@ -12,7 +12,7 @@ import torch
 from medtalk.audio import load_audio
 from medtalk.errors import MedtalkError
 from medtalk.model.config import WHISPER_CONTENT
-from medtalk.model.content import audio_features
+from medtalk.model.content import audio_features, native_bf16
 from medtalk.model.whisper import WhisperFeatures, read_ctranslate2
 from medtalk.whisper.mel import log_mel, mel_filters
 from medtalk.whisper.models import TINY_EN, model_dir
@@ -92,6 +92,16 @@ def test_the_content_features_of_the_whisper_preset(jfk):
     features = audio_features(jfk[:32000], WHISPER_CONTENT)
     assert features.shape == (100, WHISPER_CONTENT.input_dim) and features.dtype == np.float32
     assert np.isfinite(features).all()
+
+
+@pytest.mark.skipif(not native_bf16(), reason="this CPU has no native bfloat16: inference stays in float32")
+def test_the_bfloat16_front_end_of_inference_stays_close(jfk):
+    exact = audio_features(jfk, WHISPER_CONTENT)
+    fast = audio_features(jfk, WHISPER_CONTENT, fast=True)
+    assert fast.shape == exact.shape and fast.dtype == np.float32
+    assert not np.array_equal(fast, exact)  # it did run in bfloat16
+    assert _cosine(fast, exact).min() >= 0.998
+    assert np.linalg.norm(fast - exact) <= 0.02 * np.linalg.norm(exact)
 
 
 def test_bad_models_are_one_clear_error(tmp_path):
