@@ -11,12 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from medtalk.errors import MedtalkError
 from medtalk.guidance.guide import Guide, description_guide, parse_blend
 from medtalk.guidance.timeline import Segment, read_timeline
 from medtalk.rig import RigSequence
 from medtalk.whisper.transcribe import WhisperOptions
+
+if TYPE_CHECKING:
+    from medtalk.hearing import Hearing
 
 
 @dataclass(frozen=True)
@@ -64,10 +68,12 @@ def check(direction: Direction) -> list[Segment]:
 
 def perform(
     audio: Path, direction: Direction, model_path: Path | None = None, fps: float = 60.0,
-    on_stage: Callable[[str], None] | None = None,
+    on_stage: Callable[[str], None] | None = None, hearing: Hearing | None = None,
 ) -> RigSequence:
     """Animate ``audio`` (any format ffmpeg reads) as ``direction`` says: ``round(duration * fps)``
-    frames of the 174 board controls. ``on_stage`` hears what it is doing now, for progress."""
+    frames of the 174 board controls. ``on_stage`` hears what it is doing now, for progress;
+    ``hearing`` is the transcription of ``audio`` already under way, if one was started
+    (``medtalk.hearing.start_hearing``; ``medtalk animate`` starts it before loading torch)."""
     from medtalk.infer import animate, load_model
 
     tell = on_stage or (lambda stage: None)
@@ -78,4 +84,4 @@ def perform(
     tell("animating" if said or direction.whisper is None else "transcribing (Whisper) and animating")
     return animate(audio, direction.emotion, direction.transcript, direction.intensity, model, fps,
                    describe=direction.describe, reference=direction.reference, timeline=direction.timeline,
-                   whisper=direction.whisper, language=direction.language)
+                   whisper=direction.whisper, language=direction.language, hearing=hearing)

@@ -22,7 +22,8 @@ phonetic correction also gets the transcript's phones placed on the audio
 
 Without a transcript, ``WhisperOptions`` make Whisper transcribe the speech
 (``heard_inputs``): its words, their times and their phones in the language
-heard (``medtalk.phonetics.heard_phones``) then stand in for a given transcript.
+heard (``medtalk.hearing``, placed window by window as Whisper hears them) then
+stand in for a given transcript.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import math
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import torch
@@ -62,6 +63,9 @@ from medtalk.rig import DEFAULT_FPS, NUM_CONTROLS, RigSequence
 from medtalk.rig.smoothing import smooth
 from medtalk.synth.timeline import Phone, Word
 from medtalk.whisper.transcribe import WhisperOptions
+
+if TYPE_CHECKING:
+    from medtalk.hearing import Hearing
 
 WINDOW_SECONDS = 20.0  # model input per window: bounds memory on long audio
 OVERLAP_SECONDS = 2.0  # shared by consecutive windows, crossfaded linearly
@@ -267,27 +271,25 @@ def transcript_inputs(
     return _placed_inputs(model, transcript, placed, duration, tokens)
 
 
-def heard_inputs(model: MEDTalk, wave: np.ndarray, options: WhisperOptions) -> tuple[TranscriptInputs | None, dict]:
+def heard_inputs(
+    model: MEDTalk, wave: np.ndarray, options: WhisperOptions, hearing: Hearing | None = None
+) -> tuple[TranscriptInputs | None, dict]:
     """Transcribe 16 kHz ``wave`` with Whisper and read it as a given transcript would be:
-    its words in time, their phones in the language heard (``medtalk.phonetics.heard_phones``).
+    its words in time, their phones in the language heard (``medtalk.hearing``; ``hearing``,
+    one already started on ``wave``, instead of starting one).
 
     Returns the inputs and a record for the rig's metadata; when the transcription
     is unsure or its language has no phonemizer, no inputs (the audio-only path)
     and the reason, one line, under ``"note"``.
     """
-    from medtalk.phonetics import heard_phones
-    from medtalk.whisper.transcribe import doubt, transcribe
+    from medtalk.hearing import hear
 
-    heard = transcribe(wave, options)
-    record = heard.summary()
-    note = doubt(heard)
-    placed = None if note is not None else heard_phones(wave, list(heard.words), heard.language)
-    if note is None and placed is None:
-        note = f"espeak-ng cannot phonemize the language Whisper heard ({heard.language})"
-    if note is not None:
-        return None, {**record, "note": f"{note}: animating from the audio alone"}
+    heard = hearing.result() if hearing is not None else hear(wave, options)
+    if heard.placed is None:
+        return None, heard.record()
+    words = heard.placed[0]
     duration = len(wave) / SAMPLE_RATE
-    return _placed_inputs(model, " ".join(w.text for w in placed[0]), placed, duration), record
+    return _placed_inputs(model, " ".join(w.text for w in words), heard.placed, duration), heard.record()
 
 
 def is_english(language: str | None) -> bool:
@@ -334,6 +336,7 @@ def animate(
     timeline: Path | str | list | dict | None = None,
     whisper: WhisperOptions | None = None,
     language: str | None = None,
+    hearing: Hearing | None = None,
 ) -> RigSequence:
     """Animate speech: a file (any format ffmpeg reads) or 16 kHz mono samples ``(N,)``.
 
@@ -347,7 +350,9 @@ def animate(
     transcribes the speech, in any language espeak-ng speaks, and uses what it
     heard the same way (``heard_inputs``; the rig's ``metadata["transcription"]``
     says what was heard, and its ``"note"`` why it was not used, if it was not);
-    ``whisper`` None animates from the audio alone. ``intensity`` scales the
+    ``whisper`` None animates from the audio alone (``hearing``: a transcription
+    of this audio already started, ``medtalk.hearing.start_hearing``, to use
+    instead of starting one). ``intensity`` scales the
     predicted per-frame intensity (0 gives a neutral-strength face). Returns
     ``round(duration * fps)`` frames.
     """
@@ -373,7 +378,7 @@ def animate(
     vectors = [guide_vector(model, g) for g in [s.guide for s in segments] + [base]]  # bad photos fail here
     heard = None
     if (transcript is None or not transcript.strip()) and whisper is not None:
-        text, heard = heard_inputs(model, wave, whisper)
+        text, heard = heard_inputs(model, wave, whisper, hearing)
     else:
         text = transcript_inputs(model, wave, transcript, language=language)
     model_frames = round(duration * model.config.fps)

@@ -14,6 +14,7 @@ from medtalk.errors import MedtalkError
 
 if TYPE_CHECKING:  # the module itself imports torch, which `medtalk --help` must not wait for
     from medtalk.direction import Direction
+    from medtalk.hearing import Hearing
 
 THREADS = 2  # the machine this targets has few cores; more threads barely help a model this small
 
@@ -83,6 +84,27 @@ def _whisper(args: argparse.Namespace):
 
 
 def run(args: argparse.Namespace) -> int:
+    hearing = _hear_ahead(args)
+    try:
+        return _animate(args, hearing)
+    finally:
+        if hearing is not None:
+            hearing.close()
+
+
+def _hear_ahead(args: argparse.Namespace) -> Hearing | None:
+    """Whisper transcribing the audio from now on, when it is to (no transcript given): it runs
+    while torch is imported and the model loaded, a second or two it would otherwise wait."""
+    options = _whisper(args)
+    if options is None or args.transcript is not None or args.transcript_file is not None:
+        return None
+    from medtalk.audio import load_audio
+    from medtalk.hearing import start_hearing
+
+    return start_hearing(load_audio(args.audio), options)
+
+
+def _animate(args: argparse.Namespace, hearing: Hearing | None) -> int:
     import torch
 
     from medtalk.direction import check, perform
@@ -110,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
         if path.parent.is_dir():  # an --export-dir still to be made is checked by planned_paths
             check_writable(path, args.force)
     torch.set_num_threads(THREADS)
-    rig = perform(args.audio, direction, args.model, args.fps)
+    rig = perform(args.audio, direction, args.model, args.fps, hearing=hearing)
     written = [args.output]
     with output_transaction():  # the rig, its preview and its exports appear together or not at all
         write_rig(rig, args.output, force=args.force)

@@ -12,6 +12,7 @@ transcription is too unsure to use, is ``medtalk.phonetics`` and
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,14 +96,46 @@ def _encode(whisper: Whisper, mel: np.ndarray, seek: int, frames: int):
     return whisper.runtime.encode(ctranslate2.StorageView.from_array(window))
 
 
-def _heard(whisper: Whisper, wave: np.ndarray, language: str | None) -> tuple[list[TimedWord], str, float]:
-    """Every window's words in order, the language, and how sure its detection was (1.0 unless detected)."""
+@dataclass(frozen=True)
+class Passage:
+    """One window's transcription: the ``words`` heard in ``[start, end)`` s of the audio (every
+    word lies there: the next window begins after the last one heard whole), their
+    ``probabilities``, and the ``language`` with how sure its detection was (1.0 unless detected)."""
+
+    start: float
+    end: float
+    words: tuple[Word, ...]
+    probabilities: tuple[float, ...]
+    language: str
+    language_probability: float
+
+
+def _words(heard: list[TimedWord]) -> tuple[list[Word], list[float]]:
+    """Whisper's words as ``Word`` (its leading space dropped), and their probabilities; words
+    made only of punctuation are left out, as they have no sound."""
+    words: list[Word] = []
+    probabilities: list[float] = []
+    for w in heard:
+        text = w.text.strip()
+        if any(ch.isalnum() for ch in text):
+            words.append(Word(text, len(words), float(w.start), max(float(w.end), float(w.start))))
+            probabilities.append(w.probability)
+    return words, probabilities
+
+
+def passages(wave: np.ndarray, options: WhisperOptions = WhisperOptions()) -> Iterator[Passage]:
+    """Transcribe 16 kHz mono ``wave (N,)`` window by window, as each window is done (one
+    ``Passage`` each; a window Whisper finds silent gives no words)."""
+    whisper = load_whisper(options.model)
+    language = _language(whisper, options.language)
+    wave = np.ascontiguousarray(wave, dtype=np.float32)
+    if len(wave) < SAMPLE_RATE // 10:
+        return
     # one hop of silence after the end, as openai/whisper pads: the extra frame is not read,
     # but the last frame read then ends in silence, not in the reflection of the clip
     mel = log_mel(np.pad(wave, (0, HOP_LENGTH)))
     audio_frames = mel.shape[1] - 1
     probability = 1.0
-    heard: list[TimedWord] = []
     seek, last_speech = 0, 0.0
     while seek < audio_frames:
         frames = min(WINDOW_FRAMES, audio_frames - seek)
@@ -113,44 +146,40 @@ def _heard(whisper: Whisper, wave: np.ndarray, language: str | None) -> tuple[li
                 token, probability = whisper.runtime.detect_language(encoded)[0][0]
                 language = token[2:-2]  # <|de|>
         decoded = decode(whisper, encoded, language)
+        heard: list[TimedWord] = []
         if decoded.no_speech_prob > NO_SPEECH_THRESHOLD and decoded.avg_logprob < LOG_PROB_THRESHOLD:
-            seek += frames
-            continue
-        found, next_seek, complete = segments(decoded.tokens, whisper.vocabulary, seek, frames)
-        add_word_times(whisper, encoded, language, found, seek, frames, last_speech)
-        last_speech = speech_end(found)
-        if not complete and last_speech > seek / MEL_RATE:
-            next_seek = round(last_speech * MEL_RATE)  # after the last word heard whole
-        # never stay in place (a window of times only): go on after it
-        seek = next_seek if next_seek > seek else seek + frames
-        for segment in found:
-            if segment.start != segment.end and whisper.vocabulary.text(segment.tokens).strip():
-                heard += segment.words
-    return heard, language or "", float(probability)
+            next_seek = seek + frames
+        else:
+            found, next_seek, complete = segments(decoded.tokens, whisper.vocabulary, seek, frames)
+            add_word_times(whisper, encoded, language, found, seek, frames, last_speech)
+            last_speech = speech_end(found)
+            if not complete and last_speech > seek / MEL_RATE:
+                next_seek = round(last_speech * MEL_RATE)  # after the last word heard whole
+            # never stay in place (a window of times only): go on after it
+            next_seek = next_seek if next_seek > seek else seek + frames
+            for segment in found:
+                if segment.start != segment.end and whisper.vocabulary.text(segment.tokens).strip():
+                    heard += segment.words
+        words, probabilities = _words(heard)
+        yield Passage(seek / MEL_RATE, min(next_seek, audio_frames) / MEL_RATE, tuple(words), tuple(probabilities),
+                      language, float(probability))
+        seek = next_seek
+
+
+def gather(heard: list[Passage], language: str | None = None) -> Transcription:
+    """The transcription of consecutive passages (``language``, if given, when there are none)."""
+    words = [Word(w.text, i, w.start, w.end) for i, w in enumerate(w for p in heard for w in p.words)]
+    probabilities = [x for p in heard for x in p.probabilities]
+    confidence = float(np.mean(probabilities)) if probabilities else 0.0
+    first = heard[0] if heard else None
+    return Transcription(tuple(words), first.language if first else language or "",
+                         first.language_probability if first else 0.0, confidence)
 
 
 def transcribe(wave: np.ndarray, options: WhisperOptions = WhisperOptions()) -> Transcription:
-    """Transcribe 16 kHz mono ``wave (N,)``: the words with their times, the language.
-
-    Whitespace inside a word (Whisper's leading space) is dropped; words made
-    only of punctuation are left out, as they have no sound.
-    """
-    whisper = load_whisper(options.model)
-    language = _language(whisper, options.language)
-    wave = np.ascontiguousarray(wave, dtype=np.float32)
-    if len(wave) < SAMPLE_RATE // 10:
-        return Transcription((), language or "", 0.0, 0.0)
-    heard, language, language_probability = _heard(whisper, wave, language)
-    words: list[Word] = []
-    probabilities: list[float] = []
-    for w in heard:
-        text = w.text.strip()
-        if not any(ch.isalnum() for ch in text):
-            continue
-        words.append(Word(text, len(words), float(w.start), max(float(w.end), float(w.start))))
-        probabilities.append(w.probability)
-    confidence = float(np.mean(probabilities)) if probabilities else 0.0
-    return Transcription(tuple(words), language, language_probability, confidence)
+    """Transcribe 16 kHz mono ``wave (N,)``: the words with their times, the language (all of
+    ``passages``)."""
+    return gather(list(passages(wave, options)), options.language and options.language.strip().lower())
 
 
 def doubt(heard: Transcription) -> str | None:
