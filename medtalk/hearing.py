@@ -21,7 +21,13 @@ from medtalk.audio import SAMPLE_RATE
 from medtalk.errors import MedtalkError
 from medtalk.synth.timeline import Phone, Word
 from medtalk.whisper.transcribe import (
-    MIN_LANGUAGE_PROBABILITY, Passage, Transcription, WhisperOptions, doubt, gather, passages,
+    MIN_LANGUAGE_PROBABILITY,
+    Passage,
+    Transcription,
+    WhisperOptions,
+    doubt,
+    gather,
+    passages,
 )
 
 _DONE = object()  # the end of the passages
@@ -78,9 +84,10 @@ class Hearing:
                 self._queue.put(passage)
                 if self._stop.is_set():
                     break
-            self._queue.put(_DONE)
-        except BaseException as err:  # given to the thread that waits for the result
+        except Exception as err:  # raised in the thread that waits for the result
             self._queue.put(err)
+        finally:
+            self._queue.put(_DONE)
 
     def _passages(self):
         while (item := self._queue.get()) is not _DONE:
