@@ -98,10 +98,12 @@ def latency(args: argparse.Namespace) -> None:
 
 def _load_worker(lookahead: float, seconds: float, model: str | None, queue) -> None:
     import torch
+    from threadpoolctl import threadpool_limits
 
     from medtalk.infer import load_model
 
     torch.set_num_threads(1)
+    threadpool_limits(1, user_api="blas")  # a spawned process: as `medtalk live` (and main) limit it
     m = load_model(model)
     wave = np.tile(jfk(), 2)
     realtime_run(wave, lookahead, m, seconds=0.5)

@@ -67,8 +67,8 @@ def _placed(wave: np.ndarray, passage: Passage) -> tuple[list[Word], list[Phone]
 
 class Hearing:
     """A transcription of ``wave`` under way in a thread: ``result`` places the phones as its
-    windows come and returns what was heard; ``close`` stops it (at the end of the window
-    being transcribed) if it is no longer wanted."""
+    windows come and returns what was heard; ``close`` stops it (at the end of the step under
+    way: a model load, a window's encoding or decoding) if it is no longer wanted."""
 
     def __init__(self, wave: np.ndarray, options: WhisperOptions) -> None:
         self._wave = np.ascontiguousarray(wave, dtype=np.float32)
@@ -80,10 +80,8 @@ class Hearing:
 
     def _transcribe(self) -> None:
         try:
-            for passage in passages(self._wave, self._options):
+            for passage in passages(self._wave, self._options, self._stop.is_set):
                 self._queue.put(passage)
-                if self._stop.is_set():
-                    break
         except Exception as err:  # raised in the thread that waits for the result
             self._queue.put(err)
         finally:
@@ -121,7 +119,7 @@ class Hearing:
         return Heard(transcription, None if note is not None else (words, phones), note)
 
     def close(self) -> None:
-        """Stop transcribing (after the current window) and wait for the thread."""
+        """Stop transcribing (after the step under way) and wait for the thread."""
         self._stop.set()
         self._thread.join()
 

@@ -47,7 +47,7 @@ def test_each_window_is_placed_as_the_whole_clip_would_be(long_speech):
 def test_a_hearing_no_longer_wanted_stops(long_speech):
     before = threading.active_count()
     hearing = start_hearing(long_speech, TINY)
-    hearing.close()  # at the end of the window under way, not after the whole clip
+    hearing.close()  # after the step under way, not after the whole clip
     assert threading.active_count() == before
 
 

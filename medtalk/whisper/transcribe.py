@@ -12,7 +12,7 @@ transcription is too unsure to use, is ``medtalk.phonetics`` and
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,13 +123,16 @@ def _words(heard: list[TimedWord]) -> tuple[list[Word], list[float]]:
     return words, probabilities
 
 
-def passages(wave: np.ndarray, options: WhisperOptions = WhisperOptions()) -> Iterator[Passage]:
+def passages(
+    wave: np.ndarray, options: WhisperOptions = WhisperOptions(), cancelled: Callable[[], bool] = lambda: False
+) -> Iterator[Passage]:
     """Transcribe 16 kHz mono ``wave (N,)`` window by window, as each window is done (one
-    ``Passage`` each; a window Whisper finds silent gives no words)."""
+    ``Passage`` each; a window Whisper finds silent gives no words). ``cancelled`` is asked
+    before each step (a load, an encoding, a decoding): once it says so, the passages end."""
     whisper = load_whisper(options.model)
     language = _language(whisper, options.language)
     wave = np.ascontiguousarray(wave, dtype=np.float32)
-    if len(wave) < SAMPLE_RATE // 10:
+    if len(wave) < SAMPLE_RATE // 10 or cancelled():
         return
     # one hop of silence after the end, as openai/whisper pads: the extra frame is not read,
     # but the last frame read then ends in silence, not in the reflection of the clip
@@ -139,12 +142,16 @@ def passages(wave: np.ndarray, options: WhisperOptions = WhisperOptions()) -> It
     seek, last_speech = 0, 0.0
     while seek < audio_frames:
         frames = min(WINDOW_FRAMES, audio_frames - seek)
+        if cancelled():
+            return
         encoded = _encode(whisper, mel, seek, frames)
         if language is None:
             language = "en"
             if whisper.languages != ("en",):
                 token, probability = whisper.runtime.detect_language(encoded)[0][0]
                 language = token[2:-2]  # <|de|>
+        if cancelled():
+            return
         decoded = decode(whisper, encoded, language)
         heard: list[TimedWord] = []
         if decoded.no_speech_prob > NO_SPEECH_THRESHOLD and decoded.avg_logprob < LOG_PROB_THRESHOLD:
