@@ -75,6 +75,7 @@ class Hearing:
         self._options = options
         self._queue: queue.Queue = queue.Queue()
         self._stop = threading.Event()
+        self._heard: Heard | None = None
         self._thread = threading.Thread(target=self._transcribe, name="medtalk-whisper")
         self._thread.start()
 
@@ -94,7 +95,13 @@ class Hearing:
             yield item
 
     def result(self) -> Heard:
-        """Wait for the transcription, placing each window's phones as it comes."""
+        """Wait for the transcription, placing each window's phones as it comes (once: a second
+        call returns the same)."""
+        if self._heard is None:
+            self._heard = self._hear()
+        return self._heard
+
+    def _hear(self) -> Heard:
         heard: list[Passage] = []
         words: list[Word] = []
         phones: list[Phone] = []

@@ -29,6 +29,8 @@ def test_each_window_is_placed_as_the_whole_clip_would_be(long_speech):
     assert len(windows) >= 2 and windows[0].end <= windows[1].start + 1e-9
     heard = hear(long_speech, TINY)
     assert heard.note is None and heard.transcription.language == "en"
+    hearing = start_hearing(long_speech[:16000 * 3], TINY)
+    assert hearing.result() is hearing.result()  # asked twice, heard once
     words, phones = heard.placed
     assert [w.text for w in words] == [w.text for p in windows for w in p.words]
     assert [w.index for w in words] == list(range(len(words)))

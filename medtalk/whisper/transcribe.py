@@ -179,14 +179,14 @@ def gather(heard: list[Passage], language: str | None = None) -> Transcription:
     probabilities = [x for p in heard for x in p.probabilities]
     confidence = float(np.mean(probabilities)) if probabilities else 0.0
     first = heard[0] if heard else None
-    return Transcription(tuple(words), first.language if first else language or "",
+    return Transcription(tuple(words), first.language if first else (language or "").strip().lower(),
                          first.language_probability if first else 0.0, confidence)
 
 
 def transcribe(wave: np.ndarray, options: WhisperOptions = WhisperOptions()) -> Transcription:
     """Transcribe 16 kHz mono ``wave (N,)``: the words with their times, the language (all of
     ``passages``)."""
-    return gather(list(passages(wave, options)), options.language and options.language.strip().lower())
+    return gather(list(passages(wave, options)), options.language)
 
 
 def doubt(heard: Transcription) -> str | None:
