@@ -152,6 +152,23 @@ def test_same_rig_as_medtalk_animate(clips: Path, tmp_path: Path) -> None:
     assert json.loads((tmp_path / "out" / "s0" / "s0.json").read_text())["metadata"]["source"] == str(clips / "s0.wav")
 
 
+def test_a_line_without_a_transcript_is_transcribed_as_medtalk_animate_does(clips: Path, tmp_path: Path) -> None:
+    manifest = write_csv(tmp_path / "m.csv", "audio,emotion", [f"{clips / 's1.wav'},happy"])
+    out = tmp_path / "out"
+    assert main(["batch", str(manifest), "-o", str(out), "-q", "--export", "json", "--whisper", "tiny.en"]) == 0
+    heard = json.loads((out / "s1" / "s1.json").read_text())["metadata"]["transcription"]
+    assert heard["language"] == "en" and "lovely day" in heard["text"].lower() and "note" not in heard
+    assert main(["animate", str(clips / "s1.wav"), "-o", str(tmp_path / "one.txt"), "-q", "-e", "happy",
+                 "--whisper", "tiny.en"]) == 0
+    batch, alone = (np.loadtxt(path, delimiter=",") for path in (out / "s1.txt", tmp_path / "one.txt"))
+    assert batch.shape == alone.shape and np.abs(batch - alone).max() <= 2e-6
+    # from the audio alone: another setting, so the line is redone, and no transcription
+    assert main(["batch", str(manifest), "-o", str(out), "-q", "--export", "json", "--no-transcribe"]) == 0
+    assert report(out)["s1"]["status"] == "done"
+    assert "transcription" not in json.loads((out / "s1" / "s1.json").read_text())["metadata"]
+    assert np.abs(np.loadtxt(out / "s1.txt", delimiter=",") - batch).max() > 1e-3
+
+
 def test_language_other_than_english_places_no_phones(clips: Path) -> None:
     from medtalk.audio import load_audio
     from medtalk.infer import load_model, transcript_inputs

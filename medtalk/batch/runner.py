@@ -26,7 +26,9 @@ PCM_BYTES_PER_SECOND = 32000  # 16 kHz 16-bit mono: the duration guess for audio
 class BatchOptions:
     """One ``medtalk batch`` run. ``jobs``: workers (None: one per core here, one per CPU of a Ray
     cluster); ``ray``: a cluster address, ``"auto"`` for a local one, None to run without Ray;
-    ``export``: a ``medtalk export`` target written under ``OUT/<name>/``."""
+    ``export``: a ``medtalk export`` target written under ``OUT/<name>/``; ``transcribe``: Whisper
+    transcribes the lines that come without a transcript (``whisper``: its model, None the default),
+    as ``medtalk animate`` does; False animates them from the audio alone."""
 
     manifest: Path
     out: Path
@@ -37,6 +39,8 @@ class BatchOptions:
     export: str | None = None
     force: bool = False
     progress: bool = True
+    transcribe: bool = True
+    whisper: str | None = None
 
 
 @dataclass
@@ -63,10 +67,17 @@ def run_batch(options: BatchOptions) -> BatchSummary:
         artifacts(options.export)  # an unknown target fails before any work
     model = Path(options.model) if options.model is not None else default_model_path()
     load_model(options.model)  # a missing or wrong model file fails here, in one line
+    if options.transcribe:
+        from medtalk.whisper.models import model_dir
+
+        model_dir(options.whisper)  # so does a missing or broken Whisper model
+    elif options.whisper is not None:
+        raise MedtalkError("--whisper chooses how to transcribe; it does not go with --no-transcribe")
     from medtalk.export.registry import check_output_dir
 
     make_folder(check_output_dir(options.out))
-    settings = {"model": file_digest(model), "export": options.export}
+    settings = {"model": file_digest(model), "export": options.export,
+                "whisper": (options.whisper or "default") if options.transcribe else None}
     rows: dict[int, dict[str, Any]] = {}
     todo = _plan(lines, options, settings, rows)
     try:
@@ -93,7 +104,7 @@ def _plan(lines: list[Line], options: BatchOptions, settings: dict, rows: dict[i
         files = LineFiles(options.out, line.name, options.export)
         try:
             files.check_owned(options.force)
-            task = read_task(line, options.fps)
+            task = read_task(line, options.fps, options.transcribe, options.whisper)
         except MedtalkError as err:
             rows[line.number] = _row(line, "failed", error=str(err))
             continue
@@ -141,7 +152,8 @@ def _run(todo: list[Line], options: BatchOptions, model: Path, settings: dict, r
             while waiting and len(sent) < executor.slots:
                 line = waiting.popleft()
                 try:
-                    task = read_task(line, options.fps)  # read again: only a few lines' bytes in memory at once
+                    # read again: only a few lines' bytes in memory at once
+                    task = read_task(line, options.fps, options.transcribe, options.whisper)
                 except MedtalkError as err:
                     rows[line.number] = _row(line, "failed", error=str(err))
                     bar.update()

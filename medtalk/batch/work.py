@@ -69,6 +69,8 @@ class LineTask:
     intensity: float = 1.0
     language: str | None = None
     fps: float = 60.0
+    transcribe: bool = False  # Whisper transcribes the line when it has no transcript
+    whisper: str | None = None  # with that model (None: the default)
 
 
 @dataclass
@@ -83,8 +85,9 @@ class LineResult:
     error: str | None = None
 
 
-def read_task(line: Line, fps: float) -> LineTask:
-    """The line's files read into a task (raises :class:`MedtalkError` for a missing or unreadable one)."""
+def read_task(line: Line, fps: float, transcribe: bool = False, whisper: str | None = None) -> LineTask:
+    """The line's files read into a task (raises :class:`MedtalkError` for a missing or unreadable one);
+    ``transcribe`` and ``whisper`` as ``BatchOptions``."""
     assert line.error is None and line.audio is not None, "malformed lines have no task"
     transcript = line.transcript
     if line.transcript_file is not None:
@@ -93,7 +96,7 @@ def read_task(line: Line, fps: float) -> LineTask:
     return LineTask(
         line.name, line.source, Blob.read(line.audio, "audio"), transcript, line.emotion, line.describe,
         None if line.reference is None else Blob.read(line.reference, "image"), timeline, images,
-        line.intensity, line.language, fps,
+        line.intensity, line.language, fps, transcribe and not (transcript or "").strip(), whisper,
     )
 
 
@@ -169,6 +172,7 @@ class LineWorker:
     def _animate(self, task: LineTask, tmp: Path, shown: dict[str, str]) -> LineResult:
         from medtalk.audio import SAMPLE_RATE, load_audio
         from medtalk.infer import animate
+        from medtalk.whisper.transcribe import WhisperOptions
 
         def place(blob: Blob, index: int) -> Path:
             path = tmp / f"{index}{Path(blob.name).suffix}"
@@ -183,11 +187,18 @@ class LineWorker:
         timeline = _placed_timeline(task.timeline, [place(b, 2 + i) for i, b in enumerate(task.images)])
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
+            # Whisper's codes are the primary language subtags: a line's pt-BR is pt to it
+            language = task.language.split("-")[0].lower() if task.language else None
+            whisper = WhisperOptions(task.whisper, language) if task.transcribe else None
             rig = animate(wave, task.emotion, task.transcript, task.intensity, self.model, task.fps,
-                          describe=task.describe, reference=reference, timeline=timeline, language=task.language)
+                          describe=task.describe, reference=reference, timeline=timeline, language=task.language,
+                          whisper=whisper)
         rig.metadata["source"] = task.source
         duration = len(wave) / SAMPLE_RATE
         notes = [str(w.message).splitlines()[0] for w in caught] + _checks(task, wave, duration)
+        heard = rig.metadata.get("transcription", {})
+        if heard.get("note"):
+            notes.append(heard["note"])
         return LineResult(task.name, rig, duration,
                           {"decode": decoded - start, "animate": time.perf_counter() - decoded}, tuple(notes))
 

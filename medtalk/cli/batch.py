@@ -19,7 +19,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "longest lines first. Run it again to resume: unchanged lines are skipped, changed ones "
                     "redone. A bad line is reported in OUT/report.csv and the rest goes on; the exit status is 0 "
                     "when every line succeeded, 1 when some failed. Columns: audio (required), name, transcript "
-                    "or transcript_file, emotion, describe, reference, timeline, intensity, language.",
+                    "or transcript_file, emotion, describe, reference, timeline, intensity, language. A line without a "
+                    "transcript is transcribed by Whisper (--no-transcribe: animated from the audio alone).",
     )
     parser.add_argument("manifest", type=Path, help="the lines: .csv with a header, or .jsonl")
     add_output(parser, help="output folder (created if missing)")
@@ -28,6 +29,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--ray", nargs="?", const="auto", metavar="ADDRESS",
                         help="run on the Ray cluster whose head is at ADDRESS (host:port); "
                              "without ADDRESS, or `auto`, start a local one for this run")
+    parser.add_argument("--no-transcribe", action="store_true", help="animate the lines without a transcript "
+                        "from the audio alone (default: Whisper transcribes them, as medtalk animate does)")
+    parser.add_argument("--whisper", metavar="MODEL", help="Whisper model for those lines: base (default, "
+                        "multilingual), tiny.en, or a folder holding a CTranslate2 Whisper model")
     add_model(parser)
     add_export(parser, "under OUT/<name>/")
     add_quiet(parser)
@@ -39,7 +44,8 @@ def run(args: argparse.Namespace) -> int:
 
     check_export(args.export)
     summary = run_batch(BatchOptions(args.manifest, args.output, args.jobs, args.ray, args.model, args.fps,
-                                     args.export, args.force, progress=not args.quiet))
+                                     args.export, args.force, progress=not args.quiet,
+                                     transcribe=not args.no_transcribe, whisper=args.whisper))
     failed = [row for row in summary.rows if row["status"] == "failed"]
     for row in failed[:SHOWN_FAILURES]:
         print(f"line {row['line']} ({row['name'] or row['audio']}): {row['error']}", file=sys.stderr)
