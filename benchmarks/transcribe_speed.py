@@ -7,6 +7,8 @@ CPU time over the 2 cores bounds what idle cores would take) of
 1. importing ``medtalk.whisper.transcribe``;
 2. loading the Whisper model (``load_whisper``; the base model already joined);
 3. transcribing ``--seconds`` of speech, the first call and the best of ``--repeats``;
+4. the same with the phones placed as ``animate`` places them (``medtalk.hearing.hear``:
+   in English, each window's words aligned while Whisper goes on), the best of ``--repeats``;
 and what was heard (language, word count), so a faster run that hears less shows.
 Speech is jfk.flac looped when the reference folder is present, else espeak-ng.
 """
@@ -52,6 +54,13 @@ for _ in range({repeats}):
     heard = transcribe(wave, WhisperOptions({model!r}))
     runs.append(since(mark))
 out["first"], out["best"] = runs[0], min(runs)
+from medtalk.hearing import hear
+runs = []
+for _ in range({repeats}):
+    mark = now()
+    hear(wave, WhisperOptions({model!r}))
+    runs.append(since(mark))
+out["hear"] = min(runs)
 out["heard"] = [heard.language, len(heard.words), round(heard.confidence, 3)]
 print(json.dumps(out))
 """
@@ -72,7 +81,8 @@ def main() -> None:
     speech = "jfk.flac looped" if JFK.is_file() else "espeak-ng"
     print(f"Whisper {args.model}, {args.seconds:.0f} s of speech ({speech}), one fresh process:")
     for key, label in [("import", "import medtalk.whisper.transcribe"), ("load", "load the model"),
-                       ("first", "transcribe, first call"), ("best", f"transcribe, best of {args.repeats}")]:
+                       ("first", "transcribe, first call"), ("best", f"transcribe, best of {args.repeats}"),
+                       ("hear", f"and place the phones, best of {args.repeats}")]:
         wall, cpu = out[key]
         print(f"   {label:36} {wall:6.2f} s wall {cpu:6.2f} s CPU")
     language, words, confidence = out["heard"]
