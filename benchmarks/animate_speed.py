@@ -72,13 +72,22 @@ def cli_run(args: list[str]) -> tuple[float, float, float]:
 
 
 PEAK_FILE = "/tmp/medtalk-animate-speed-peak"
-# RUSAGE_CHILDREN keeps the largest child's peak across runs: the child reports its own
+# RUSAGE_CHILDREN keeps the largest child's peak across runs: the child reports its own, on its
+# way out of the `medtalk` console command (which may leave by os._exit: ``medtalk.cli.command``)
 PROBE = f"""
-import resource, sys
-from medtalk.cli import main
-code = main(sys.argv[1:])
-open({PEAK_FILE!r}, "w").write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
-sys.exit(code)
+import os, resource, sys
+from medtalk.cli import command
+
+def report_peak():
+    open({PEAK_FILE!r}, "w").write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+
+leave = os._exit
+os._exit = lambda code: (report_peak(), leave(code))
+sys.argv[0] = "medtalk"
+try:
+    command()
+finally:
+    report_peak()
 """
 
 

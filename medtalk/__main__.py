@@ -1,3 +1,3 @@
-from medtalk.cli import main
+from medtalk.cli import command
 
-raise SystemExit(main())
+command()

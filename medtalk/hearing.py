@@ -20,6 +20,7 @@ import numpy as np
 from medtalk.audio import SAMPLE_RATE
 from medtalk.errors import MedtalkError
 from medtalk.synth.timeline import Phone, Word
+from medtalk.whisper.models import load_whisper
 from medtalk.whisper.transcribe import (
     MIN_LANGUAGE_PROBABILITY,
     Passage,
@@ -71,6 +72,9 @@ class Hearing:
     way: a model load, a window's encoding or decoding) if it is no longer wanted."""
 
     def __init__(self, wave: np.ndarray, options: WhisperOptions) -> None:
+        # loaded here, in the caller's thread: CTranslate2 holds the GIL while it loads a model, so
+        # a thread would only wait for the caller's imports (and a missing model fails here)
+        load_whisper(options.model)
         self._wave = np.ascontiguousarray(wave, dtype=np.float32)
         self._options = options
         self._queue: queue.Queue = queue.Queue()

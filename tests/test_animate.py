@@ -145,3 +145,18 @@ def test_shipped_model_rests_in_silence_and_articulates_speech() -> None:
     assert rig.values[silent, jaw].max() < 0.08
     talking = rig.values[70 : rig.num_frames - 70, jaw]
     assert talking.max() > 0.2 and talking.std() > 0.04  # opens and closes with the syllables
+
+
+def test_the_console_command_leaves_at_once_with_its_output_whole(tmp_path: Path) -> None:
+    """`medtalk animate` ends by os._exit (``medtalk.cli.command``): its stdout, a pipe here, still
+    arrives whole, the rig is written, the status is kept, and a failure is one line."""
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    run = [sys.executable, "-m", "medtalk", "animate", str(root / "examples" / "jfk.flac"), "--no-transcribe"]
+    done = subprocess.run([*run, "-o", str(tmp_path / "a.json")], capture_output=True, text=True, env=env)
+    assert done.returncode == 0 and done.stdout.startswith(f"wrote {tmp_path / 'a.json'} (")
+    assert read_rig(tmp_path / "a.json").num_frames == 660
+    failed = subprocess.run([*run, "-o", str(tmp_path / "b.json"), "-e", "hapy"], capture_output=True, text=True,
+                            env=env)
+    assert failed.returncode == 2 and failed.stderr.startswith("medtalk: error: unknown emotion 'hapy'")
+    assert failed.stdout == "" and not (tmp_path / "b.json").exists()

@@ -57,7 +57,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--livelink", metavar="HOST:PORT", help="then stream the result in real time as "
                         "Live Link Face packets, with the audio playing")
     add_quiet(parser)
-    parser.set_defaults(func=run)
+    parser.set_defaults(func=run, quick_exit=True)  # nothing of it runs on after its outputs are written
 
 
 def _direction(args: argparse.Namespace) -> Direction:
