@@ -69,7 +69,7 @@ def _placed(wave: np.ndarray, passage: Passage) -> tuple[list[Word], list[Phone]
 class Hearing:
     """A transcription of ``wave`` under way in a thread: ``result`` places the phones as its
     windows come and returns what was heard; ``close`` stops it (at the end of the step under
-    way: a model load, a window's encoding or decoding) if it is no longer wanted."""
+    way: a window's encoding or decoding) if it is no longer wanted."""
 
     def __init__(self, wave: np.ndarray, options: WhisperOptions) -> None:
         # loaded here, in the caller's thread: CTranslate2 holds the GIL while it loads a model, so

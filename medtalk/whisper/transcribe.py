@@ -128,7 +128,7 @@ def passages(
 ) -> Iterator[Passage]:
     """Transcribe 16 kHz mono ``wave (N,)`` window by window, as each window is done (one
     ``Passage`` each; a window Whisper finds silent gives no words). ``cancelled`` is asked
-    before each step (a load, an encoding, a decoding): once it says so, the passages end."""
+    before each window's encoding and decoding: once it says so, the passages end."""
     whisper = load_whisper(options.model)
     language = _language(whisper, options.language)
     wave = np.ascontiguousarray(wave, dtype=np.float32)
