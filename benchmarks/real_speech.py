@@ -22,7 +22,8 @@ Prints
    the transcript given (EmoFace: audio only and automatic; its transcript is
    not at hand).
 
-Sections 1-4 animate from the audio alone; ``--modes`` runs only section 5.
+Sections 1-4 animate from the audio alone; ``--modes`` runs only section 5 (``--whisper MODEL``:
+the automatic mode with another Whisper model).
 """
 
 from __future__ import annotations
@@ -149,15 +150,16 @@ def package_clips() -> list[tuple[Path, str]]:
     return sorted(clips)
 
 
-def _animate(model, wave: np.ndarray, emotion: str, mode: str, text: str | None = None) -> np.ndarray:
+def _animate(model, wave: np.ndarray, emotion: str, mode: str, text: str | None = None,
+             whisper: str | None = None) -> np.ndarray:
     import medtalk
     from medtalk.whisper.transcribe import WhisperOptions
 
     return medtalk.animate(wave, emotion, transcript=text if mode == "given" else None, model=model,
-                           whisper=WhisperOptions() if mode == "automatic" else None).values
+                           whisper=WhisperOptions(whisper) if mode == "automatic" else None).values
 
 
-def mode_table(model) -> None:
+def mode_table(model, whisper: str | None = None) -> None:
     """Section 5: segment AUCs and the EmoFace jaw, per mode."""
     from medtalk.asr import align
 
@@ -173,8 +175,8 @@ def mode_table(model) -> None:
         start = time.perf_counter()
         scores = {"package": SegmentScores(), "jfk": SegmentScores()}
         for path, text, group in clips:
-            scores[group].add(_animate(model, load_audio(path), "neutral", mode, text), aligned[path])
-        emoface = (real.emoface_jaw(lambda wave, emotion: _animate(model, wave, emotion, mode), REAL)
+            scores[group].add(_animate(model, load_audio(path), "neutral", mode, text, whisper), aligned[path])
+        emoface = (real.emoface_jaw(lambda wave, emotion: _animate(model, wave, emotion, mode, whisper=whisper), REAL)
                    if mode != "given" else None)
         package, jfk = scores["package"].aucs(), scores["jfk"].aucs()
         jaw = f"{emoface['jaw_corr']:>12.3f} {emoface['jaw_corr_speech']:>6.3f}" if emoface else f"{'-':>12} {'-':>6}"
@@ -187,6 +189,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, help="model file (default: the shipped model)")
     parser.add_argument("--modes", action="store_true", help="only section 5, the table per mode")
+    parser.add_argument("--whisper", metavar="MODEL", help="the Whisper model of the automatic mode (default: base)")
     args = parser.parse_args()
     require_real()
     import torch
@@ -198,7 +201,7 @@ def main() -> None:
         jfk_articulation(model)
         pause_rest(model)
         jfk_agreement(model)
-    mode_table(model)
+    mode_table(model, args.whisper)
 
 
 if __name__ == "__main__":
