@@ -17,7 +17,7 @@ import secrets
 from pathlib import Path
 
 from medtalk.batch.work import LineResult, LineTask, LineWorker
-from medtalk.errors import MedtalkError
+from medtalk.errors import MedtalkError, reason
 
 AUTO = "auto"  # start a one-node cluster on 127.0.0.1 for this run
 
@@ -59,9 +59,7 @@ class RayActors:
                 # reached from the same address; otherwise Ray finds this node's address itself
                 ray.init(address=address, _node_ip_address=_loopback_host(address), **quiet)
         except (ConnectionError, RuntimeError, ValueError) as err:
-            raise MedtalkError(f"cannot connect to the Ray cluster at {address} "
-                               f"({str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__})"
-                               ) from None
+            raise MedtalkError(f"cannot connect to the Ray cluster at {address} ({reason(err)})") from None
         cpus = int(ray.cluster_resources().get("CPU", 0))
         count = jobs or max(1, cpus)
         if count > cpus:  # an actor waiting for a CPU that never comes would hang the batch

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from medtalk.errors import MedtalkError
+from medtalk.errors import MedtalkError, reason
 from medtalk.whisper.tokens import Vocabulary
 
 if TYPE_CHECKING:
@@ -169,8 +169,7 @@ def _load(folder: str) -> Whisper:
         runtime = ctranslate2.models.Whisper(folder, device="cpu", compute_type=COMPUTE_TYPE,
                                              intra_threads=CPU_THREADS)
     except (RuntimeError, ValueError, OSError) as err:
-        reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise MedtalkError(f"{folder}: cannot load the Whisper model ({reason})") from None
+        raise MedtalkError(f"{folder}: cannot load the Whisper model ({reason(err)})") from None
     return Whisper(runtime, Vocabulary.from_folder(Path(folder), runtime.is_multilingual))
 
 
