@@ -13,7 +13,6 @@ baselines and lining text tokens up with frames.
 from __future__ import annotations
 
 import functools
-import math
 import re
 from collections.abc import Iterator
 
@@ -82,8 +81,7 @@ def _resampled(wave: np.ndarray, sample_rate: int) -> np.ndarray:
         raise MedtalkError(f"sample rate must be positive, got {sample_rate}")
     wave = np.nan_to_num(wave.astype(np.float32, copy=False), nan=0.0, posinf=0.0, neginf=0.0)
     if sample_rate != SAMPLE_RATE:
-        gcd = math.gcd(SAMPLE_RATE, int(sample_rate))
-        wave = resample_poly(wave, SAMPLE_RATE // gcd, int(sample_rate) // gcd)
+        wave = resample_poly(wave, SAMPLE_RATE, int(sample_rate))  # it reduces the ratio itself
     return wave
 
 

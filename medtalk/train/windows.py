@@ -12,7 +12,7 @@ hop - context, t + look-ahead)``, with every feature computed on the cut audio
 (``AudioCrops.cut(as_streamed=True)``). The loss term ``edge`` reads the
 window's last frames, from the ones made final to its end: the stream also
 crossfades the next window's prediction with this one's of the frames past
-them (``losses.stream_losses``). The other items are the whole crops of
+them (the ``edge`` term of ``losses.intensity_losses``). The other items are the whole crops of
 stage 3, so that the offline path keeps what it has.
 """
 
