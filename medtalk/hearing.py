@@ -19,6 +19,7 @@ import numpy as np
 
 from medtalk.audio import SAMPLE_RATE
 from medtalk.errors import MedtalkError
+from medtalk.sidecar import Sidecar, SidecarError
 from medtalk.synth.timeline import Phone, Word
 from medtalk.whisper.models import load_whisper
 from medtalk.whisper.transcribe import (
@@ -49,21 +50,63 @@ class Heard:
         return record if self.note is None else {**record, "note": f"{self.note}: animating from the audio alone"}
 
 
-def _placed(wave: np.ndarray, passage: Passage) -> tuple[list[Word], list[Phone]] | None:
-    """The words and phones of one passage, placed on its stretch of ``wave`` (times in s from
-    the start of ``wave``), or None when its language cannot be phonemized."""
-    from medtalk.phonetics import heard_phones
+# An English window of at least this many words is aligned in two halves at once, one here and
+# one in a helper process (``medtalk.sidecar``): pocketsphinx holds the GIL, so a thread would not do
+SPLIT_WORDS = 16
 
-    offset = min(passage.start, passage.words[0].start)
-    end = max(passage.end, passage.words[-1].end)
-    piece = wave[round(offset * SAMPLE_RATE) : round(end * SAMPLE_RATE)]
-    local = [Word(w.text, i, w.start - offset, w.end - offset) for i, w in enumerate(passage.words)]
-    placed = heard_phones(piece, local, passage.language)
+Placed = tuple[list[Word], list[Phone]]
+
+
+def _stretch(wave: np.ndarray, words: list[Word], start: float, end: float) -> tuple[np.ndarray, list[Word]]:
+    """``wave`` from ``start`` to ``end`` s, and ``words`` with times from ``start``."""
+    piece = wave[round(start * SAMPLE_RATE) : round(end * SAMPLE_RATE)]
+    return piece, [Word(w.text, i, w.start - start, w.end - start) for i, w in enumerate(words)]
+
+
+def _shifted(placed: Placed | None, offset: float) -> Placed | None:
     if placed is None:
         return None
     words, phones = placed
     return ([Word(w.text, w.index, w.start + offset, w.end + offset) for w in words],
             [Phone(p.symbol, p.start + offset, p.end + offset) for p in phones])
+
+
+def _split(words: tuple[Word, ...]) -> int:
+    """Where to cut the words in two (the index of the second half's first word): at the widest
+    pause among the middle half of them."""
+    middle = range(len(words) // 4, 3 * len(words) // 4)
+    return max(middle, key=lambda i: words[i].start - words[i - 1].end)
+
+
+def _placed(wave: np.ndarray, passage: Passage, sidecar: Sidecar | None = None) -> Placed | None:
+    """The words and phones of one passage, placed on its stretch of ``wave`` (times in s from
+    the start of ``wave``), or None when its language cannot be phonemized. With a ``sidecar``
+    the second half of a long English passage is placed there meanwhile."""
+    from medtalk.phonetics import heard_phones
+
+    words = list(passage.words)
+    start = min(passage.start, words[0].start)
+    end = max(passage.end, words[-1].end)
+
+    def here(some: list[Word], a: float, b: float) -> Placed | None:
+        return _shifted(heard_phones(*_stretch(wave, some, a, b), passage.language), a)
+
+    if sidecar is None or passage.language != "en" or len(words) < SPLIT_WORDS:
+        return here(words, start, end)
+    cut = _split(passage.words)
+    middle = (words[cut - 1].end + words[cut].start) / 2
+    try:
+        sidecar.submit(heard_phones, *_stretch(wave, words[cut:], middle, end), "en")
+    except SidecarError:  # it has ended: all of it here
+        return here(words, start, end)
+    first = here(words[:cut], start, middle)
+    try:
+        second = _shifted(sidecar.result(), middle)
+    except SidecarError:  # it died: that half here after all
+        second = here(words[cut:], middle, end)
+    if first is None or second is None:
+        return None
+    return (first[0] + [Word(w.text, cut + w.index, w.start, w.end) for w in second[0]], first[1] + second[1])
 
 
 class Hearing:
@@ -74,12 +117,14 @@ class Hearing:
     def __init__(self, wave: np.ndarray, options: WhisperOptions) -> None:
         # loaded here, in the caller's thread: CTranslate2 holds the GIL while it loads a model, so
         # a thread would only wait for the caller's imports (and a missing model fails here)
-        load_whisper(options.model)
+        for model in options.models():
+            load_whisper(model)
         self._wave = np.ascontiguousarray(wave, dtype=np.float32)
         self._options = options
         self._queue: queue.Queue = queue.Queue()
         self._stop = threading.Event()
         self._heard: Heard | None = None
+        self._sidecar: Sidecar | None = None  # started for the first long English window
         self._thread = threading.Thread(target=self._transcribe, name="medtalk-whisper")
         self._thread.start()
 
@@ -115,7 +160,9 @@ class Hearing:
                 heard.append(passage)
                 if not passage.words or unplaced or passage.language_probability < MIN_LANGUAGE_PROBABILITY:
                     continue  # nothing to place, or it will not be used
-                placed = _placed(self._wave, passage)
+                if self._sidecar is None and passage.language == "en" and len(passage.words) >= SPLIT_WORDS:
+                    self._sidecar = Sidecar()
+                placed = _placed(self._wave, passage, self._sidecar)
                 if placed is None:
                     unplaced = True
                     continue
@@ -133,6 +180,9 @@ class Hearing:
         """Stop transcribing (after the step under way) and wait for the thread."""
         self._stop.set()
         self._thread.join()
+        if self._sidecar is not None:
+            self._sidecar.close()
+            self._sidecar = None
 
 
 def start_hearing(wave: np.ndarray, options: WhisperOptions) -> Hearing:

@@ -54,6 +54,20 @@ def test_whisper_hears_jfk_with_word_times(reference, model: str) -> None:
         assert times.shape == (22, 2) and np.abs(times - FASTER_WHISPER_BASE_JFK).mean() <= 0.02
 
 
+def test_by_default_base_detects_the_language_and_english_goes_to_tiny_en() -> None:
+    jfk = load_audio(EXAMPLE)
+    heard = transcribe(jfk)
+    assert heard.model == TINY_EN and heard.language == "en" and heard.language_probability < 1.0
+    assert word_accuracy(JFK, " ".join(w.text.lower().strip(",.?!") for w in heard.words)) >= 0.95
+    assert transcribe(jfk, WhisperOptions(language="en")).summary()["whisper"] == TINY_EN
+    german = "Ich habe gestern mit meiner Schwester im Garten gearbeitet und danach Kuchen gegessen"
+    heard = transcribe(synthesize(german.split(), "de").audio)
+    assert (heard.model, heard.language) == (BASE, "de"), heard
+    unsure = transcribe(synthesize("Mein Vater baut ein Boot am Wasser".split(), "de").audio)
+    assert unsure.model == BASE and doubt(unsure) is not None, unsure  # "en" at p < 0.5: base goes on
+    assert WhisperOptions(language="de").models() == (BASE,) and WhisperOptions("x").models() == ("x",)
+
+
 def test_a_word_across_the_window_border_is_heard_whole_once() -> None:
     """jfk.flac three times (33 s): the second "ask" of the third time spans 30 s, where the
     first 30 s window ends. The next window starts after the last segment heard whole, so the

@@ -46,8 +46,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--language", metavar="CODE", help="the language spoken, as a Whisper code (en, de, "
                         "zh, ...; default: detected); with --transcript, a language other than English places "
                         "no phones")
-    parser.add_argument("--whisper", metavar="MODEL", help="Whisper model for transcription: base (default, "
-                        "multilingual), tiny.en, or a folder holding a CTranslate2 Whisper model")
+    parser.add_argument("--whisper", metavar="MODEL", help="Whisper model for transcription: base (multilingual), tiny.en, "
+                        "or a folder holding a CTranslate2 Whisper model (default: base detects the language, "
+                        "tiny.en transcribes English and base the rest)")
     parser.add_argument("--intensity", type=intensity, default=1.0,
                         help=f"scale the predicted intensity, 0 to {MAX_INTENSITY:g} (default 1)")
     add_model(parser)

@@ -31,8 +31,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                              "without ADDRESS, or `auto`, start a local one for this run")
     parser.add_argument("--no-transcribe", action="store_true", help="animate the lines without a transcript "
                         "from the audio alone (default: Whisper transcribes them, as medtalk animate does)")
-    parser.add_argument("--whisper", metavar="MODEL", help="Whisper model for those lines: base (default, "
-                        "multilingual), tiny.en, or a folder holding a CTranslate2 Whisper model")
+    parser.add_argument("--whisper", metavar="MODEL", help="Whisper model for those lines: base (multilingual), tiny.en, "
+                        "or a folder holding a CTranslate2 Whisper model (default: base detects the language, "
+                        "tiny.en transcribes English and base the rest)")
     add_model(parser)
     add_export(parser, "under OUT/<name>/")
     add_quiet(parser)

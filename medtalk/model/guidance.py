@@ -41,16 +41,33 @@ class TextProjection(_Projection):
 
     While training, isotropic Gaussian noise of norm about ``text_noise`` times
     the (unit) embedding's is added to the input (``GuidanceConfig.text_noise``).
+    With ``text_heads`` > 1 it is that many MLPs (``mlp`` and ``more``), each
+    fed its own noise; the guidance vector is the mean of their unit outputs.
     """
 
     def __init__(self, config: GuidanceConfig) -> None:
         super().__init__(config.text_dim, config)
         self.noise = config.text_noise
+        self.more = nn.ModuleList(FrameMLP(config.text_dim, config.hidden, config.label_dim)
+                                  for _ in range(config.text_heads - 1))
+
+    def heads(self, x: torch.Tensor) -> torch.Tensor:
+        """Every head's output ``(heads, B, label_dim)``."""
+        out = []
+        for mlp in [self.mlp, *self.more]:
+            noisy = x + torch.randn_like(x) * (self.noise / x.shape[-1] ** 0.5) if self.training and self.noise > 0 else x
+            out.append(mlp(self.dropout(noisy)))
+        return torch.stack(out)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if self.training and self.noise > 0:
-            x = x + torch.randn_like(x) * (self.noise / x.shape[-1] ** 0.5)
-        return super().forward(x)
+        return combine(self.heads(x))
+
+
+def combine(heads: torch.Tensor) -> torch.Tensor:
+    """The guidance vector of ``heads (H, B, L)``: the one head's output, or the mean of their unit vectors."""
+    if len(heads) == 1:
+        return heads[0]
+    return torch.nn.functional.normalize(heads, dim=-1).mean(dim=0)
 
 
 class ImageProjection(_Projection):

@@ -24,7 +24,7 @@ from medtalk.synth.timeline import Word
 from medtalk.whisper.align import TimedWord, add_word_times, speech_end
 from medtalk.whisper.decode import decode, segments
 from medtalk.whisper.mel import HOP_LENGTH, MEL_RATE, WINDOW_FRAMES, log_mel
-from medtalk.whisper.models import Whisper, load_whisper
+from medtalk.whisper.models import BASE, TINY_EN, Whisper, load_whisper
 
 # Greedy decoding at temperature 0 only (``medtalk.whisper.decode``): deterministic, and bounded
 # in time. openai/whisper re-decodes a window at rising temperatures (sampling) when its text looks
@@ -41,16 +41,29 @@ LOG_PROB_THRESHOLD = -1.0
 # word probabilities) and, when the language was detected, that detection this sure.
 MIN_CONFIDENCE = 0.5
 MIN_LANGUAGE_PROBABILITY = 0.5
+# audio shorter than this (a whole clip, or what is left after the last window) is not transcribed:
+# a window costs as much however little of it is audio
+MIN_SECONDS = 0.1
 
 
 @dataclass(frozen=True)
 class WhisperOptions:
-    """How to transcribe: ``model`` an installed name (``tiny.en``, ``base``; None is the
-    default) or a CTranslate2 Whisper folder; ``language`` a Whisper language code (``en``,
-    ``de``, ``zh``), None to detect it."""
+    """How to transcribe: ``model`` an installed name (``tiny.en``, ``base``) or a CTranslate2
+    Whisper folder; ``language`` a Whisper language code (``en``, ``de``, ``zh``), None to
+    detect it. The default, ``model=None``, pairs the installed two: base detects the language
+    (``models``), English is transcribed by tiny.en (in about half base's time) and any other
+    language by base."""
 
     model: str | Path | None = None
     language: str | None = None
+
+    def models(self) -> tuple[str | Path, ...]:
+        """The Whisper models these options may use (the first detects the language)."""
+        if self.model is not None:
+            return (self.model,)
+        if self.language is None:
+            return (BASE, TINY_EN)
+        return (TINY_EN,) if self.language.strip().lower() == "en" else (BASE,)
 
 
 @dataclass(frozen=True)
@@ -63,6 +76,7 @@ class Transcription:
     language: str
     language_probability: float
     confidence: float
+    model: str = ""
 
     @property
     def text(self) -> str:
@@ -73,7 +87,7 @@ class Transcription:
     def summary(self) -> dict:
         """A JSON-ready record for a rig's metadata."""
         return {"language": self.language, "language_probability": round(self.language_probability, 3),
-                "confidence": round(self.confidence, 3), "text": self.text}
+                "confidence": round(self.confidence, 3), "whisper": self.model, "text": self.text}
 
 
 def _language(whisper: Whisper, language: str | None) -> str | None:
@@ -100,7 +114,8 @@ def _encode(whisper: Whisper, mel: np.ndarray, seek: int, frames: int):
 class Passage:
     """One window's transcription: the ``words`` heard in ``[start, end)`` s of the audio (every
     word lies there: the next window begins after the last one heard whole), their
-    ``probabilities``, and the ``language`` with how sure its detection was (1.0 unless detected)."""
+    ``probabilities``, the ``language`` with how sure its detection was (1.0 unless detected), and
+    the Whisper ``model`` that transcribed it (its name or folder)."""
 
     start: float
     end: float
@@ -108,6 +123,7 @@ class Passage:
     probabilities: tuple[float, ...]
     language: str
     language_probability: float
+    model: str = ""
 
 
 def _words(heard: list[TimedWord]) -> tuple[list[Word], list[float]]:
@@ -129,10 +145,12 @@ def passages(
     """Transcribe 16 kHz mono ``wave (N,)`` window by window, as each window is done (one
     ``Passage`` each; a window Whisper finds silent gives no words). ``cancelled`` is asked
     before each window's encoding and decoding: once it says so, the passages end."""
-    whisper = load_whisper(options.model)
+    models = options.models()
+    name = models[0]
+    whisper = load_whisper(name)
     language = _language(whisper, options.language)
     wave = np.ascontiguousarray(wave, dtype=np.float32)
-    if len(wave) < SAMPLE_RATE // 10 or cancelled():
+    if len(wave) < MIN_SECONDS * SAMPLE_RATE or cancelled():
         return
     # one hop of silence after the end, as openai/whisper pads: the extra frame is not read,
     # but the last frame read then ends in silence, not in the reflection of the clip
@@ -140,16 +158,20 @@ def passages(
     audio_frames = mel.shape[1] - 1
     probability = 1.0
     seek, last_speech = 0, 0.0
-    while seek < audio_frames:
+    while audio_frames - seek >= MIN_SECONDS * MEL_RATE:  # a last scrap holds no word: not worth a window
         frames = min(WINDOW_FRAMES, audio_frames - seek)
         if cancelled():
             return
         encoded = _encode(whisper, mel, seek, frames)
         if language is None:
-            language = "en"
-            if whisper.languages != ("en",):
-                token, probability = whisper.runtime.detect_language(encoded)[0][0]
-                language = token[2:-2]  # <|de|>
+            language, probability = _detect(whisper, encoded)
+            if language == "en" and probability >= MIN_LANGUAGE_PROBABILITY and len(models) > 1:
+                # sure it is English: the English-only model takes over
+                name = models[1]
+                whisper = load_whisper(name)
+                if cancelled():
+                    return
+                encoded = _encode(whisper, mel, seek, frames)
         if cancelled():
             return
         decoded = decode(whisper, encoded, language)
@@ -169,8 +191,17 @@ def passages(
                     heard += segment.words
         words, probabilities = _words(heard)
         yield Passage(seek / MEL_RATE, min(next_seek, audio_frames) / MEL_RATE, tuple(words), tuple(probabilities),
-                      language, float(probability))
+                      language, float(probability), str(name))
         seek = next_seek
+
+
+def _detect(whisper: Whisper, encoded) -> tuple[str, float]:
+    """The language of an encoded window and how sure the detection is (English, sure, for an
+    English-only model)."""
+    if whisper.languages == ("en",):
+        return "en", 1.0
+    token, probability = whisper.runtime.detect_language(encoded)[0][0]
+    return token[2:-2], probability  # <|de|>
 
 
 def gather(heard: list[Passage], language: str | None = None) -> Transcription:
@@ -180,7 +211,7 @@ def gather(heard: list[Passage], language: str | None = None) -> Transcription:
     confidence = float(np.mean(probabilities)) if probabilities else 0.0
     first = heard[0] if heard else None
     return Transcription(tuple(words), first.language if first else (language or "").strip().lower(),
-                         first.language_probability if first else 0.0, confidence)
+                         first.language_probability if first else 0.0, confidence, first.model if first else "")
 
 
 def transcribe(wave: np.ndarray, options: WhisperOptions = WhisperOptions()) -> Transcription:
