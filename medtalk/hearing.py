@@ -116,9 +116,10 @@ class Hearing:
 
     def __init__(self, wave: np.ndarray, options: WhisperOptions) -> None:
         # loaded here, in the caller's thread: CTranslate2 holds the GIL while it loads a model, so
-        # a thread would only wait for the caller's imports (and a missing model fails here)
-        for model in options.models():
-            load_whisper(model)
+        # a thread would only wait for the caller's imports (and a missing model fails here). The
+        # first (it detects the language) before the thread starts, the other while it encodes.
+        first, *others = options.models()
+        load_whisper(first)
         self._wave = np.ascontiguousarray(wave, dtype=np.float32)
         self._options = options
         self._queue: queue.Queue = queue.Queue()
@@ -127,6 +128,12 @@ class Hearing:
         self._sidecar: Sidecar | None = None  # started for the first long English window
         self._thread = threading.Thread(target=self._transcribe, name="medtalk-whisper")
         self._thread.start()
+        try:
+            for model in others:
+                load_whisper(model)
+        except BaseException:
+            self.close()
+            raise
 
     def _transcribe(self) -> None:
         try:

@@ -23,6 +23,7 @@ import importlib.util
 import os
 import shutil
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -173,6 +174,14 @@ def _load(folder: str) -> Whisper:
     return Whisper(runtime, Vocabulary.from_folder(Path(folder), runtime.is_multilingual))
 
 
+_loading: dict[str, threading.Lock] = {}  # one per folder: a thread asking for a model another is loading waits
+_loading_guard = threading.Lock()
+
+
 def load_whisper(model: str | Path | None = None) -> Whisper:
     """The Whisper model ``model`` (as ``model_dir``) on the CPU in int8; loaded once per process and folder."""
-    return _load(str(model_dir(model).resolve()))
+    folder = str(model_dir(model).resolve())
+    with _loading_guard:
+        lock = _loading.setdefault(folder, threading.Lock())
+    with lock:
+        return _load(folder)
