@@ -103,4 +103,7 @@ def _serve(requests: BinaryIO, answers: BinaryIO) -> None:
 
 
 if __name__ == "__main__":
-    _serve(sys.stdin.buffer, sys.stdout.buffer)
+    answers = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # what the work prints (a library's log on fd 1) must not land among the answers
+    sys.stdout = sys.stderr
+    _serve(sys.stdin.buffer, answers)

@@ -46,3 +46,16 @@ def test_closing_a_busy_helper_ends_it_at_once() -> None:
     started = time.monotonic()
     sidecar.close()
     assert sidecar._process.returncode is not None and time.monotonic() - started < 5
+
+
+def test_what_the_work_prints_does_not_spoil_the_answers() -> None:
+    sidecar = Sidecar()
+    try:
+        sidecar.submit(print, "noise on stdout")
+        assert sidecar.result() is None
+        sidecar.submit(os.write, 1, b"raw bytes on fd 1\n")
+        assert sidecar.result() == 18
+        sidecar.submit(os.getpid)
+        assert isinstance(sidecar.result(), int)
+    finally:
+        sidecar.close()

@@ -70,3 +70,22 @@ def test_descriptions_embedded_on_two_threads_match_one_at_a_time(tiny_emoface: 
     for clip in clips:
         alone = default_text_encoder().sentences(clip_descriptions(clip))
         np.testing.assert_allclose(embedded[clip.info.id], alone, atol=2e-3)  # stored as float16
+
+
+def test_p_text_with_several_heads_is_the_mean_direction_of_their_outputs() -> None:
+    from medtalk.model.config import GuidanceConfig
+    from medtalk.model.guidance import TextProjection
+
+    torch.manual_seed(0)
+    one = TextProjection(GuidanceConfig(label_dim=8, hidden=16))
+    three = TextProjection(GuidanceConfig(label_dim=8, hidden=16, text_heads=3))
+    assert set(one.state_dict()) < set(three.state_dict()) and len(three.more) == 2  # one-head files load as before
+    x = torch.nn.functional.normalize(torch.randn(5, 384), dim=-1)
+    one.eval(), three.eval()
+    assert torch.equal(one(x), one.mlp(x))
+    heads = three.heads(x)
+    assert heads.shape == (3, 5, 8) and not torch.allclose(heads[0], heads[1])  # each its own start
+    assert torch.allclose(three(x), torch.nn.functional.normalize(heads, dim=-1).mean(dim=0))
+    three.train()
+    noisy = three.heads(torch.stack([x[0], x[0]]))
+    assert not torch.allclose(noisy[:, 0], noisy[:, 1])  # noise on the input while training

@@ -53,10 +53,11 @@ class TextProjection(_Projection):
 
     def heads(self, x: torch.Tensor) -> torch.Tensor:
         """Every head's output ``(heads, B, label_dim)``."""
+        noisy = self.training and self.noise > 0
         out = []
         for mlp in [self.mlp, *self.more]:
-            noisy = x + torch.randn_like(x) * (self.noise / x.shape[-1] ** 0.5) if self.training and self.noise > 0 else x
-            out.append(mlp(self.dropout(noisy)))
+            given = x + torch.randn_like(x) * (self.noise / x.shape[-1] ** 0.5) if noisy else x
+            out.append(mlp(self.dropout(given)))
         return torch.stack(out)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
