@@ -17,7 +17,10 @@ Prints
    --sentences 40 --seed 0 --languages en --jobs 1``, made in a temporary folder
    when --data is not given): MLE of the stream against the offline path, and
    the frame-to-frame jumps at the borders of the stream's windows against the
-   offline output's at the same frames;
+   offline output's at the same frames; and with the text ahead of the audio,
+   as a TTS engine gives it (each clip's words with their times, from its
+   metadata, pushed before its audio: ``Stream.push_words``) against the
+   offline path given the same text (``animate(transcript=...)``);
 5. real English speech (jfk.flac, forced alignment): place and rounding AUCs,
    offline and streamed: how well lip closure separates the bilabial frames
    (p, b, m) from the other speech frames, and lip rounding the rounded vowels
@@ -184,26 +187,39 @@ def quality(args: argparse.Namespace) -> None:
     data = args.data or _synthetic()
     clips = [i for i in scan_clips(data) if i.split == "test"]
     lookaheads = sorted({args.lookahead, *args.quality_lookaheads})
-    mle = {"offline": [], **{la: [] for la in lookaheads}}
+    mle = {"offline": [], "offline text": [], **{key: [] for la in lookaheads for key in (la, (la, "text"))}}
     seams = {la: [] for la in lookaheads}
     for info in clips:
         wave, truth = load_audio(info.wav), read_rig(info.rig).values
+        text = info.text  # with info.words, each word's (start, end) s: what a TTS engine knows
         offline = animate(wave, info.emotion, model=model).values
         mle["offline"].append(score(offline, truth)["MLE"])
+        mle["offline text"].append(score(animate(wave, info.emotion, transcript=text, model=model).values,
+                                         truth)["MLE"])
         for la in lookaheads:
             stream = Stream(info.emotion, model=model, lookahead_ms=la)
-            streamed = np.concatenate([stream.push(wave[i : i + CHUNK]) for i in range(0, len(wave), CHUNK)]
-                                      + [stream.flush()])
+            streamed = _streamed(stream, wave)
             mle[la].append(score(streamed, truth)["MLE"])
             borders = np.arange(stream.hop, len(streamed) - 1, stream.hop)  # first frame of each window
             jump = lambda v: np.abs(v[borders] - v[borders - 1]).mean()  # noqa: E731
             seams[la].append((jump(streamed), jump(offline)))
-    base = np.mean(mle["offline"])
-    print(f"4. held-out synthetic split ({len(clips)} clips, {data}): offline MLE {base:.5f}")
+            stream = Stream(info.emotion, model=model, lookahead_ms=la)
+            stream.push_words(text, list(info.words))  # the text first, as from a TTS engine
+            mle[la, "text"].append(score(_streamed(stream, wave), truth)["MLE"])
+    base, base_text = np.mean(mle["offline"]), np.mean(mle["offline text"])
+    print(f"4. held-out synthetic split ({len(clips)} clips, {data}): offline MLE {base:.5f} from the audio alone, "
+          f"{base_text:.5f} given the text")
     for la in lookaheads:
         s, o = np.mean(seams[la], axis=0)
-        print(f"   look-ahead {la:g} ms: streamed MLE {np.mean(mle[la]):.5f} ({np.mean(mle[la]) / base - 1:+.1%}); "
-              f"jump at window borders {s:.5f} (offline at the same frames {o:.5f}, {s / o - 1:+.0%})")
+        streamed, with_text = np.mean(mle[la]), np.mean(mle[la, "text"])
+        print(f"   look-ahead {la:g} ms: streamed MLE {streamed:.5f} ({streamed / base - 1:+.1%}); "
+              f"jump at window borders {s:.5f} (offline at the same frames {o:.5f}, {s / o - 1:+.0%}); "
+              f"with the words and their times ahead {with_text:.5f} ({with_text / base_text - 1:+.1%} against "
+              "the offline path given the text)")
+
+
+def _streamed(stream, wave: np.ndarray) -> np.ndarray:
+    return np.concatenate([stream.push(wave[i : i + CHUNK]) for i in range(0, len(wave), CHUNK)] + [stream.flush()])
 
 
 def _synthetic() -> Path:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import struct
 import subprocess
 import sys
@@ -25,13 +26,15 @@ class SidecarError(RuntimeError):
     """The helper process failed: it died, or the function raised there (the message says which)."""
 
 
-def _send(stream: BinaryIO, value: Any) -> None:
+def send(stream: BinaryIO, value: Any) -> None:
+    """Write ``value`` to ``stream`` as one message: its pickle's byte length, then the pickle."""
     data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     stream.write(_HEADER.pack(len(data)) + data)
     stream.flush()
 
 
-def _receive(stream: BinaryIO) -> Any:
+def receive(stream: BinaryIO) -> Any:
+    """The next message ``send`` wrote to ``stream`` (``EOFError`` when it ends first)."""
     header = stream.read(_HEADER.size)
     if len(header) < _HEADER.size:
         raise EOFError
@@ -59,7 +62,7 @@ class Sidecar:
         """Start ``function(*args)`` there (the previous call's result must have been read)."""
         assert not self._busy, "one call at a time"
         try:
-            _send(self._process.stdin, (function, args))
+            send(self._process.stdin, (function, args))
         except (BrokenPipeError, OSError) as err:
             raise SidecarError(f"the helper process has ended ({err})") from None
         self._busy = True
@@ -68,7 +71,7 @@ class Sidecar:
         """Wait for the call's value (``SidecarError`` if it raised there, or the process died)."""
         self._busy = False
         try:
-            ok, value = _receive(self._process.stdout)
+            ok, value = receive(self._process.stdout)
         except (EOFError, OSError, pickle.UnpicklingError):
             self._process.kill()
             self._process.wait()
@@ -92,17 +95,18 @@ class Sidecar:
 def _serve(requests: BinaryIO, answers: BinaryIO) -> None:
     while True:
         try:
-            function, args = _receive(requests)
+            function, args = receive(requests)
         except EOFError:
             return
         try:
             answer = (True, function(*args))
         except Exception as err:  # sent back to the caller, who decides
             answer = (False, f"{type(err).__name__}: {err}")
-        _send(answers, answer)
+        send(answers, answer)
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the process group: the caller decides
     answers = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # what the work prints (a library's log on fd 1) must not land among the answers
     sys.stdout = sys.stderr

@@ -52,11 +52,13 @@ class TextProjection(_Projection):
                                   for _ in range(config.text_heads - 1))
 
     def heads(self, x: torch.Tensor) -> torch.Tensor:
-        """Every head's output ``(heads, B, label_dim)``."""
+        """Every head's output ``(heads, B, label_dim)`` for ``x (B, 384)``, or for ``x (heads, B, 384)``,
+        one input per head (training gives each head its own description of the same clip)."""
         noisy = self.training and self.noise > 0
         out = []
-        for mlp in [self.mlp, *self.more]:
-            given = x + torch.randn_like(x) * (self.noise / x.shape[-1] ** 0.5) if noisy else x
+        for k, mlp in enumerate([self.mlp, *self.more]):
+            given = x[k] if x.dim() == 3 else x
+            given = given + torch.randn_like(given) * (self.noise / given.shape[-1] ** 0.5) if noisy else given
             out.append(mlp(self.dropout(given)))
         return torch.stack(out)
 

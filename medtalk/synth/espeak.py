@@ -10,8 +10,9 @@ exits. Every synthesis is therefore reproducible byte for byte, whatever the
 calling process did before and however big it is (a fork of the ~15 MB helper
 is cheap; a fork of a process holding torch would not be, nor safe with threads).
 
-Requests and replies are length-prefixed pickles over the helper's stdin and
-stdout. The helper exits when its stdin closes, i.e. with the calling process.
+Requests and replies are ``medtalk.sidecar.send`` messages (length-prefixed
+pickles) over the helper's stdin and stdout. The helper exits when its stdin
+closes, i.e. with the calling process.
 """
 
 from __future__ import annotations
@@ -19,9 +20,7 @@ from __future__ import annotations
 import atexit
 import ctypes
 import os
-import pickle
 import signal
-import struct
 import subprocess
 import sys
 import threading
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from medtalk.errors import MedtalkError
+from medtalk.sidecar import receive, send
 
 ESPEAK_LIBRARY = "libespeak-ng.so.1"
 ESPEAK_RATE = 22050  # Hz, what espeak-ng's own voices synthesise at
@@ -45,7 +45,6 @@ _SEPARATOR = ord("_") << 8  # espeak_TextToPhonemes: phonemes separated by this 
 EVENT_LIST_TERMINATED, EVENT_WORD, EVENT_PHONEME = 0, 1, 7
 PARAM_RATE, PARAM_VOLUME, PARAM_PITCH, PARAM_RANGE, PARAM_WORDGAP = 1, 2, 3, 4, 7
 
-_FRAME = struct.Struct("<Q")  # byte length of the pickle that follows
 
 
 class _EventId(ctypes.Union):
@@ -178,23 +177,6 @@ class _Library:
         return table
 
 
-def _send(stream: BinaryIO, message: Any) -> None:
-    payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(_FRAME.pack(len(payload)) + payload)
-    stream.flush()
-
-
-def _receive(stream: BinaryIO) -> Any:
-    header = stream.read(_FRAME.size)
-    if len(header) < _FRAME.size:
-        raise EOFError
-    (size,) = _FRAME.unpack(header)
-    payload = stream.read(size)
-    if len(payload) < size:
-        raise EOFError
-    return pickle.loads(payload)
-
-
 def serve() -> None:
     """The helper's main loop: one forked child per request, replies on the original stdout."""
     # Ctrl-C reaches the whole process group: the helper ends when its caller closes the pipe, and
@@ -212,7 +194,7 @@ def serve() -> None:
     _reply_or_exit(replies, ("ok", (library.version, library.data_path)))
     while True:
         try:
-            method, args = _receive(requests)
+            method, args = receive(requests)
         except EOFError:  # the calling process is gone
             return
         pid = os.fork()
@@ -233,7 +215,7 @@ def serve() -> None:
 def _reply_or_exit(replies: BinaryIO, message: Any) -> None:
     """Send a reply; if the caller is gone (interrupted, killed), end quietly instead of a traceback."""
     try:
-        _send(replies, message)
+        send(replies, message)
     except (BrokenPipeError, ConnectionResetError):
         os._exit(0)
 
@@ -257,7 +239,7 @@ class Espeak:
 
     def _reply(self) -> Any:
         try:
-            kind, value = _receive(self._process.stdout)
+            kind, value = receive(self._process.stdout)
         except EOFError:
             raise MedtalkError(f"the espeak-ng helper process died (exit status {self._process.poll()})") from None
         if kind == "crash":
@@ -270,7 +252,7 @@ class Espeak:
         """``method(*args)`` of the helper's library (``speak``, ``phonemes``, ``accepts``, ``voices``)."""
         with self._lock:
             try:
-                _send(self._process.stdin, (method, args))
+                send(self._process.stdin, (method, args))
             except BrokenPipeError:
                 raise MedtalkError("the espeak-ng helper process died") from None
             return self._reply()
