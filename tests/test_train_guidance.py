@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -58,14 +57,6 @@ def test_guided_batches_carry_a_description_and_a_descriptor(tiny_emoface: Path,
     assert torch.allclose(batch["description"].norm(dim=1), torch.ones(4), atol=1e-2)
     other = crops.batch(np.arange(4), np.random.default_rng(1))
     assert not torch.equal(batch["descriptor"], other["descriptor"])  # a new face every time
-    config = preset("tiny")
-    config = dataclasses.replace(config, guidance=dataclasses.replace(config.guidance, text_heads=3))
-    heads = GuidedCrops(clips, config, 2.0, tmp_path / "cache", augment=0.0, progress=False)
-    drawn = heads.batch(np.arange(4), np.random.default_rng(0))["description"]
-    assert drawn.shape == (3, 4, 384)  # a description per head of P_text, each drawn among the clip's own
-    for item, clip in enumerate(clips):
-        own = torch.from_numpy(heads.embeddings[clip.info.id])
-        assert all(any(torch.equal(drawn[k, item], row) for row in own) for k in range(3))
 
 
 def test_descriptions_embedded_on_two_threads_match_one_at_a_time(tiny_emoface: Path, tmp_path: Path, monkeypatch) -> None:
@@ -79,25 +70,3 @@ def test_descriptions_embedded_on_two_threads_match_one_at_a_time(tiny_emoface: 
     for clip in clips:
         alone = default_text_encoder().sentences(clip_descriptions(clip))
         np.testing.assert_allclose(embedded[clip.info.id], alone, atol=2e-3)  # stored as float16
-
-
-def test_p_text_with_several_heads_is_the_mean_direction_of_their_outputs() -> None:
-    from medtalk.model.config import GuidanceConfig
-    from medtalk.model.guidance import TextProjection
-
-    torch.manual_seed(0)
-    one = TextProjection(GuidanceConfig(label_dim=8, hidden=16))
-    three = TextProjection(GuidanceConfig(label_dim=8, hidden=16, text_heads=3))
-    assert set(one.state_dict()) < set(three.state_dict()) and len(three.more) == 2  # one-head files load as before
-    x = torch.nn.functional.normalize(torch.randn(5, 384), dim=-1)
-    one.eval(), three.eval()
-    assert torch.equal(one(x), one.mlp(x))
-    heads = three.heads(x)
-    assert heads.shape == (3, 5, 8) and not torch.allclose(heads[0], heads[1])  # each its own start
-    assert torch.allclose(three(x), torch.nn.functional.normalize(heads, dim=-1).mean(dim=0))
-    per_head = three.heads(torch.stack([x, x.flip(0), x]))  # an input per head
-    assert torch.allclose(per_head[0], heads[0]) and torch.allclose(per_head[2], heads[2])
-    assert not torch.allclose(per_head[1], heads[1])
-    three.train()
-    noisy = three.heads(torch.stack([x[0], x[0]]))
-    assert not torch.allclose(noisy[:, 0], noisy[:, 1])  # noise on the input while training

@@ -119,10 +119,6 @@ class GuidanceConfig:
     # training, as a share of its length: nearby wordings must map alike, which
     # carries P_text from the generator's vocabulary to unseen paraphrases
     text_noise: float = 1.0
-    # P_text as the mean direction of this many MLPs trained side by side (each with its own
-    # start and noise, each with its own L_sim): one MLP's choice of label for unseen wordings
-    # swings with the seed (docs/GUIDANCE.md), the mean of several much less
-    text_heads: int = 1
 
 
 @dataclass(frozen=True)

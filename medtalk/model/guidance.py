@@ -41,36 +41,16 @@ class TextProjection(_Projection):
 
     While training, isotropic Gaussian noise of norm about ``text_noise`` times
     the (unit) embedding's is added to the input (``GuidanceConfig.text_noise``).
-    With ``text_heads`` > 1 it is that many MLPs (``mlp`` and ``more``), each
-    fed its own noise; the guidance vector is the mean of their unit outputs.
     """
 
     def __init__(self, config: GuidanceConfig) -> None:
         super().__init__(config.text_dim, config)
         self.noise = config.text_noise
-        self.more = nn.ModuleList(FrameMLP(config.text_dim, config.hidden, config.label_dim)
-                                  for _ in range(config.text_heads - 1))
-
-    def heads(self, x: torch.Tensor) -> torch.Tensor:
-        """Every head's output ``(heads, B, label_dim)`` for ``x (B, 384)``, or for ``x (heads, B, 384)``,
-        one input per head (training gives each head its own description of the same clip)."""
-        noisy = self.training and self.noise > 0
-        out = []
-        for k, mlp in enumerate([self.mlp, *self.more]):
-            given = x[k] if x.dim() == 3 else x
-            given = given + torch.randn_like(given) * (self.noise / given.shape[-1] ** 0.5) if noisy else given
-            out.append(mlp(self.dropout(given)))
-        return torch.stack(out)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return combine(self.heads(x))
-
-
-def combine(heads: torch.Tensor) -> torch.Tensor:
-    """The guidance vector of ``heads (H, B, L)``: the one head's output, or the mean of their unit vectors."""
-    if len(heads) == 1:
-        return heads[0]
-    return torch.nn.functional.normalize(heads, dim=-1).mean(dim=0)
+        if self.training and self.noise > 0:
+            x = x + torch.randn_like(x) * (self.noise / x.shape[-1] ** 0.5)
+        return super().forward(x)
 
 
 class ImageProjection(_Projection):

@@ -102,7 +102,6 @@ class GuidedCrops(AudioCrops):
                  phone_dropout: float = 0.0) -> None:
         super().__init__(clips, config, crop_seconds, augment, text_dropout, phone_dropout)
         self.embeddings = description_embeddings(clips, cache, progress)
-        self.text_heads = config.guidance.text_heads
 
     def batch(self, indices: np.ndarray, rng: Rngs) -> dict[str, torch.Tensor]:
         from medtalk.guidance.face_model import synth_descriptors
@@ -110,11 +109,7 @@ class GuidedCrops(AudioCrops):
         out = super().batch(indices, rng)
         rngs = item_rngs(rng, len(indices))
         texts = [self.embeddings[self.clips[i].info.id] for i in indices]
-        if self.text_heads == 1:
-            out["description"] = torch.from_numpy(np.stack([t[r.integers(len(t))] for t, r in zip(texts, rngs)]))
-        else:  # (heads, B, 384): each head of P_text its own draw among the clip's descriptions
-            drawn = [t[r.integers(len(t), size=self.text_heads)] for t, r in zip(texts, rngs)]
-            out["description"] = torch.from_numpy(np.stack(drawn, axis=1))
+        out["description"] = torch.from_numpy(np.stack([t[r.integers(len(t))] for t, r in zip(texts, rngs)]))
         poses = []
         for row, r in enumerate(rngs):
             rig = out["rig"][row, out["mask"][row]].numpy()

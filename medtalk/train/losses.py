@@ -35,7 +35,6 @@ from collections.abc import Callable
 
 import torch
 
-from medtalk.model.guidance import combine
 from medtalk.model.inputs import phones_given
 from medtalk.model.medtalk import MEDTalk, pseudo_intensity
 
@@ -190,8 +189,11 @@ def guidance_losses(model: MEDTalk, batch: dict[str, torch.Tensor], terms: set[s
     net = model.disentangle
     content = audio_content(model, batch)
     label = model.fim.label(batch["emotion"])
-    text_heads = model.guidance.text.heads(batch["description"])
-    branches = {"label": label, "text": combine(text_heads), "image": model.guidance.image(batch["descriptor"])}
+    branches = {
+        "label": label,
+        "text": model.guidance.text(batch["description"]),
+        "image": model.guidance.image(batch["descriptor"]),
+    }
     out: dict[str, torch.Tensor] = {}
     for name, f in branches.items():
         intensity = model.intensity(
@@ -201,9 +203,8 @@ def guidance_losses(model: MEDTalk, batch: dict[str, torch.Tensor], terms: set[s
         out[f"recon_{name}"] = mse(net.decode(model.fim.emotion_latent(f, intensity), content), rig, mask)
     out["recon"] = sum(out[f"recon_{name}"] for name in branches) / len(branches)
     labels = model.fim.label(torch.arange(model.config.intensity.num_labels, device=rig.device)).detach()
-    # each text head learns the labels on its own, so that their mean is a mean of independent choices
-    out["text_sim"] = torch.stack([label_contrast(head, labels, batch["emotion"]) for head in text_heads]).mean()
-    out["image_sim"] = label_contrast(branches["image"], labels, batch["emotion"])
+    for name in ("text", "image"):
+        out[f"{name}_sim"] = label_contrast(branches[name], labels, batch["emotion"])
     return out
 
 
