@@ -12,6 +12,7 @@ MiniLM needs only torch and safetensors: importing transformers alone took
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -102,15 +103,16 @@ class Layer(nn.Module):
         self.output = nn.Linear(dims.intermediate_size, width)
         self.output_norm = nn.LayerNorm(width, eps=dims.layer_norm_eps)
 
-    def forward(self, x: torch.Tensor, keep: torch.Tensor) -> torch.Tensor:
-        """``x (B, T, hidden)``, ``keep (B, 1, 1, T)`` True where a key is a real token -> ``(B, T, hidden)``."""
+    def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """``x (B, T, hidden)`` -> ``(B, T, hidden)``; ``mask`` broadcasts to ``(B, heads, T, T)``: True
+        where a key is a real token, or a float bias added to the attention scores (``medtalk.mpnet``)."""
         batch, length, width = x.shape
 
         def split(y: torch.Tensor) -> torch.Tensor:  # (B, T, hidden) -> (B, heads, T, hidden / heads)
             return y.view(batch, length, self.heads, width // self.heads).transpose(1, 2)
 
         attended = F.scaled_dot_product_attention(split(self.query(x)), split(self.key(x)), split(self.value(x)),
-                                                  attn_mask=keep)
+                                                  attn_mask=mask)
         x = self.attention_norm(x + self.attention_out(attended.transpose(1, 2).reshape(batch, length, width)))
         return self.output_norm(x + self.output(F.gelu(self.intermediate(x))))
 
@@ -146,19 +148,26 @@ def load_bert(model_dir: Path, what: str) -> Bert:
 
     A folder that is not such a model is a one-line ``MedtalkError`` naming ``what`` was being loaded.
     """
+    return load_encoder(model_dir, what, lambda config: Bert(BertDims.from_config(config)), _our_name, _UNUSED)
+
+
+def load_encoder(model_dir: Path, what: str, build: Callable[[dict], nn.Module], rename: Callable[[str], str],
+                 unused: tuple[str, ...]) -> nn.Module:
+    """``build(config)`` given the weights of the folder's ``model.safetensors`` (names through ``rename``,
+    those starting with ``unused`` left out), in eval mode; a folder it cannot load is a ``MedtalkError``."""
     from safetensors import SafetensorError
     from safetensors.torch import load_file
 
     model_dir = Path(model_dir)
     if not (model_dir / "config.json").is_file():
-        raise MedtalkError(f"{model_dir}: not a BERT model folder (no config.json)")
+        raise MedtalkError(f"{model_dir}: not a {what} folder (no config.json)")
     try:
-        dims = BertDims.from_config(json.loads((model_dir / "config.json").read_text()))
+        config = json.loads((model_dir / "config.json").read_text())
         weights = load_file(model_dir / "model.safetensors")
         # built on the meta device and given the file's tensors: no random initialisation to throw away
         with torch.device("meta"):
-            model = Bert(dims)
-        state = {_our_name(k): v for k, v in weights.items() if not k.startswith(_UNUSED)}
+            model = build(config)
+        state = {rename(k): v for k, v in weights.items() if not k.startswith(unused)}
         model.load_state_dict(state, strict=True, assign=True)
     except (OSError, ValueError, KeyError, TypeError, RuntimeError, SafetensorError) as exc:
         raise MedtalkError(f"{model_dir}: cannot load the {what} ({reason(exc)})") from exc

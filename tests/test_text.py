@@ -102,7 +102,7 @@ def test_two_threads_can_share_the_encoder(encoder: TextEncoder) -> None:
 
 
 def test_missing_model_folder(tmp_path: Path) -> None:
-    with pytest.raises(MedtalkError, match="not a BERT model"):
+    with pytest.raises(MedtalkError, match="not a text model folder"):
         TextEncoder(tmp_path / "nowhere")
     (tmp_path / "config.json").write_text("{}")
     with pytest.raises(MedtalkError, match="cannot load"):

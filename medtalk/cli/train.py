@@ -15,6 +15,7 @@ from medtalk.cli._common import (
     seed,
     threads,
 )
+from medtalk.text_models import SENTENCE_ENCODERS
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -35,6 +36,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                              "local CTranslate2 Whisper folder (docs/FRONTEND.md)")
     parser.add_argument("--whisper-layer", type=int, metavar="N",
                         help="read the Whisper encoder after N of its blocks (default: the preset's, else all)")
+    parser.add_argument("--descriptions", metavar="ENCODER", choices=SENTENCE_ENCODERS,
+                        help="the sentence encoder stage 4 reads descriptions with: all-mpnet-base-v2 (the default "
+                             "preset's) or all-MiniLM-L6-v2; default: the preset's or the --init model's. With --init, "
+                             "another encoder starts stage 4's modules fresh (docs/GUIDANCE.md)")
     parser.add_argument("--arch", default="medtalk",
                         help="what to train: medtalk, or the faceformer or endtoend baseline (default: medtalk)")
     parser.add_argument("--ablation", help="an ablation of the full model: no-overlap, no-cycle, no-intensity or "
@@ -61,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
         init=args.init, resume=args.resume, force=args.force, progress=not args.quiet, seed=args.seed,
         threads=args.threads, augment=args.augment, arch=args.arch, ablation=args.ablation, cache=args.cache,
         device=args.device, workers=args.workers,
-        whisper=args.whisper, whisper_layer=args.whisper_layer,
+        whisper=args.whisper, whisper_layer=args.whisper_layer, descriptions=args.descriptions,
     ))
     if not args.quiet and is_main_process():
         print(f"wrote {path}")

@@ -123,9 +123,9 @@ def guide_vector(model: torch.nn.Module, guide: Guide) -> torch.Tensor:
         return (weights[:, None] * unit(model.fim.label(labels))).sum(dim=0)
     _needs_stage4(model, guide)
     if guide.kind == "description":
-        from medtalk.text import default_text_encoder
+        from medtalk.text import sentence_encoder
 
-        embedding = default_text_encoder().sentence(str(guide.value))
+        embedding = sentence_encoder(model.guidance.config.text_encoder).sentence(str(guide.value))
         return model.guidance.text(torch.from_numpy(embedding)[None])[0]
     if guide.kind == "image":
         from medtalk.guidance.descriptor import expression_descriptor

@@ -14,6 +14,7 @@ from medtalk.emotions import EMOTIONS
 from medtalk.errors import MedtalkError
 from medtalk.features import FEATURE_RATE, N_MELS, PROSODY_DIM
 from medtalk.rig import DEFAULT_FPS, NUM_CONTROLS
+from medtalk.text_models import MINILM, MPNET, SENTENCE_DIMS
 
 TEXT_DIM = 384  # MiniLM-L6 token features (medtalk.text.TEXT_DIM; that module loads lazily)
 IMAGE_DIM = 39  # expression descriptor (medtalk.guidance.descriptor.DESCRIPTOR_DIM; that module loads data)
@@ -108,9 +109,15 @@ class IntensityConfig:
 
 @dataclass(frozen=True)
 class GuidanceConfig:
-    """Stage 4: ``P_text`` and ``P_image``; ``label_dim`` must equal ``IntensityConfig.label_dim``."""
+    """Stage 4: ``P_text`` and ``P_image``; ``label_dim`` must equal ``IntensityConfig.label_dim``.
+
+    ``text_encoder`` names the sentence encoder of the descriptions
+    (``medtalk.text_models``) and ``text_dim`` its size: files written before
+    2026-12-06 have neither key and read descriptions with MiniLM, as trained.
+    """
 
     text_dim: int = TEXT_DIM
+    text_encoder: str = MINILM
     image_dim: int = IMAGE_DIM
     label_dim: int = 64
     hidden: int = 128
@@ -173,22 +180,25 @@ WHISPER_CONTENT = ContentConfig(frontend="whisper", input_dim=384, input_rate=50
                                 whisper_layer=4, envelope_coeffs=0, stride=1, phones=True)
 
 _TIMED = IntensityConfig(query_dilations=(3, 9), emotion_queries=True, word_timing=0.15)
-_WHISPER = ModelConfig(content=WHISPER_CONTENT, intensity=_TIMED)
+# descriptions read by all-mpnet-base-v2 (since 2026-12-06; MiniLM-L6 before): unseen wordings
+# land on their emotion far more often (docs/GUIDANCE.md)
+MPNET_GUIDANCE = GuidanceConfig(text_dim=SENTENCE_DIMS[MPNET], text_encoder=MPNET)
+_WHISPER = ModelConfig(content=WHISPER_CONTENT, intensity=_TIMED, guidance=MPNET_GUIDANCE)
 
 PRESETS: dict[str, ModelConfig] = {
     # What `make model` trains and ships (since 2026-12-05): the paper's 256-d latents, the
     # content branch over frozen Whisper tiny.en encoder states (the paper's pretrained
     # front-end; docs/FRONTEND.md chose the model, layer and rate on real speech), reading the
-    # transcript's phones when there is one, and word timing in the CMF (its keys placed where
+    # transcript's phones when there is one, word timing in the CMF (its keys placed where
     # their words are said), which is what lets the transcript raise the intensity on loaded
-    # words (docs/MODEL.md).
+    # words (docs/MODEL.md), and descriptions read by all-mpnet-base-v2.
     "default": _WHISPER,
     # The same, by the name it had before it became the default.
     "whisper": _WHISPER,
     # The default over its own small convolutional log-mel encoder instead of Whisper's states:
     # the shipped configuration from 2026-11-22 to 2026-12-04 (faster, but deaf to real voices
     # without a transcript: docs/MODEL.md, *Real speech, three modes*).
-    "log-mel": ModelConfig(content=ContentConfig(phones=True), intensity=_TIMED),
+    "log-mel": ModelConfig(content=ContentConfig(phones=True), intensity=_TIMED, guidance=MPNET_GUIDANCE),
     # log-mel without word timing: the shipped configuration until 2026-11-22.
     "untimed": ModelConfig(content=ContentConfig(phones=True),
                            intensity=IntensityConfig(query_dilations=(3, 9), emotion_queries=True)),

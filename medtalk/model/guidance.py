@@ -1,7 +1,8 @@
 """Stage 4: projections of a text description or a face photo into the label-embedding space.
 
-``P_text`` maps the MiniLM sentence embedding of a description
-(:meth:`medtalk.text.TextEncoder.sentence`, 384-d) and ``P_image`` the
+``P_text`` maps the sentence embedding of a description
+(:meth:`medtalk.text.TextEncoder.sentence` of ``GuidanceConfig.text_encoder``:
+all-mpnet-base-v2, 768-d, or in older files MiniLM, 384-d) and ``P_image`` the
 expression descriptor of a face (:func:`medtalk.guidance.descriptor.expression_descriptor`)
 to a vector in the space of the label embedding ``f`` (``IntensityConfig.label_dim``).
 The result replaces ``f``: it is rescaled per frame by the predicted intensity
@@ -37,7 +38,7 @@ class _Projection(nn.Module):
 
 
 class TextProjection(_Projection):
-    """``P_text``: sentence embeddings ``(B, 384)`` -> guidance vectors ``(B, label_dim)``.
+    """``P_text``: sentence embeddings ``(B, text_dim)`` -> guidance vectors ``(B, label_dim)``.
 
     While training, isotropic Gaussian noise of norm about ``text_noise`` times
     the (unit) embedding's is added to the input (``GuidanceConfig.text_noise``).

@@ -2,9 +2,10 @@
 
 - **Descriptions** (``P_text``'s input): ``DESCRIPTIONS_PER_CLIP`` texts per clip
   written by :func:`medtalk.guidance.describe.describe_clip` from the clip's rig,
-  emotion and intensity curve (seeded by the clip id), embedded once by MiniLM
-  and cached in ``cache/descriptions/<clip>.npz`` next to the other feature
-  caches. A batch draws one of them at random, so an epoch mostly sees a
+  emotion and intensity curve (seeded by the clip id), embedded once by the
+  model's sentence encoder (``GuidanceConfig.text_encoder``) and cached in
+  ``cache/descriptions-<encoder>/<clip>.npz`` (MiniLM: ``cache/descriptions``)
+  next to the other feature caches. A batch draws one of them at random, so an epoch mostly sees a
   phrasing the clip has not been paired with before (an epoch draws 1/7 of
   the clips: each clip comes up about once per seven epochs).
 - **Descriptors** (``P_image``'s input): drawn afresh for every item by
@@ -31,13 +32,14 @@ from medtalk.data.clips import Clip, _read_cache, _stamp, _write_cache
 from medtalk.guidance.actions import tonic_pose
 from medtalk.guidance.describe import describe_clip
 from medtalk.model.config import ModelConfig
+from medtalk.text_models import MINILM
 from medtalk.train.batches import AudioCrops, Rngs, item_rngs
 
 DESCRIPTIONS_PER_CLIP = 4
 FALLBACK_INTENSITY = 0.5  # a "moderate" description when the data carries no intensity curve
 P_TONIC = 0.5  # share of descriptors made from the held pose rather than a single frame
 CHUNK_CLIPS = 256  # clips embedded (and cached) together: their descriptions batch by length
-# chunks embedded at once: MiniLM releases the GIL in its tensor operations, each on one
+# chunks embedded at once: the encoder releases the GIL in its tensor operations, each on one
 # torch thread, so two threads use both cores without OpenMP spinning on a busy machine
 EMBED_THREADS = 2
 
@@ -57,9 +59,11 @@ def clip_descriptions(clip: Clip, count: int = DESCRIPTIONS_PER_CLIP) -> list[st
     return [describe_clip(clip.rig, clip.info.emotion, curve, rng) for _ in range(count)]
 
 
-def description_embeddings(clips: list[Clip], cache: Path, progress: bool = True) -> dict[str, np.ndarray]:
-    """MiniLM sentence embeddings of every clip's descriptions: ``{clip id: (DESCRIPTIONS_PER_CLIP, 384)}``."""
-    folder = cache / "descriptions"
+def description_embeddings(clips: list[Clip], cache: Path, encoder: str = MINILM,
+                           progress: bool = True) -> dict[str, np.ndarray]:
+    """Sentence embeddings of every clip's descriptions by ``encoder`` (``medtalk.text_models``):
+    ``{clip id: (DESCRIPTIONS_PER_CLIP, dim)}``; each encoder has its own cache folder."""
+    folder = cache / ("descriptions" if encoder == MINILM else f"descriptions-{encoder}")
     folder.mkdir(parents=True, exist_ok=True)
     generator = _generator_stamp()
     out: dict[str, np.ndarray] = {}
@@ -73,13 +77,13 @@ def description_embeddings(clips: list[Clip], cache: Path, progress: bool = True
         else:
             out[clip.info.id] = cached["embeddings"].astype(np.float32)
     if todo:
-        from medtalk.text import default_text_encoder
+        from medtalk.text import sentence_encoder
 
-        encoder = default_text_encoder()
+        model = sentence_encoder(encoder)
 
         def embed(group: list[tuple[Clip, Path, np.ndarray]]) -> list[tuple[str, np.ndarray]]:
             texts = [clip_descriptions(clip) for clip, _, _ in group]
-            vectors = encoder.sentences([t for ts in texts for t in ts]).reshape(len(group), -1, encoder.dim)
+            vectors = model.sentences([t for ts in texts for t in ts]).reshape(len(group), -1, model.dim)
             vectors = vectors.astype(np.float16)  # what the cache holds and a resumed run reads
             for (clip, path, stamp), ts, v in zip(group, texts, vectors):
                 _write_cache(path, {"embeddings": v, "texts": np.array(ts)}, stamp)
@@ -95,13 +99,13 @@ def description_embeddings(clips: list[Clip], cache: Path, progress: bool = True
 
 
 class GuidedCrops(AudioCrops):
-    """Stage-4 batches: ``AudioCrops`` plus ``description (B, 384)`` and ``descriptor (B, DESCRIPTOR_DIM)``."""
+    """Stage-4 batches: ``AudioCrops`` plus ``description (B, text_dim)`` and ``descriptor (B, DESCRIPTOR_DIM)``."""
 
     def __init__(self, clips: list[Clip], config: ModelConfig, crop_seconds: float, cache: Path,
                  augment: float = 1.0, text_dropout: float = 0.0, progress: bool = True,
                  phone_dropout: float = 0.0) -> None:
         super().__init__(clips, config, crop_seconds, augment, text_dropout, phone_dropout)
-        self.embeddings = description_embeddings(clips, cache, progress)
+        self.embeddings = description_embeddings(clips, cache, config.guidance.text_encoder, progress)
 
     def batch(self, indices: np.ndarray, rng: Rngs) -> dict[str, torch.Tensor]:
         from medtalk.guidance.face_model import synth_descriptors

@@ -58,6 +58,7 @@ from medtalk.train.evaluate import evaluate
 from medtalk.train.guidance_data import GuidedCrops
 from medtalk.train.stages import ARCH_STAGES, Stage, select_stages
 from medtalk.train.windows import StreamWindows
+from medtalk.text_models import SENTENCE_DIMS
 
 VAL_ITEMS = 64  # validation crops per epoch (fixed, unaugmented)
 VAL_SEED = 1234
@@ -83,6 +84,7 @@ class TrainOptions:
     init: Path | None = None  # start from this model file's weights
     whisper: str | None = None  # the content front-end over this Whisper model's states (name or folder)
     whisper_layer: int | None = None  # ... after this many of its blocks (None: all)
+    descriptions: str | None = None  # stage 4 reads descriptions with this sentence encoder (None: the config's)
     resume: bool = False
     force: bool = False
     progress: bool = True
@@ -97,13 +99,18 @@ class TrainOptions:
 def _base_config(arch, opts: TrainOptions):
     """The preset asked for; without one, the configuration of the ``--init`` model (so a later stage
     keeps what an earlier one was trained with), else the default preset; with ``whisper``, its
-    content front-end over that Whisper model."""
+    content front-end over that Whisper model; with ``descriptions``, that sentence encoder for stage 4."""
     if opts.preset is not None or opts.init is None:
         config = arch.preset(opts.preset or "default")
     else:
         config = load_model(opts.init)[0].config
         if not isinstance(config, arch.config):
             raise MedtalkError(f"{opts.init}: a {type(config).__name__} model, not one of --arch {arch.name}")
+    if opts.descriptions is not None:
+        if not hasattr(config, "guidance"):
+            raise MedtalkError(f"--descriptions: the {arch.name} architecture has no stage 4 to read them")
+        config = replace(config, guidance=replace(config.guidance, text_encoder=opts.descriptions,
+                                                  text_dim=SENTENCE_DIMS[opts.descriptions]))
     if opts.whisper is None and opts.whisper_layer is None:
         return config
     if not hasattr(config, "content"):
@@ -123,18 +130,27 @@ def _check_run(opts: TrainOptions) -> None:
         raise MedtalkError(f"nothing to resume in {opts.run} (no state.pt or model.pt); run without --resume")
 
 
+# the modules that start fresh when --init's weights differ in them: the ACM for another audio
+# front-end; stage 4's (P_text, P_image, E_fuse) for another description encoder
+FRESH = (("acm.", ("acm.",), "another audio front-end; the ACM starts fresh"),
+         ("guidance.", ("guidance.", "fim.fuse."), "another description encoder; stage 4's modules start fresh"))
+
+
 def _load_init(model: torch.nn.Module, init: torch.nn.Module, path: Path) -> None:
     """``init``'s weights into ``model``. When only the audio front-end differs (another
     ``ContentConfig.frontend`` or input size), the ACM starts fresh and everything else is kept:
-    a new front-end then needs only the stages that train the ACM."""
+    a new front-end then needs only the stages that train the ACM. When only the description
+    encoder differs (another ``GuidanceConfig.text_dim``), stage 4's modules start fresh."""
     ours, theirs = model.state_dict(), init.state_dict()
     differ = sorted(k for k in ours if k not in theirs or theirs[k].shape != ours[k].shape)
-    if any(not k.startswith("acm.") for k in differ):
-        raise MedtalkError(f"{path}: its weights do not fit this configuration ({differ[0]} differs)")
-    keep = [k for k in ours if not k.startswith("acm.")] if differ else list(ours)
-    model.load_state_dict({k: theirs[k] for k in keep}, strict=False)
-    if differ:
-        print(f"--init {path}: another audio front-end; the ACM starts fresh, the rest is kept")
+    fresh = [(modules, why) for prefix, modules, why in FRESH if any(k.startswith(prefix) for k in differ)]
+    renewed = tuple(m for modules, _ in fresh for m in modules)
+    unfit = [k for k in differ if not k.startswith(renewed)]
+    if unfit:
+        raise MedtalkError(f"{path}: its weights do not fit this configuration ({unfit[0]} differs)")
+    model.load_state_dict({k: theirs[k] for k in ours if not k.startswith(renewed)}, strict=False)
+    for _, why in fresh:
+        print(f"--init {path}: {why}, the rest is kept")
 
 
 def _prepare_run(opts: TrainOptions) -> None:

