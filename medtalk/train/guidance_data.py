@@ -20,6 +20,7 @@ Clips without a per-frame intensity curve (capture data) are described at
 
 from __future__ import annotations
 
+import threading
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -80,11 +81,18 @@ def description_embeddings(clips: list[Clip], cache: Path, encoder: str = MINILM
         from medtalk.text import sentence_encoder
 
         model = sentence_encoder(encoder)
+        # a wording several clips share is embedded once (a fifth of stage 4's descriptions repeat one)
+        seen: dict[str, np.ndarray] = {}
+        seen_lock = threading.Lock()
 
         def embed(group: list[tuple[Clip, Path, np.ndarray]]) -> list[tuple[str, np.ndarray]]:
             texts = [clip_descriptions(clip) for clip, _, _ in group]
-            vectors = model.sentences([t for ts in texts for t in ts]).reshape(len(group), -1, model.dim)
-            vectors = vectors.astype(np.float16)  # what the cache holds and a resumed run reads
+            with seen_lock:
+                new = sorted({t for ts in texts for t in ts} - seen.keys())
+            vectors = model.sentences(new).astype(np.float16)  # what the cache holds and a resumed run reads
+            with seen_lock:
+                seen.update(zip(new, vectors))
+                vectors = np.stack([[seen[t] for t in ts] for ts in texts])
             for (clip, path, stamp), ts, v in zip(group, texts, vectors):
                 _write_cache(path, {"embeddings": v, "texts": np.array(ts)}, stamp)
             return [(clip.info.id, v.astype(np.float32)) for (clip, _, _), v in zip(group, vectors)]
