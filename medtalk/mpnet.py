@@ -69,19 +69,21 @@ class Embeddings(nn.Module):
 
     def __init__(self, dims: MPNetDims) -> None:
         super().__init__()
-        self.first_position = dims.pad_token_id + 1
+        self.pad = dims.pad_token_id
         self.word = nn.Parameter(torch.empty(dims.vocab_size, dims.hidden_size))
         self.position = nn.Parameter(torch.empty(dims.max_position_embeddings, dims.hidden_size))
         self.norm = nn.LayerNorm(dims.hidden_size, eps=dims.layer_norm_eps)
 
     def forward(self, input_ids: torch.Tensor) -> torch.Tensor:
-        """``(B, T)`` ids, padding at the end -> ``(B, T, hidden)``.
+        """``(B, T)`` ids -> ``(B, T, hidden)``.
 
-        MPNet numbers the real tokens from ``pad_token_id + 1``; padding has
-        other positions there, which no real token's state depends on (masked).
+        As ``MPNetModel`` does, the tokens other than ``pad_token_id`` are
+        numbered from ``pad_token_id + 1`` and that id gets position
+        ``pad_token_id`` (also where a text spells out "<pad>").
         """
-        length = input_ids.shape[1]
-        return self.norm(F.embedding(input_ids, self.word) + self.position[self.first_position : self.first_position + length])
+        real = (input_ids != self.pad).long()
+        positions = torch.cumsum(real, dim=1) * real + self.pad
+        return self.norm(F.embedding(input_ids, self.word) + F.embedding(positions, self.position))
 
 
 def relative_buckets(length: int, num_buckets: int, max_distance: int = MAX_DISTANCE) -> torch.Tensor:
@@ -111,7 +113,7 @@ class MPNet(nn.Module):
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         """``input_ids (B, T)`` long, ``attention_mask (B, T)`` 1 for tokens, 0 for (trailing) padding."""
         length = input_ids.shape[1]
-        if length + self.embeddings.first_position > self.dims.max_position_embeddings:
+        if length + self.dims.pad_token_id + 1 > self.dims.max_position_embeddings:
             raise ValueError(f"{length} tokens, more than MPNet's positions hold")
         buckets = relative_buckets(length, self.dims.relative_attention_num_buckets)
         bias = F.embedding(buckets, self.relative_bias).permute(2, 0, 1)[None]  # (1, heads, T, T)
