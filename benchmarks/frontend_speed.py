@@ -4,8 +4,9 @@ Run: .venv/bin/python benchmarks/frontend_speed.py [--seconds 60] [--repeats 3]
 Prints the best-of-repeats wall time of the frame features and of one
 augmentation draw on ``--seconds`` of speech (jfk.flac looped when the
 reference folder is present, else espeak-ng speech), the frozen Whisper
-encoders of the content front-end (tiny.en and base, at several depths), the MiniLM load and
-per-sentence times, the rate of embedding many stage-4 descriptions, and
+encoders of the content front-end (tiny.en and base, at several depths), the sentence encoders'
+load and per-sentence times and the rate at which they embed stage-4 descriptions (MiniLM;
+all-mpnet-base-v2 in bfloat16, and in float32 with the cosine between the two), and
 pocketsphinx's real-time factor on jfk.flac.
 """
 
@@ -94,17 +95,7 @@ def main() -> None:
 
     whisper_encoders(wave, args.seconds, args.repeats)
 
-    start = time.perf_counter()
-    from medtalk.text import TextEncoder
-
-    encoder = TextEncoder()
-    print(f"MiniLM: load {time.perf_counter() - start:.2f} s (torch already imported)")
-    encoder.sentence(SENTENCE)
-    print(f"  sentence  {1000 * best_of(args.repeats, lambda: encoder.sentence(SENTENCE)):6.1f} ms")
-    print(f"  tokens    {1000 * best_of(args.repeats, lambda: encoder.tokens(SENTENCE)):6.1f} ms")
-    texts = descriptions(DESCRIPTIONS)
-    t_many = best_of(1, lambda: encoder.sentences(texts))
-    print(f"  sentences {t_many:6.2f} s for {len(texts)} stage-4 descriptions ({len(texts) / t_many:.0f}/s)")
+    sentence_encoders(args.repeats)
 
     if not JFK.is_file():
         print("ASR: skipped (no ../shared/reference/real/jfk.flac)")
@@ -117,6 +108,32 @@ def main() -> None:
     t_align = best_of(1, lambda: align_words(clip, SENTENCE + " Ask what you can do for your country."))
     print(f"ASR on jfk.flac ({duration:.1f} s): transcribe {t_asr:.2f} s (RTF {t_asr / duration:.2f}), "
           f"align {t_align:.2f} s (RTF {t_align / duration:.2f})")
+
+
+def sentence_encoders(repeats: int) -> None:
+    """Load and run times of MiniLM (the transcript; older models' descriptions) and all-mpnet-base-v2 (the
+    descriptions), the latter in bfloat16 as ``sentence_encoder`` runs it and in float32 for comparison."""
+    from medtalk.text import TextEncoder, sentence_encoder
+    from medtalk.text_models import MINILM, MPNET, encoder_dir
+
+    texts = descriptions(DESCRIPTIONS)
+    embedded = {}
+    for name, load in ((MINILM, lambda: sentence_encoder(MINILM)), (f"{MPNET} bfloat16", lambda: sentence_encoder(MPNET)),
+                       (f"{MPNET} float32", lambda: TextEncoder(encoder_dir(MPNET)))):
+        start = time.perf_counter()
+        encoder = load()
+        print(f"{name}: load {time.perf_counter() - start:.2f} s (torch already imported)")
+        encoder.sentence(SENTENCE)
+        print(f"  sentence  {1000 * best_of(repeats, lambda: encoder.sentence(SENTENCE)):6.1f} ms")
+        if name == MINILM:
+            print(f"  tokens    {1000 * best_of(repeats, lambda: encoder.tokens(SENTENCE)):6.1f} ms")
+        start = time.perf_counter()
+        embedded[name] = encoder.sentences(texts)
+        t_many = time.perf_counter() - start
+        print(f"  sentences {t_many:6.2f} s for {len(texts)} stage-4 descriptions ({len(texts) / t_many:.0f}/s)")
+    fast, exact = embedded[f"{MPNET} bfloat16"], embedded[f"{MPNET} float32"]
+    print(f"  bfloat16 against float32: cosine min {(fast * exact).sum(axis=1).min():.5f}, "
+          f"mean {(fast * exact).sum(axis=1).mean():.6f}")
 
 
 if __name__ == "__main__":

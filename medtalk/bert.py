@@ -137,24 +137,19 @@ class Bert(nn.Module):
         return x
 
 
-def _our_name(name: str) -> str:
-    for theirs, ours in _RENAMES:
-        name = name.replace(theirs, ours)
-    return name
-
-
 def load_bert(model_dir: Path, what: str) -> Bert:
     """The BERT encoder of a Hugging Face model folder (``config.json``, ``model.safetensors``), in eval mode.
 
     A folder that is not such a model is a one-line ``MedtalkError`` naming ``what`` was being loaded.
     """
-    return load_encoder(model_dir, what, lambda config: Bert(BertDims.from_config(config)), _our_name, _UNUSED)
+    return load_encoder(model_dir, what, lambda config: Bert(BertDims.from_config(config)), _RENAMES, _UNUSED)
 
 
-def load_encoder(model_dir: Path, what: str, build: Callable[[dict], nn.Module], rename: Callable[[str], str],
-                 unused: tuple[str, ...]) -> nn.Module:
-    """``build(config)`` given the weights of the folder's ``model.safetensors`` (names through ``rename``,
-    those starting with ``unused`` left out), in eval mode; a folder it cannot load is a ``MedtalkError``."""
+def load_encoder(model_dir: Path, what: str, build: Callable[[dict], nn.Module],
+                 renames: tuple[tuple[str, str], ...], unused: tuple[str, ...]) -> nn.Module:
+    """``build(config)`` given the weights of the folder's ``model.safetensors`` (each name's parts
+    replaced by ``renames`` in order, those starting with ``unused`` left out), in eval mode; a folder
+    it cannot load is a ``MedtalkError``."""
     from safetensors import SafetensorError
     from safetensors.torch import load_file
 
@@ -167,8 +162,14 @@ def load_encoder(model_dir: Path, what: str, build: Callable[[dict], nn.Module],
         # built on the meta device and given the file's tensors: no random initialisation to throw away
         with torch.device("meta"):
             model = build(config)
-        state = {rename(k): v for k, v in weights.items() if not k.startswith(unused)}
+        state = {_renamed(k, renames): v for k, v in weights.items() if not k.startswith(unused)}
         model.load_state_dict(state, strict=True, assign=True)
     except (OSError, ValueError, KeyError, TypeError, RuntimeError, SafetensorError) as exc:
         raise MedtalkError(f"{model_dir}: cannot load the {what} ({reason(exc)})") from exc
     return model.eval()
+
+
+def _renamed(name: str, renames: tuple[tuple[str, str], ...]) -> str:
+    for theirs, ours in renames:
+        name = name.replace(theirs, ours)
+    return name

@@ -125,12 +125,6 @@ class MPNet(nn.Module):
         return x
 
 
-def _our_name(name: str) -> str:
-    for theirs, ours in _RENAMES:
-        name = name.replace(theirs, ours)
-    return name
-
-
 def load_mpnet(model_dir: Path, what: str) -> MPNet:
     """The MPNet encoder of a Hugging Face model folder, in eval mode; otherwise a ``MedtalkError``."""
-    return load_encoder(model_dir, what, lambda config: MPNet(MPNetDims.from_config(config)), _our_name, _UNUSED)
+    return load_encoder(model_dir, what, lambda config: MPNet(MPNetDims.from_config(config)), _RENAMES, _UNUSED)
