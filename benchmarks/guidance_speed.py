@@ -52,15 +52,16 @@ def main() -> None:
     from medtalk.guidance.guide import description_guide, guide_vector, image_guide, parse_blend
     from medtalk.guidance.landmarks import face_landmarks
     from medtalk.rig import REST_POSE
-    from medtalk.text import default_text_encoder
+    from medtalk.text import sentence_encoder
 
     torch.set_num_threads(1)
     model = load_measured_model(args.model)
     if not bool(model.guidance.trained):
         raise SystemExit("this model has no stage 4 (train it with --stages 4)")
     start = time.perf_counter()
-    default_text_encoder()
-    print(f"MiniLM load {time.perf_counter() - start:.2f} s")
+    encoder = model.guidance.config.text_encoder
+    sentence_encoder(encoder)
+    print(f"{encoder} load {time.perf_counter() - start:.2f} s (the model's description encoder)")
 
     label, blend = parse_blend("happy"), parse_blend("happy:0.7,surprised:0.3")
     print(f"label (embedding f)                                {1000 * best_of(args.repeats, lambda: guide_vector(model, label)):6.2f} ms")
