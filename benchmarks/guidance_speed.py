@@ -3,7 +3,7 @@
 Run: .venv/bin/python benchmarks/guidance_speed.py [--repeats 20] [--model PATH]
 Prints best-of-repeats wall times of what ``medtalk animate`` adds for a
 description or a photo instead of a label (``guide_vector`` with the
-installed model, or ``--model``): the MiniLM sentence embedding + P_text for
+installed model, or ``--model``): the sentence embedding (the model's encoder) + P_text for
 one description; MediaPipe landmarks + expression descriptor + P_image for
 one photo (the RAVDESS frame when the reference folder is present, else a
 preview drawing of a smile); the label's own embedding for comparison;
