@@ -194,11 +194,18 @@ class _Plan:
                 sinks.append(self.recorder(a.output.with_name(f"{a.output.stem}-{n}{a.output.suffix}"), stream))
             return Session(stream, sinks)
 
-        # load the model (and the text encoder it reads words with) before the first client waits for them
-        if self.new_stream().transcript.uses_text:
+        # load the model, the text encoder it reads words with and the one it reads descriptions with
+        # (unpacked on its first use on a machine, 3 s) before the first client waits for them
+        stream = self.new_stream()
+        if stream.transcript.uses_text:
             from medtalk.text import default_text_encoder
 
             default_text_encoder()
+        guidance = getattr(stream.model, "guidance", None)
+        if guidance is not None and bool(guidance.trained):
+            from medtalk.text import sentence_encoder
+
+            sentence_encoder(guidance.config.text_encoder)
         server = LiveServer(*self.listen, new_session=new_session, fmt=a.format).start()
         self.say(f"listening on ws://{self.listen[0]}:{server.port} ({a.format} 16 kHz mono PCM and JSON control "
                  "messages); Ctrl-C stops")
