@@ -1,4 +1,4 @@
-"""An MPNet encoder in plain torch, for all-mpnet-base-v2 (the description encoder, ``medtalk.encoders``).
+"""An MPNet encoder in plain torch, for all-mpnet-base-v2 (the description encoder, ``medtalk.text_models``).
 
 Hugging Face's ``MPNetModel`` without its pooler: BERT's post-LayerNorm
 layers (``medtalk.bert.Layer``), positions counted from ``pad_token_id + 1``,

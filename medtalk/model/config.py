@@ -113,7 +113,7 @@ class GuidanceConfig:
 
     ``text_encoder`` names the sentence encoder of the descriptions
     (``medtalk.text_models``) and ``text_dim`` its size: files written before
-    2026-12-06 have neither key and read descriptions with MiniLM, as trained.
+    2026-12-06 have no ``text_encoder`` and read descriptions with MiniLM, as trained.
     """
 
     text_dim: int = TEXT_DIM
