@@ -48,7 +48,8 @@ def test_the_log_mel_is_whispers():
     reference = np.load(MEL_REFERENCE)
     mel = log_mel(chirp())
     assert mel.shape == (80, 100) and mel.dtype == np.float32
-    assert np.array_equal(mel[:, ::5], reference)  # the same arithmetic, so the same bits
+    # the same arithmetic; the last bit of a few values depends on the CPU's vector code (1.2e-7 seen)
+    np.testing.assert_allclose(mel[:, ::5], reference, rtol=0, atol=1e-6)
     assert mel_filters().shape == (80, 201)
     batch = log_mel(np.stack([chirp(), chirp()[::-1] * 0.1]))
     assert batch.shape == (2, 80, 100) and np.array_equal(batch[0], mel)

@@ -144,10 +144,14 @@ class LineWorker:
 
     def __init__(self, model: Path | bytes | None) -> None:
         import torch
+        from threadpoolctl import threadpool_limits
 
         from medtalk.infer import load_model
 
         torch.set_num_threads(THREADS)
+        # numpy's BLAS as many threads as torch's: a Ray worker has one (Ray sets OMP_NUM_THREADS), and
+        # the sums of a matrix product split over two threads can differ in the last bit
+        threadpool_limits(THREADS, user_api="blas")
         if isinstance(model, bytes):
             with tempfile.TemporaryDirectory() as tmp:
                 (Path(tmp) / "model.pt").write_bytes(model)
