@@ -1,6 +1,6 @@
 """Live streaming (``medtalk.live.Stream``): latency, CPU, simultaneous streams, a long stream, quality.
 
-Run: .venv/bin/python benchmarks/live_latency.py [--lookahead MS] [--part latency,load,long,quality,real]
+Run: .venv/bin/python benchmarks/live_latency.py [--lookahead MS] [--hop FRAMES] [--part latency,load,long,quality,real]
 Prints
 1. latency, audio in to frame out: real speech (jfk.flac) pushed in 10 ms
    chunks on the real-time clock; for each frame, the time from the push of the
@@ -52,11 +52,17 @@ def jfk() -> np.ndarray:
     return load_audio(Path(__file__).resolve().parents[1] / "examples" / "jfk.flac")
 
 
-def realtime_run(wave: np.ndarray, lookahead: float, model=None, seconds: float | None = None) -> dict:
-    """Push ``wave`` in 10 ms chunks on the real-time clock; per-frame latency and CPU."""
+def new_stream(emotion: str, model, args: argparse.Namespace, lookahead: float | None = None):
+    """A stream with the look-ahead (``args.lookahead`` unless given) and the hop the run asks for."""
     from medtalk.live import Stream
 
-    stream = Stream("neutral", model=model, lookahead_ms=lookahead)
+    return Stream(emotion, model=model, lookahead_ms=args.lookahead if lookahead is None else lookahead,
+                  hop_frames=args.hop)
+
+
+def realtime_run(wave: np.ndarray, args: argparse.Namespace, model=None, seconds: float | None = None) -> dict:
+    """Push ``wave`` in 10 ms chunks on the real-time clock; per-frame latency and CPU."""
+    stream = new_stream("neutral", model, args)
     if seconds is not None:
         wave = wave[: round(seconds * SAMPLE_RATE)]
     pushed = []  # wall time each chunk was pushed
@@ -88,18 +94,18 @@ def latency(args: argparse.Namespace) -> None:
     torch.set_num_threads(1)
     model = load_model(args.model)
     wave = jfk()
-    realtime_run(wave, args.lookahead, model, seconds=1.0)  # warm up
-    r = realtime_run(wave, args.lookahead, model)
+    realtime_run(wave, args, model, seconds=1.0)  # warm up
+    r = realtime_run(wave, args, model)
     lat, comp = r["latency"], r["compute"]
     print(f"1. latency, jfk.flac ({len(wave) / SAMPLE_RATE:.1f} s) in 10 ms chunks, look-ahead "
           f"{r['lookahead_ms']:.1f} ms: median {np.median(lat):.0f} ms, p95 {np.percentile(lat, 95):.0f} ms "
           f"(max {lat.max():.0f}); of it, waiting for audio: at most {r['delay_ms']:.0f} ms (look-ahead "
-          f"{r['lookahead_ms']:.0f}, smoothing 33, hop), compute per window median {np.median(comp):.1f} ms, "
+          f"{r['lookahead_ms']:.0f}, smoothing 33, hop {args.hop} frames), compute per window median {np.median(comp):.1f} ms, "
           f"p95 {np.percentile(comp, 95):.1f} ms; CPU {r['cpu_per_second']:.3f} s per s of audio; "
           f"load average {os.getloadavg()[0]:.1f}")
 
 
-def _load_worker(lookahead: float, seconds: float, model: str | None, queue) -> None:
+def _load_worker(args: argparse.Namespace, queue) -> None:
     import torch
     from threadpoolctl import threadpool_limits
 
@@ -107,10 +113,10 @@ def _load_worker(lookahead: float, seconds: float, model: str | None, queue) -> 
 
     torch.set_num_threads(1)
     threadpool_limits(1, user_api="blas")  # a spawned process: as `medtalk live` (and main) limit it
-    m = load_model(model)
+    m = load_model(args.model)
     wave = np.tile(jfk(), 2)
-    realtime_run(wave, lookahead, m, seconds=0.5)
-    queue.put(realtime_run(wave, lookahead, m, seconds=seconds))
+    realtime_run(wave, args, m, seconds=0.5)
+    queue.put(realtime_run(wave, args, m, seconds=args.load_seconds))
 
 
 def load(args: argparse.Namespace) -> None:
@@ -119,7 +125,7 @@ def load(args: argparse.Namespace) -> None:
     print("2. simultaneous real-time streams (one process and one torch thread each):")
     for n in range(1, args.max_streams + 1):
         queue = ctx.Queue()
-        workers = [ctx.Process(target=_load_worker, args=(args.lookahead, args.load_seconds, args.model, queue))
+        workers = [ctx.Process(target=_load_worker, args=(args, queue))
                    for _ in range(n)]
         for w in workers:
             w.start()
@@ -142,13 +148,12 @@ def long_stream(args: argparse.Namespace) -> None:
     import torch
 
     from medtalk.infer import load_model
-    from medtalk.live import Stream
 
     torch.set_num_threads(1)
     model = load_model(args.model)
     wave = jfk()
     total = round(args.long_minutes * 60 * SAMPLE_RATE)
-    stream = Stream("neutral", model=model, lookahead_ms=args.lookahead)
+    stream = new_stream("neutral", model, args)
     frames, memory = 0, []
     step = 100 * CHUNK  # a second of audio a push (the file source, as fast as it computes)
     start = time.perf_counter()
@@ -178,7 +183,6 @@ def quality(args: argparse.Namespace) -> None:
     from medtalk.audio import load_audio
     from medtalk.eval.report import score
     from medtalk.infer import animate, load_model
-    from medtalk.live import Stream
     from medtalk.rig import read_rig
     from medtalk.data.clips import scan_clips
 
@@ -197,13 +201,13 @@ def quality(args: argparse.Namespace) -> None:
         mle["offline text"].append(score(animate(wave, info.emotion, transcript=text, model=model).values,
                                          truth)["MLE"])
         for la in lookaheads:
-            stream = Stream(info.emotion, model=model, lookahead_ms=la)
+            stream = new_stream(info.emotion, model, args, la)
             streamed = _streamed(stream, wave)
             mle[la].append(score(streamed, truth)["MLE"])
             borders = np.arange(stream.hop, len(streamed) - 1, stream.hop)  # first frame of each window
             jump = lambda v: np.abs(v[borders] - v[borders - 1]).mean()  # noqa: E731
             seams[la].append((jump(streamed), jump(offline)))
-            stream = Stream(info.emotion, model=model, lookahead_ms=la)
+            stream = new_stream(info.emotion, model, args, la)
             stream.push_words(text, list(info.words))  # the text first, as from a TTS engine
             mle[la, "text"].append(score(_streamed(stream, wave), truth)["MLE"])
     base, base_text = np.mean(mle["offline"]), np.mean(mle["offline text"])
@@ -243,7 +247,6 @@ def real_speech(args: argparse.Namespace) -> None:
 
     from medtalk.asr import align
     from medtalk.infer import animate, load_model
-    from medtalk.live import Stream
     from medtalk.rig import index, indices
 
     from _common import JFK_TEXT
@@ -273,11 +276,11 @@ def real_speech(args: argparse.Namespace) -> None:
         rounds = _auc(values[vowel][:, rounding].mean(axis=1), np.array([s in rounded for s in label[vowel]]))
         return place, rounds
 
-    stream = Stream("neutral", model=model, lookahead_ms=args.lookahead)
+    stream = new_stream("neutral", model, args)
     stream.push_words(" ".join(w.text for w in words), [(w.start, w.end) for w in words])
     streamed = np.concatenate([stream.push(wave[i : i + CHUNK]) for i in range(0, len(wave), CHUNK)]
                               + [stream.flush()])
-    audio_only = Stream("neutral", model=model, lookahead_ms=args.lookahead)
+    audio_only = new_stream("neutral", model, args)
     heard = np.concatenate([audio_only.push(wave[i : i + CHUNK]) for i in range(0, len(wave), CHUNK)]
                            + [audio_only.flush()])
     offline_audio = animate(wave, "neutral", model=model).values
@@ -296,6 +299,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, help="model file (default: the shipped model)")
     parser.add_argument("--lookahead", type=float, default=None, help="ms (default: the library's)")
+    parser.add_argument("--hop", type=int, default=None, help="frames made final per window (default: the library's)")
     parser.add_argument("--part", default=",".join(PARTS), help=f"comma-separated: {', '.join(PARTS)}")
     parser.add_argument("--data", type=Path, help="synthetic dataset with a test split (default: made here)")
     parser.add_argument("--quality-lookaheads", type=lambda s: [float(x) for x in s.split(",")],
@@ -306,15 +310,15 @@ def main() -> None:
     parser.add_argument("--load-seconds", type=float, default=15.0)
     parser.add_argument("--long-minutes", type=float, default=10.0)
     args = parser.parse_args()
-    if args.lookahead is None:
-        from medtalk.live import DEFAULT_LOOKAHEAD_MS
+    from medtalk.live.stream import DEFAULT_HOP_FRAMES, DEFAULT_LOOKAHEAD_MS
 
-        args.lookahead = DEFAULT_LOOKAHEAD_MS
+    args.lookahead = DEFAULT_LOOKAHEAD_MS if args.lookahead is None else args.lookahead
+    args.hop = DEFAULT_HOP_FRAMES if args.hop is None else args.hop
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(1, user_api="blas")  # as medtalk live: BLAS threads spin against small windows
-    print(f"model: {args.model or 'the shipped default'}; look-ahead {args.lookahead:g} ms")
+    print(f"model: {args.model or 'the shipped default'}; look-ahead {args.lookahead:g} ms, hop {args.hop} frames")
     for part in args.part.split(","):
         PARTS[part](args)
 

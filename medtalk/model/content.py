@@ -16,6 +16,7 @@ or ``frontend="wav2vec2"`` the same network runs over frozen encoder states inst
 
 from __future__ import annotations
 
+import copy
 from functools import lru_cache
 
 import numpy as np
@@ -185,9 +186,10 @@ def audio_features(
         from medtalk.features import log_mel
 
         return log_mel(wave) if power is None else log_mel(power=power)
-    frontend = frozen_frontend(config)
+    fast = fast and native_bf16()
+    frontend = _bfloat16(frozen_frontend(config)) if fast else frozen_frontend(config)
     samples = torch.from_numpy(np.ascontiguousarray(wave, dtype=np.float32))[None]
-    with torch.inference_mode(), torch.autocast("cpu", torch.bfloat16, enabled=fast and native_bf16()):
+    with torch.inference_mode(), torch.autocast("cpu", torch.bfloat16, enabled=fast):
         return frontend(samples)[0].float().numpy()
 
 
@@ -198,6 +200,21 @@ def native_bf16() -> bool:
     within 1 % of float32's (docs/BENCHMARKS.md); elsewhere bfloat16 would be slower, so float32."""
     cpu = torch.cpu
     return any(getattr(cpu, name, lambda: False)() for name in ("_is_avx512_bf16_supported", "_is_amx_tile_supported"))
+
+
+@lru_cache(maxsize=2)
+def _bfloat16(frontend: nn.Module) -> nn.Module:
+    """A copy of a frozen front-end for bfloat16 inference, made once: the weights of its matrix
+    products cast to bfloat16 as autocast would cast them on every call (the same numbers), and
+    Whisper's GELU exact (erf) instead of the tanh approximation, five times faster here and within
+    bfloat16's rounding. Whisper tiny.en on a 1.5 s stream window: a third less time (docs/LIVE.md)."""
+    fast = copy.deepcopy(frontend)
+    for module in fast.modules():
+        if isinstance(module, (nn.Linear, nn.Conv1d)):
+            module.to(torch.bfloat16)
+        if hasattr(module, "gelu"):
+            module.gelu = "none"
+    return fast
 
 
 def frozen_frontend(config: ContentConfig) -> nn.Module:

@@ -29,6 +29,7 @@ from medtalk.model.config import ContentConfig
 from medtalk.whisper.mel import FRAME_RATE, HOP_LENGTH, N_MELS, log_mel
 
 LAYER_NORM_EPS = 1e-5
+GELU = "tanh"  # CTranslate2's GELU, the tanh approximation (a module's ``gelu``; "none" is the exact one)
 
 _DTYPES = {0: np.float32, 1: np.int8, 2: np.int16, 3: np.int32, 4: np.float16}
 
@@ -80,6 +81,7 @@ class EncoderLayer(nn.Module):
     def __init__(self, dim: int, heads: int) -> None:
         super().__init__()
         self.heads = heads
+        self.gelu = GELU
         self.attn_norm = nn.LayerNorm(dim, eps=LAYER_NORM_EPS)
         self.qkv = nn.Linear(dim, 3 * dim)
         self.attn_out = nn.Linear(dim, dim)
@@ -92,7 +94,7 @@ class EncoderLayer(nn.Module):
         q, k, v = self.qkv(self.attn_norm(x)).view(B, T, 3, self.heads, D // self.heads).permute(2, 0, 3, 1, 4)
         h = nn.functional.scaled_dot_product_attention(q, k, v)
         x = x + self.attn_out(h.transpose(1, 2).reshape(B, T, D))
-        return x + self.ffn_out(nn.functional.gelu(self.ffn_in(self.ffn_norm(x)), approximate="tanh"))
+        return x + self.ffn_out(nn.functional.gelu(self.ffn_in(self.ffn_norm(x)), approximate=self.gelu))
 
 
 class WhisperEncoder(nn.Module):
@@ -108,6 +110,7 @@ class WhisperEncoder(nn.Module):
         self.dim = int(weight.shape[0])
         self.depth = sum(1 for name in variables if name.endswith("/self_attention/linear_1/weight"))
         self.layers = self.depth if layers is None else layers
+        self.gelu = GELU
         if not 1 <= self.layers <= self.depth:
             raise MedtalkError(f"Whisper layer {layers} out of range (the model has {self.depth} layers)")
         heads = int(np.asarray(variables["encoder/num_heads"]).reshape(-1)[0])
@@ -149,8 +152,8 @@ class WhisperEncoder(nn.Module):
 
     @torch.no_grad()
     def forward(self, mel: torch.Tensor) -> torch.Tensor:
-        x = nn.functional.gelu(self.conv1(mel), approximate="tanh")
-        x = nn.functional.gelu(self.conv2(x), approximate="tanh").transpose(1, 2)
+        x = nn.functional.gelu(self.conv1(mel), approximate=self.gelu)
+        x = nn.functional.gelu(self.conv2(x), approximate=self.gelu).transpose(1, 2)
         if x.shape[1] > len(self.positions):
             raise MedtalkError(f"Whisper encodes at most {len(self.positions) / FRAME_RATE:.0f} s at once")
         x = x + self.positions[: x.shape[1]]
