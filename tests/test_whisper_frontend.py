@@ -12,7 +12,7 @@ import torch
 from medtalk.audio import load_audio
 from medtalk.errors import MedtalkError
 from medtalk.model.config import WHISPER_CONTENT
-from medtalk.model.content import audio_features, native_bf16
+from medtalk.model.content import audio_features, frozen_frontend, native_bf16
 from medtalk.model.whisper import WhisperFeatures, read_ctranslate2
 from medtalk.whisper.mel import log_mel, mel_filters
 from medtalk.whisper.models import TINY_EN, model_dir
@@ -103,6 +103,10 @@ def test_the_bfloat16_front_end_of_inference_stays_close(jfk):
     assert not np.array_equal(fast, exact)  # it did run in bfloat16
     assert _cosine(fast, exact).min() >= 0.998
     assert np.linalg.norm(fast - exact) <= 0.02 * np.linalg.norm(exact)
+    # inference's bfloat16 copy leaves the front-end that training reads as it was
+    assert np.array_equal(audio_features(jfk, WHISPER_CONTENT), exact)
+    encoder = frozen_frontend(WHISPER_CONTENT).encoder
+    assert encoder.gelu == "tanh" and encoder.blocks[0].ffn_in.weight.dtype == torch.float32
 
 
 def test_bad_models_are_one_clear_error(tmp_path):
