@@ -1,11 +1,12 @@
 """Live streaming (``medtalk.live.Stream``): latency, CPU, simultaneous streams, a long stream, quality.
 
-Run: .venv/bin/python benchmarks/live_latency.py [--lookahead MS] [--hop FRAMES] [--part latency,load,long,quality,real]
+Run: .venv/bin/python benchmarks/live_latency.py [--lookahead MS] [--hop FRAMES] [--catch-up] [--part latency,load,long,quality,real]
 Prints
-1. latency, audio in to frame out: real speech (jfk.flac) pushed in 10 ms
-   chunks on the real-time clock; for each frame, the time from the push of the
-   chunk holding the frame's instant to the return of the push that gave the
-   frame, median and p95, split into the stated wait (look-ahead, smoothing,
+1. latency, audio in to frame out: real speech (jfk.flac) fed on the real-time
+   clock as a sound card delivers it, a 10 ms chunk due every 10 ms (a late
+   push takes every chunk due by then); for each frame, the time from when the
+   chunk holding the frame's instant was due to the return of the push that
+   gave the frame, median and p95, split into the stated wait (look-ahead, smoothing,
    hop: audio that must arrive first) and the compute; CPU seconds per second of
    audio;
 2. load: N streams at once, each in its own process with one torch thread, fed
@@ -57,29 +58,35 @@ def new_stream(emotion: str, model, args: argparse.Namespace, lookahead: float |
     from medtalk.live import Stream
 
     return Stream(emotion, model=model, lookahead_ms=args.lookahead if lookahead is None else lookahead,
-                  hop_frames=args.hop)
+                  hop_frames=args.hop, catch_up=args.catch_up)
 
 
 def realtime_run(wave: np.ndarray, args: argparse.Namespace, model=None, seconds: float | None = None) -> dict:
-    """Push ``wave`` in 10 ms chunks on the real-time clock; per-frame latency and CPU."""
+    """Feed ``wave`` on the real-time clock as a sound card does, a 10 ms chunk due every 10 ms; a push
+    takes every chunk due by then (a late stream gets the audio that piled up, as ``medtalk live``'s
+    sources deliver it). A frame's latency runs from the moment its chunk was due to the return of
+    the push that gave it."""
     stream = new_stream("neutral", model, args)
     if seconds is not None:
         wave = wave[: round(seconds * SAMPLE_RATE)]
-    pushed = []  # wall time each chunk was pushed
+    chunks = -(-len(wave) // CHUNK)
     latency, compute = [], []
     cpu = time.process_time()
     start = time.perf_counter()
-    for first in range(0, len(wave), CHUNK):
-        time.sleep(max(0.0, start + (first + CHUNK) / SAMPLE_RATE - time.perf_counter()))
-        pushed.append(time.perf_counter())
+    due_at = lambda k: start + (k + 1) * CHUNK / SAMPLE_RATE  # noqa: E731
+    sent = 0
+    while sent < chunks:
+        time.sleep(max(0.0, due_at(sent) - time.perf_counter()))
+        due = min(chunks, max(sent + 1, int((time.perf_counter() - start) * SAMPLE_RATE) // CHUNK))
+        pushed = time.perf_counter()
         frames_before = stream.frames_out
-        out = stream.push(wave[first : first + CHUNK])
+        out = stream.push(wave[sent * CHUNK : due * CHUNK])
         done = time.perf_counter()
+        sent = due
         if len(out):
-            compute.append(done - pushed[-1])
+            compute.append(done - pushed)
         for frame in range(frames_before, frames_before + len(out)):
-            chunk = round(frame / stream.fps * SAMPLE_RATE) // CHUNK
-            latency.append(done - pushed[min(chunk, len(pushed) - 1)])
+            latency.append(done - due_at(min(round(frame / stream.fps * SAMPLE_RATE) // CHUNK, chunks - 1)))
     cpu = time.process_time() - cpu
     return {"latency": np.array(latency) * 1000, "compute": np.array(compute) * 1000,
             "cpu_per_second": cpu / (len(wave) / SAMPLE_RATE), "delay_ms": stream.delay_ms,
@@ -300,6 +307,8 @@ def main() -> None:
     parser.add_argument("--model", type=Path, help="model file (default: the shipped model)")
     parser.add_argument("--lookahead", type=float, default=None, help="ms (default: the library's)")
     parser.add_argument("--hop", type=int, default=None, help="frames made final per window (default: the library's)")
+    parser.add_argument("--catch-up", action="store_true",
+                        help="a late window makes every ready frame final (Stream(catch_up=True), as medtalk live)")
     parser.add_argument("--part", default=",".join(PARTS), help=f"comma-separated: {', '.join(PARTS)}")
     parser.add_argument("--data", type=Path, help="synthetic dataset with a test split (default: made here)")
     parser.add_argument("--quality-lookaheads", type=lambda s: [float(x) for x in s.split(",")],
@@ -318,7 +327,7 @@ def main() -> None:
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(1, user_api="blas")  # as medtalk live: BLAS threads spin against small windows
-    print(f"model: {args.model or 'the shipped default'}; look-ahead {args.lookahead:g} ms, hop {args.hop} frames")
+    print(f"model: {args.model or 'the shipped default'}; look-ahead {args.lookahead:g} ms, hop {args.hop} frames{', catch-up' if args.catch_up else ''}")
     for part in args.part.split(","):
         PARTS[part](args)
 

@@ -117,6 +117,20 @@ def test_file_source_paces_chunks_on_the_clock(speech: Path) -> None:
     assert now[0] == pytest.approx(total / SAMPLE_RATE)  # played in real time, no drift
 
 
+def test_a_late_consumer_gets_what_piled_up_from_the_file(speech: Path) -> None:
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    chunks = []
+    for chunk in sources.file_chunks(speech, block_ms=10, clock=lambda: now[0], sleep=sleep):
+        chunks.append(chunk)
+        now[0] += 0.035  # each chunk takes 35 ms to handle: 3-4 blocks pile up meanwhile
+    assert sum(len(c) for c in chunks) == len(load_audio(speech))
+    assert max(len(c) for c in chunks[:-1]) == 4 * 160 and len(chunks) < len(load_audio(speech)) / 160 / 3
+
+
 def test_file_source_in_real_time_with_a_recording(tmp_path: Path, model_path: Path, speech: Path) -> None:
     out = tmp_path / "take.csv"
     assert main(["live", "--file", str(speech), "--model", str(model_path), "-e", "sad", "-o", str(out), "-q"]) == 0

@@ -33,6 +33,19 @@ def test_output_does_not_depend_on_how_the_audio_is_cut(model, wave) -> None:
     assert a.dtype == np.float32 and a.shape[1] == NUM_CONTROLS
 
 
+def test_a_late_stream_catches_up_in_one_window(model, wave, monkeypatch) -> None:
+    windows = []
+    step = Stream._step
+    monkeypatch.setattr(Stream, "_step", lambda self, *a, **k: windows.append(a[0]) or step(self, *a, **k))
+    on_time = run(Stream("sad", model=model), wave, 160)
+    assert np.array_equal(run(Stream("sad", model=model, catch_up=True), wave, 160), on_time)  # never behind
+    windows.clear()
+    late = run(Stream("sad", model=model, catch_up=True), wave, 8000)  # half a second piled up at a time
+    assert len(late) == len(on_time) and np.isfinite(late).all()
+    assert np.diff([0, *windows[:-1]]).max() == 15 and len(windows) <= len(on_time) // 15 + 3  # not one per hop
+    assert np.abs(late - on_time).mean() < 0.01  # the same face, from fewer windows
+
+
 @pytest.mark.parametrize("samples", [1, 200, 1000, 1500, 16000, 33333])
 def test_frame_count_is_rounded_duration_times_fps(model, wave, samples: int) -> None:
     out = run(Stream("neutral", model=model), np.resize(wave, samples), 320)

@@ -118,8 +118,9 @@ class _Plan:
         threadpool_limits(THREADS, user_api="blas")
         a = self.args
         lookahead = DEFAULT_LOOKAHEAD_MS if a.lookahead is None else a.lookahead
+        # the sources hand on the audio that piled up while a window ran: catch up on it in one window
         return Stream(a.emotion, load_model(a.model), a.transcript, lookahead, a.intensity,
-                      describe=a.describe, reference=a.reference)
+                      describe=a.describe, reference=a.reference, catch_up=True)
 
     def recorder(self, path: Path, stream):
         from medtalk.live.session import Recorder

@@ -17,6 +17,7 @@ from medtalk.audio import SAMPLE_RATE, load_audio
 from medtalk.errors import MedtalkError
 
 BLOCK_MS = 10.0  # audio per chunk a source hands on: the granularity latency is measured in
+PILE_BLOCKS = 100  # the most blocks standard input hands on at once, when they piled up
 PCM_FORMATS = {"s16le": "<i2", "f32le": "<f4"}
 MIC_TIMEOUT_SECONDS = 2.0  # a microphone that delivers nothing this long has stopped
 
@@ -87,32 +88,41 @@ class Microphone:
             self._stream = None
 
     def __iter__(self) -> Iterator[np.ndarray]:
+        """Every block queued since the last one, joined: a stream that fell behind gets what piled up."""
         while True:
             try:
-                yield self._queue.get(timeout=MIC_TIMEOUT_SECONDS)
+                blocks = [self._queue.get(timeout=MIC_TIMEOUT_SECONDS)]
             except queue.Empty:
                 raise MedtalkError(f"the microphone delivered no audio for {MIC_TIMEOUT_SECONDS:g} s") from None
+            while not self._queue.empty():
+                blocks.append(self._queue.get_nowait())
+            yield np.concatenate(blocks)
 
 
 def file_chunks(path: Path, block_ms: float = BLOCK_MS, realtime: bool = True,
                 clock: Callable[[], float] = time.perf_counter,
                 sleep: Callable[[float], None] = time.sleep) -> Iterator[np.ndarray]:
-    """An audio file (any format ffmpeg reads) in chunks, each when it would have been heard: chunk
-    ``k`` is due at ``start + (k + 1) * block`` (absolute deadlines, so no drift builds up)."""
+    """An audio file (any format ffmpeg reads) in chunks, each when it would have been heard: block
+    ``k`` is due at ``start + (k + 1) * block`` (absolute deadlines, so no drift builds up). A
+    consumer that comes back late gets every block due by then in one chunk, as from a sound card."""
     wave = load_audio(path)
     step = block_samples(block_ms)
     start = clock()
-    for first in range(0, len(wave), step):
-        chunk = wave[first : first + step]
+    first = 0
+    while first < len(wave):
+        end = min(first + step, len(wave))
         if realtime:
-            wait = start + (first + len(chunk)) / SAMPLE_RATE - clock()
+            wait = start + end / SAMPLE_RATE - clock()
             if wait > 0:
                 sleep(wait)
-        yield chunk
+            end = min(max(end, int((clock() - start) * SAMPLE_RATE) // step * step), len(wave))
+        yield wave[first:end]
+        first = end
 
 
 def pcm_chunks(stream: BinaryIO | None = None, fmt: str = "s16le", block_ms: float = BLOCK_MS) -> Iterator[np.ndarray]:
-    """Raw 16 kHz mono PCM from a binary stream (stdin by default) until it ends, a chunk at a time."""
+    """Raw 16 kHz mono PCM from a binary stream (stdin by default) until it ends, a chunk at a time:
+    what is waiting, from a block up to ``PILE_BLOCKS`` of them (a late consumer catches up)."""
     stream = stream if stream is not None else sys.stdin.buffer
     if fmt not in PCM_FORMATS:
         raise MedtalkError(f"unknown PCM format {fmt!r}; use one of {', '.join(PCM_FORMATS)}")
@@ -120,7 +130,7 @@ def pcm_chunks(stream: BinaryIO | None = None, fmt: str = "s16le", block_ms: flo
     want = block_samples(block_ms) * size
     rest = b""
     while True:
-        data = stream.read1(want) if hasattr(stream, "read1") else stream.read(want)
+        data = stream.read1(want * PILE_BLOCKS) if hasattr(stream, "read1") else stream.read(want)
         if not data:
             break
         data = rest + data

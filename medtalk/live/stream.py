@@ -55,6 +55,7 @@ DEFAULT_LOOKAHEAD_MS = 20.0  # audio the model sees past a frame before the fram
 DEFAULT_HOP_FRAMES = STREAM_HOP_FRAMES  # frames made final per model window
 DEFAULT_CONTEXT_SECONDS = STREAM_CONTEXT_SECONDS  # audio before those frames that the window also sees
 MAX_LOOKAHEAD_MS = 5000.0  # bounds the window (and the compute per window)
+CATCH_UP_FRAMES = 15  # with ``catch_up``, the most frames one window makes final (a quarter of a second)
 SMOOTHING_FRAMES = SAVGOL_WINDOW // 2  # final frames a smoothed frame waits for
 
 
@@ -68,6 +69,11 @@ class Stream:
     ``lookahead_ms`` trades delay for quality; ``hop_frames`` trades delay for
     compute (a model window per ``hop_frames`` frames); ``context_seconds`` is
     the audio before the frames being made final that each window sees.
+    ``catch_up``: when more than a hop of frames is ready at once (a machine
+    too busy to keep up, or audio pushed faster than real time), one window
+    makes them all final (up to ``CATCH_UP_FRAMES``) instead of one window per
+    hop, so a busy stream needs fewer windows instead of falling behind; the
+    output then depends on how the audio arrived.
     Frames come at the model's rate (``fps``, 60); a stream that received
     ``N`` samples gives ``round(N / 16000 * fps)`` frames in all.
     """
@@ -83,6 +89,7 @@ class Stream:
         reference: Path | str | None = None,
         hop_frames: int = DEFAULT_HOP_FRAMES,
         context_seconds: float = DEFAULT_CONTEXT_SECONDS,
+        catch_up: bool = False,
     ) -> None:
         if not (math.isfinite(lookahead_ms) and 0 <= lookahead_ms <= MAX_LOOKAHEAD_MS):
             raise MedtalkError(f"the look-ahead must be 0-{MAX_LOOKAHEAD_MS:g} ms, got {lookahead_ms}")
@@ -94,6 +101,7 @@ class Stream:
         self.fps = float(self.model.config.fps)
         self.lookahead = round(lookahead_ms / 1000 * self.fps)  # frames
         self.hop = hop_frames
+        self.most = max(hop_frames, CATCH_UP_FRAMES) if catch_up else hop_frames  # frames one window makes final
         self.context = round(context_seconds * self.fps)
         self.fade = max(1, round(CROSSFADE_SECONDS * self.fps))
         self.transcript = LiveTranscript(self.model)
@@ -168,8 +176,9 @@ class Stream:
         self._audio = np.concatenate([self._audio, samples])
         self.samples_in += len(samples)
         out = []
-        while self._arrived() >= self._final + self.hop + self.lookahead:
-            out.append(self._step(self._final + self.hop, self._final + self.hop + self.lookahead))
+        while (ready := self._arrived() - self.lookahead) >= self._final + self.hop:
+            target = min(ready, self._final + self.most)
+            out.append(self._step(target, target + self.lookahead))
         return self._frames(out)
 
     def flush(self) -> np.ndarray:
