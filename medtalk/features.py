@@ -223,9 +223,28 @@ def _decimate(wave: np.ndarray) -> np.ndarray:
     """``(N,) -> (ceil(N / YIN_DECIMATION),)`` float32, zero-phase, as ``resample_poly``."""
     if not len(wave):
         return np.zeros(0, np.float32)
-    delay = (len(_DECIMATION_FILTER) - 1) // 2
     full = np.convolve(wave, _DECIMATION_FILTER)
-    return full[delay : delay + len(wave) : YIN_DECIMATION].astype(np.float32)
+    return full[_DECIMATION_DELAY : _DECIMATION_DELAY + len(wave) : YIN_DECIMATION].astype(np.float32)
+
+
+_YIN_RATE = SAMPLE_RATE // YIN_DECIMATION
+_YIN_MAX_LAG = int(np.ceil(_YIN_RATE / F0_MIN))
+_YIN_SPAN = YIN_WINDOW // YIN_DECIMATION + _YIN_MAX_LAG  # the window and the longest lag, centred on the frame
+# the circular correlation of the window with the frame cannot wrap: n_fft >= window + max_lag
+_YIN_FFT = scipy.fft.next_fast_len(_YIN_SPAN, real=True)
+_DECIMATION_DELAY = (len(_DECIMATION_FILTER) - 1) // 2
+# Samples before and after a frame's centre that its pitch reads (the analysed span through the
+# decimation filter). A frame whose reach lies inside two cuts of the same audio gets the same
+# pitch from both, to the bit: what a live stream's pitch cache relies on (``medtalk.live.pitch``).
+PITCH_REACH = (
+    YIN_DECIMATION * (_YIN_SPAN // 2) + _DECIMATION_DELAY,
+    YIN_DECIMATION * (_YIN_FFT - 1 - _YIN_SPAN // 2) + _DECIMATION_DELAY,
+)
+
+
+def pitch(wave: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """YIN pitch per feature frame: ``(N,) -> f0 (T,) Hz, voicing (T,) 0..1`` (what ``prosody`` reads)."""
+    return _yin(_as_wave(wave))
 
 
 def _yin(wave: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -234,16 +253,15 @@ def _yin(wave: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     Runs at ``SAMPLE_RATE / YIN_DECIMATION`` (pitch needs no more bandwidth);
     the analysed span (window plus the longest lag) is centred on each frame.
     """
-    rate = SAMPLE_RATE // YIN_DECIMATION
+    rate = _YIN_RATE
     low = _decimate(wave)
     window = YIN_WINDOW // YIN_DECIMATION
     min_lag = int(rate // F0_MAX)
-    max_lag = int(np.ceil(rate / F0_MIN))
-    # the circular correlation of the window with the frame cannot wrap: n_fft >= window + max_lag
-    n_fft = scipy.fft.next_fast_len(window + max_lag, real=True)
+    max_lag = _YIN_MAX_LAG
+    n_fft = _YIN_FFT
     hop = HOP_LENGTH // YIN_DECIMATION
     padded = np.zeros(len(wave) // HOP_LENGTH * hop + n_fft, dtype=np.float32)
-    left = (window + max_lag) // 2
+    left = _YIN_SPAN // 2
     padded[left : left + len(low)] = low
     frames = np.lib.stride_tricks.sliding_window_view(padded, n_fft)[::hop]
     assert len(frames) == num_feature_frames(len(wave))
@@ -302,14 +320,17 @@ def _band_db(power: np.ndarray, low_hz: float, high_hz: float) -> np.ndarray:
     return 10.0 * np.log10(power[:, band].sum(axis=-1) + POWER_FLOOR)
 
 
-def prosody(wave: np.ndarray, *, power: np.ndarray | None = None) -> np.ndarray:
+def prosody(
+    wave: np.ndarray, *, power: np.ndarray | None = None, pitch: tuple[np.ndarray, np.ndarray] | None = None
+) -> np.ndarray:
     """Frame-level emotional audio features: ``(N,) -> (T, PROSODY_DIM)`` float32.
 
     Columns are ``PROSODY_NAMES`` (see there for units and normalisation),
     then their regression deltas in the same order. Pitch is relative to the
     speaker's median and energy to a loud frame of the utterance, so the
     features describe how the voice moves, not who speaks or how loud the
-    recording is. ``power`` may pass a precomputed ``power_spectrogram(wave)``.
+    recording is. ``power`` may pass a precomputed ``power_spectrogram(wave)``,
+    ``pitch`` a precomputed ``pitch(wave)`` (``f0, voicing``; not modified).
     """
     wave = _as_wave(wave)
     if power is None:
@@ -324,7 +345,9 @@ def prosody(wave: np.ndarray, *, power: np.ndarray | None = None) -> np.ndarray:
     reference = max(float(np.percentile(frame_db, ENERGY_PERCENTILE)), ENERGY_REFERENCE_FLOOR_DB)
     energy = np.clip((frame_db - reference) / ENERGY_SCALE_DB, *ENERGY_CLIP)
 
-    f0, voicing = _yin(wave)
+    f0, voicing = _yin(wave) if pitch is None else (pitch[0], pitch[1].copy())
+    if len(f0) != len(power) or len(voicing) != len(power):
+        raise ValueError(f"pitch has {len(f0)} frames, the wave needs {len(power)}")
     # hum and room tone in pauses can be periodic; they are not the voice
     voicing[frame_db < reference + VOICING_FLOOR_DB] = 0.0
     voiced = voicing > VOICED_THRESHOLD

@@ -32,6 +32,7 @@ import math
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -130,18 +131,23 @@ def _windows(num_frames: int, fps: float, window_s: float, overlap_s: float) -> 
     return [(k * hop, min(k * hop + length, num_frames)) for k in range(count)]
 
 
+Pitch = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]  # samples -> their ``features.pitch``
+
+
 def window_inputs(
-    model: MEDTalk, wave: np.ndarray, start: int, end: int, phones: np.ndarray | None
+    model: MEDTalk, wave: np.ndarray, start: int, end: int, phones: np.ndarray | None, pitch: Pitch | None = None
 ) -> dict[str, np.ndarray]:
     """Features of the samples under rig frames ``[start, end)`` at the model's fps, and with
-    ``phones`` the phone track on the ACM input frames."""
+    ``phones`` the phone track on the ACM input frames. ``pitch`` gives those samples' pitch
+    when it is known (a live stream's cache, ``medtalk.live.pitch``); else it is computed."""
     fps = model.config.fps
     samples = wave[round(start * SAMPLE_RATE / fps) : round(end * SAMPLE_RATE / fps)]
     power = power_spectrogram(samples)
     mel = log_mel(power=power)
     content = model.config.content
     audio = mel if content.frontend == "log_mel" else audio_features(samples, content, fast=True)
-    out = {"audio": audio, "mel": mel, "prosody": prosody(samples, power=power)}
+    out = {"audio": audio, "mel": mel,
+           "prosody": prosody(samples, power=power, pitch=None if pitch is None else pitch(samples))}
     if phones is not None:
         out["phones"] = phone_track(shifted(phones, start / fps), len(audio), content.input_rate)
     return out
@@ -166,17 +172,19 @@ def forward_windows(
     guidance: torch.Tensor | None = None,
     text: TranscriptInputs | None = None,
     intensity: float | torch.Tensor = 1.0,
+    pitch: Pitch | None = None,
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """The model on rig frames ``[start, end)`` of 16 kHz ``wave (N,)`` for each window, in one batch:
     ``(rig (end - start, 174), I (end - start,))`` each, raw (no smoothing or clipping).
 
     ``guidance``, ``(label_dim,)`` or one per window ``(B, label_dim)``, replaces the label
     ``emotion``; ``intensity`` is a scale, or one per window ``(B,)``; ``text`` the whole
-    transcript's inputs (each window reads the part said near it).
+    transcript's inputs (each window reads the part said near it); ``pitch`` as for ``window_inputs``.
     """
     fps = model.config.fps
     phones = text.phones if text is not None and model.config.content.phones else None
-    inputs = [window_inputs(model, wave, s, e, phones) for s, e in windows]
+    cuts = {w: window_inputs(model, wave, *w, phones, pitch) for w in dict.fromkeys(windows)}  # each once
+    inputs = [cuts[w] for w in windows]
     audio, audio_mask = pad([x["audio"] for x in inputs])
     mel, mel_mask = pad([x["mel"] for x in inputs])
     pros, _ = pad([x["prosody"] for x in inputs])

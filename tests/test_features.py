@@ -11,10 +11,12 @@ from medtalk.features import (
     FEATURE_RATE,
     N_FREQS,
     N_MELS,
+    PITCH_REACH,
     PROSODY_DIM,
     PROSODY_NAMES,
     log_mel,
     num_feature_frames,
+    pitch,
     power_spectrogram,
     prosody,
 )
@@ -160,3 +162,27 @@ def test_log_mel_of_speech_ignores_how_much_silence_surrounds_it() -> None:
     alone = log_mel(speech)[5:-5]
     padded = log_mel(np.concatenate([pause, speech, pause]))[305:-305]
     assert np.abs(padded - alone).mean() < 0.1 * np.abs(alone).mean()  # plain CMVN: 2.5
+
+
+def test_a_frames_pitch_reads_only_its_reach() -> None:
+    """Cut anywhere on the frame grid: every frame whose ``PITCH_REACH`` lies inside the cut gets the
+    pitch the whole signal gives it, to the bit (a live stream caches it on that)."""
+    rng = np.random.default_rng(0)
+    wave = voice(np.interp(np.arange(2 * SAMPLE_RATE), [0, 2 * SAMPLE_RATE], [110.0, 240.0]))
+    wave = wave + 0.01 * rng.standard_normal(len(wave)).astype(np.float32)
+    f0, voicing = pitch(wave)
+    for first, last in [(0, 9000), (3200, 20000), (16000, len(wave))]:
+        cut_f0, cut_voicing = pitch(wave[first:last])
+        frames = np.arange(len(cut_f0))
+        inside = (frames * 160 >= PITCH_REACH[0]) & (frames * 160 + PITCH_REACH[1] < last - first)
+        assert inside.sum() >= len(frames) - 6
+        np.testing.assert_array_equal(cut_f0[inside], f0[first // 160 :][frames[inside]])
+        np.testing.assert_array_equal(cut_voicing[inside], voicing[first // 160 :][frames[inside]])
+
+
+def test_prosody_with_its_pitch_given_is_the_same() -> None:
+    wave = voice(np.full(SAMPLE_RATE, 150.0))
+    given = pitch(wave)
+    np.testing.assert_array_equal(prosody(wave, pitch=given), prosody(wave))
+    with pytest.raises(ValueError, match="pitch has"):
+        prosody(wave, pitch=(given[0][:-1], given[1][:-1]))

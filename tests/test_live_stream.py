@@ -10,7 +10,9 @@ from medtalk.audio import SAMPLE_RATE
 from medtalk.errors import MedtalkError
 from medtalk.guidance.timeline import CROSSFADE_SECONDS
 from medtalk.infer import animate
+from medtalk.features import pitch
 from medtalk.live import Stream
+from medtalk.live.pitch import PitchCache, grid_frames
 from medtalk.rig import NUM_CONTROLS
 
 
@@ -44,6 +46,24 @@ def test_a_late_stream_catches_up_in_one_window(model, wave, monkeypatch) -> Non
     assert len(late) == len(on_time) and np.isfinite(late).all()
     assert np.diff([0, *windows[:-1]]).max() == 15 and len(windows) <= len(on_time) // 15 + 3  # not one per hop
     assert np.abs(late - on_time).mean() < 0.01  # the same face, from fewer windows
+
+
+def test_the_pitch_cache_gives_what_each_window_computes(wave) -> None:
+    cache = PitchCache()
+    step = 800  # 3 frames at 60 fps: a window start on the feature grid
+    for start in [0, 0, 1600, 1600, 4800, 4800, 8000, 40000, 40000 + step, 1600]:  # in order, a jump, one back
+        for end in (start + 24800, start + 25333, min(len(wave), start + 1500)):
+            cut = wave[start:end]
+            got, expected = cache.window(cut, start), pitch(cut)
+            np.testing.assert_array_equal(got[0], expected[0])
+            np.testing.assert_array_equal(got[1], expected[1])
+    assert grid_frames(60.0) == 3 and grid_frames(100.0) == 1 and grid_frames(59.94) is None
+
+
+def test_a_stream_computes_the_same_face_without_its_pitch_cache(model, wave, monkeypatch) -> None:
+    cached = run(Stream("sad", model=model, catch_up=True), wave, 2000)
+    monkeypatch.setattr(PitchCache, "window", lambda self, samples, first: pitch(samples))
+    np.testing.assert_array_equal(run(Stream("sad", model=model, catch_up=True), wave, 2000), cached)
 
 
 @pytest.mark.parametrize("samples", [1, 200, 1000, 1500, 16000, 33333])

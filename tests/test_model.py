@@ -8,6 +8,7 @@ import torch
 from medtalk.errors import MedtalkError
 from medtalk.model import MEDTalk, ModelConfig, preset
 from medtalk.model.checkpoint import load_model, save_model
+from medtalk.model.conv import Conv1d
 from medtalk.model.intensity import intensity_rescale
 from medtalk.model.medtalk import pseudo_intensity as torch_pseudo_intensity
 from medtalk.model.medtalk import resample_time
@@ -136,3 +137,26 @@ def test_damaged_or_foreign_checkpoints_fail_in_one_line(tmp_path, tiny: MEDTalk
         load_model(tmp_path / "junk.pt")
     with pytest.raises(MedtalkError, match="no such"):
         load_model(tmp_path / "missing.pt")
+
+
+@pytest.mark.parametrize(
+    ("kernel", "dilation", "stride", "padding", "batch", "frames"),
+    [(3, 1, 1, "same", 1, 78), (3, 4, 1, "same", 1, 78), (9, 9, 1, "same", 2, 155), (5, 1, 2, 2, 1, 41),
+     (1, 1, 1, 0, 3, 7), (4, 2, 1, "same", 1, 20), (3, 8, 1, 0, 1, 17)],
+)
+def test_conv1d_inference_is_nn_conv1d(kernel: int, dilation: int, stride: int, padding, batch: int,
+                                       frames: int) -> None:
+    torch.manual_seed(kernel + dilation)
+    conv = Conv1d(12, 7, kernel, dilation=dilation, stride=stride, padding=padding)
+    x = torch.randn(batch, 12, frames)
+    with torch.inference_mode():
+        fast, reference = conv(x), torch.nn.Conv1d.forward(conv, x)
+    assert fast.shape == reference.shape
+    torch.testing.assert_close(fast, reference, rtol=0, atol=1e-5)
+    assert torch.equal(conv(x), torch.nn.Conv1d.forward(conv, x))  # with gradients: nn.Conv1d's own path
+
+
+def test_conv1d_too_short_for_its_kernel_is_nn_conv1ds_error() -> None:
+    conv = Conv1d(4, 4, 5)
+    with torch.inference_mode(), pytest.raises(RuntimeError):
+        conv(torch.randn(1, 4, 3))

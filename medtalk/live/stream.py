@@ -45,6 +45,7 @@ from medtalk.infer import (
     forward_windows,
     load_model,
 )
+from medtalk.live.pitch import PitchCache, grid_frames
 from medtalk.live.transcript import LiveTranscript
 from medtalk.model.intensity import unit
 from medtalk.model.medtalk import MEDTalk
@@ -103,6 +104,8 @@ class Stream:
         self.hop = hop_frames
         self.most = max(hop_frames, CATCH_UP_FRAMES) if catch_up else hop_frames  # frames one window makes final
         self.context = round(context_seconds * self.fps)
+        self._grid = grid_frames(self.fps)  # windows start on the feature grid, so their pitch is cached
+        self._pitch = PitchCache()
         self.fade = max(1, round(CROSSFADE_SECONDS * self.fps))
         self.transcript = LiveTranscript(self.model)
         if transcript is not None and transcript.strip():
@@ -213,10 +216,11 @@ class Stream:
 
     def _step(self, target: int, end: int, last: bool = False) -> np.ndarray:
         """Run the model on frames ``[final - context, end)`` and make ``[final, target)`` final."""
-        start = max(0, self._final - self.context)
-        first = round(start * SAMPLE_RATE / self.fps) - self._audio_start
+        start = self._window_start()
+        at = round(start * SAMPLE_RATE / self.fps)
         stop = len(self._audio) if last else round(end * SAMPLE_RATE / self.fps) - self._audio_start
-        wave, window = self._audio[first:stop], [(0, end - start)]
+        wave, window = self._audio[at - self._audio_start : stop], [(0, end - start)]
+        pitch = (lambda samples: self._pitch.window(samples, at)) if self._grid else None
         weights = self._weights(self._final, end)
         vector, scale = self._direction
         text = self.transcript.inputs(start / self.fps)
@@ -224,13 +228,14 @@ class Stream:
             old_vector, old_scale = self._previous
             (old, _), (new, _) = forward_windows(
                 self.model, wave, window * 2, guidance=torch.stack([old_vector, vector]), text=text,
-                intensity=torch.tensor([old_scale, scale]),
+                intensity=torch.tensor([old_scale, scale]), pitch=pitch,
             )
             old, new = old[self._final - start : end - start], new[self._final - start : end - start]
             tail = old * (1 - weights[:, None]) + new * weights[:, None]
         else:
             self._previous = None
-            ((values, _),) = forward_windows(self.model, wave, window, guidance=vector, text=text, intensity=scale)
+            ((values, _),) = forward_windows(self.model, wave, window, guidance=vector, text=text, intensity=scale,
+                                             pitch=pitch)
             tail = values[self._final - start : end - start]
         # fade this window in over the frames the previous one already predicted
         n = len(self._pending)
@@ -256,9 +261,15 @@ class Stream:
         self._raw, self._raw_start = self._raw[keep:], self._raw_start + keep
         return out
 
+    def _window_start(self) -> int:
+        """The first frame the next window reads: ``context`` before the first frame not yet final,
+        or a frame or two more, to start on the feature grid."""
+        start = max(0, self._final - self.context)
+        return start // self._grid * self._grid if self._grid else start
+
     def _trim_audio(self) -> None:
         """Drop the audio no window will read again."""
-        start = round(max(0, self._final - self.context) * SAMPLE_RATE / self.fps)
+        start = round(self._window_start() * SAMPLE_RATE / self.fps)
         if start > self._audio_start:
             self._audio = self._audio[start - self._audio_start :]
             self._audio_start = start

@@ -26,6 +26,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from medtalk.errors import MedtalkError
 from medtalk.model.config import ContentConfig
+from medtalk.model.conv import Conv1d
 from medtalk.model.inputs import PHONE_CLASSES, phones_given
 
 FRONTENDS = ("log_mel", "whisper", "wav2vec2")
@@ -37,8 +38,8 @@ class ResidualConv(nn.Module):
     def __init__(self, channels: int, kernel_size: int, dilation: int, dropout: float) -> None:
         super().__init__()
         self.norm = nn.LayerNorm(channels)
-        self.conv = nn.Conv1d(channels, channels, kernel_size, dilation=dilation, padding="same")
-        self.proj = nn.Conv1d(channels, channels, 1)
+        self.conv = Conv1d(channels, channels, kernel_size, dilation=dilation, padding="same")
+        self.proj = Conv1d(channels, channels, 1)
         self.dropout = nn.Dropout(dropout)
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
@@ -62,7 +63,7 @@ class AudioContentMapping(nn.Module):
         if config.stem_kernel % 2 == 0:
             raise MedtalkError("the ACM stem kernel must be odd (frames stay centred)")
         # padding k//2 centres output frame j on input frame j * stride
-        self.stem = nn.Conv1d(
+        self.stem = Conv1d(
             config.input_dim, c, config.stem_kernel, stride=config.stride, padding=config.stem_kernel // 2
         )
         self.blocks = nn.ModuleList(ResidualConv(c, config.kernel_size, d, config.dropout) for d in config.dilations)
@@ -142,7 +143,7 @@ class PhoneticCorrection(nn.Module):
         super().__init__()
         c = config.channels
         self.stride = config.stride
-        self.stem = nn.Conv1d(len(PHONE_CLASSES), c, config.stem_kernel, stride=config.stride,
+        self.stem = Conv1d(len(PHONE_CLASSES), c, config.stem_kernel, stride=config.stride,
                               padding=config.stem_kernel // 2)
         self.audio = nn.Linear(audio_dim, c)
         self.blocks = nn.ModuleList(ResidualConv(c, config.kernel_size, d, config.dropout) for d in self.DILATIONS)

@@ -32,6 +32,7 @@ from torch import nn
 
 from medtalk.model.config import IntensityConfig
 from medtalk.model.content import ResidualConv
+from medtalk.model.conv import Conv1d
 from medtalk.model.disentangle import FrameMLP
 
 NORM_EPS = 1e-6  # keeps f / ||f|| finite for a zero vector
@@ -48,7 +49,7 @@ class CrossModalityFusion(nn.Module):
         query_in = config.prosody_dim + (config.mel_proj_dim if config.mel_dim else 0) + config.position_dim
         # frame features alone are local; a short convolution gives the queries
         # the syllable-scale context that emotion2vec features would carry
-        self.query = nn.Conv1d(query_in, d, config.query_kernel, padding="same")
+        self.query = Conv1d(query_in, d, config.query_kernel, padding="same")
         # dilated residual convolutions widen that to word scale: whether a word
         # is emphasised shows against its neighbours (emotion2vec is contextual too)
         self.query_context = nn.ModuleList(
