@@ -69,7 +69,9 @@ class Stream:
     the audio at a speaking rate until times come with ``push_words``).
     ``lookahead_ms`` trades delay for quality; ``hop_frames`` trades delay for
     compute (a model window per ``hop_frames`` frames); ``context_seconds`` is
-    the audio before the frames being made final that each window sees.
+    the audio before the frames being made final that each window sees (a frame
+    or two more, so that windows start on the feature grid and share their pitch:
+    ``medtalk.live.pitch``).
     ``catch_up``: when more than a hop of frames is ready at once (a machine
     too busy to keep up, or audio pushed faster than real time), one window
     makes them all final (up to ``CATCH_UP_FRAMES``) instead of one window per
