@@ -26,6 +26,9 @@ Prints
    offline and streamed: how well lip closure separates the bilabial frames
    (p, b, m) from the other speech frames, and lip rounding the rounded vowels
    from the other vowels (Mann-Whitney AUC over frames).
+
+Before and after the parts, a fixed reference workload is timed, so figures
+from a slower or busier day can be told apart from a slower stream.
 """
 
 from __future__ import annotations
@@ -110,6 +113,23 @@ def latency(args: argparse.Namespace) -> None:
           f"{r['lookahead_ms']:.0f}, smoothing 33, hop {args.hop} frames), compute per window median {np.median(comp):.1f} ms, "
           f"p95 {np.percentile(comp, 95):.1f} ms; CPU {r['cpu_per_second']:.3f} s per s of audio; "
           f"load average {os.getloadavg()[0]:.1f}")
+
+
+def machine_speed() -> str:
+    """A fixed workload on one thread (300x300 float32 products), fastest of three, against which
+    figures from different days compare: this machine's speed drifts by a third from minute to minute."""
+    import torch
+
+    torch.set_num_threads(1)
+    a = torch.rand(300, 300, generator=torch.Generator().manual_seed(0))
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        for _ in range(500):
+            b = a @ a
+        times.append(time.perf_counter() - start)
+    del b
+    return f"reference workload {1000 * min(times):.0f} ms (500 products of 300x300, one thread; lower is faster)"
 
 
 def _load_worker(args: argparse.Namespace, queue) -> None:
@@ -328,8 +348,10 @@ def main() -> None:
 
     threadpool_limits(1, user_api="blas")  # as medtalk live: BLAS threads spin against small windows
     print(f"model: {args.model or 'the shipped default'}; look-ahead {args.lookahead:g} ms, hop {args.hop} frames{', catch-up' if args.catch_up else ''}")
+    print(f"machine before: {machine_speed()}")
     for part in args.part.split(","):
         PARTS[part](args)
+    print(f"machine after: {machine_speed()}")
 
 
 if __name__ == "__main__":
