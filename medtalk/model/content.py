@@ -144,7 +144,7 @@ class PhoneticCorrection(nn.Module):
         c = config.channels
         self.stride = config.stride
         self.stem = Conv1d(len(PHONE_CLASSES), c, config.stem_kernel, stride=config.stride,
-                              padding=config.stem_kernel // 2)
+                           padding=config.stem_kernel // 2)
         self.audio = nn.Linear(audio_dim, c)
         self.blocks = nn.ModuleList(ResidualConv(c, config.kernel_size, d, config.dropout) for d in self.DILATIONS)
         self.norm = nn.LayerNorm(c)
