@@ -1,6 +1,6 @@
 """Live streaming (``medtalk.live.Stream``): latency, CPU, simultaneous streams, a long stream, quality.
 
-Run: .venv/bin/python benchmarks/live_latency.py [--lookahead MS] [--hop FRAMES] [--catch-up] [--part latency,load,long,quality,real]
+Run: .venv/bin/python benchmarks/live_latency.py [--lookahead MS] [--hop FRAMES] [--catch-up] [--wait-smoothing] [--part latency,load,long,quality,real]
 Prints
 1. latency, audio in to frame out: real speech (jfk.flac) fed on the real-time
    clock as a sound card delivers it, a 10 ms chunk due every 10 ms (a late
@@ -61,7 +61,7 @@ def new_stream(emotion: str, model, args: argparse.Namespace, lookahead: float |
     from medtalk.live import Stream
 
     return Stream(emotion, model=model, lookahead_ms=args.lookahead if lookahead is None else lookahead,
-                  hop_frames=args.hop, catch_up=args.catch_up)
+                  hop_frames=args.hop, catch_up=args.catch_up, smooth_ahead=not args.wait_smoothing)
 
 
 def realtime_run(wave: np.ndarray, args: argparse.Namespace, model=None, seconds: float | None = None) -> dict:
@@ -93,6 +93,7 @@ def realtime_run(wave: np.ndarray, args: argparse.Namespace, model=None, seconds
     cpu = time.process_time() - cpu
     return {"latency": np.array(latency) * 1000, "compute": np.array(compute) * 1000,
             "cpu_per_second": cpu / (len(wave) / SAMPLE_RATE), "delay_ms": stream.delay_ms,
+            "smoothing": "the look-ahead covers it" if stream.smooth_ahead else "added",
             "lookahead_ms": 1000 * stream.lookahead / stream.fps, "frames": stream.frames_out}
 
 
@@ -110,7 +111,8 @@ def latency(args: argparse.Namespace) -> None:
     print(f"1. latency, jfk.flac ({len(wave) / SAMPLE_RATE:.1f} s) in 10 ms chunks, look-ahead "
           f"{r['lookahead_ms']:.1f} ms: median {np.median(lat):.0f} ms, p95 {np.percentile(lat, 95):.0f} ms "
           f"(max {lat.max():.0f}); of it, waiting for audio: at most {r['delay_ms']:.0f} ms (look-ahead "
-          f"{r['lookahead_ms']:.0f}, smoothing 33, hop {args.hop} frames), compute per window median {np.median(comp):.1f} ms, "
+          f"{r['lookahead_ms']:.0f} and the smoothing's 33 ({r['smoothing']}), hop {args.hop} frames), compute per "
+          f"window median {np.median(comp):.1f} ms, "
           f"p95 {np.percentile(comp, 95):.1f} ms; CPU {r['cpu_per_second']:.3f} s per s of audio; "
           f"load average {os.getloadavg()[0]:.1f}")
 
@@ -327,6 +329,8 @@ def main() -> None:
     parser.add_argument("--model", type=Path, help="model file (default: the shipped model)")
     parser.add_argument("--lookahead", type=float, default=None, help="ms (default: the library's)")
     parser.add_argument("--hop", type=int, default=None, help="frames made final per window (default: the library's)")
+    parser.add_argument("--wait-smoothing", action="store_true",
+                        help="the smoothing waits for final frames (Stream(smooth_ahead=False), before 2026-12-06)")
     parser.add_argument("--catch-up", action="store_true",
                         help="a late window makes every ready frame final (Stream(catch_up=True), as medtalk live)")
     parser.add_argument("--part", default=",".join(PARTS), help=f"comma-separated: {', '.join(PARTS)}")
@@ -347,7 +351,8 @@ def main() -> None:
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(1, user_api="blas")  # as medtalk live: BLAS threads spin against small windows
-    print(f"model: {args.model or 'the shipped default'}; look-ahead {args.lookahead:g} ms, hop {args.hop} frames{', catch-up' if args.catch_up else ''}")
+    print(f"model: {args.model or 'the shipped default'}; look-ahead {args.lookahead:.1f} ms, hop {args.hop} frames"
+          f"{', catch-up' if args.catch_up else ''}{', the smoothing waits for final frames' if args.wait_smoothing else ''}")
     print(f"machine before: {machine_speed()}")
     for part in args.part.split(","):
         PARTS[part](args)

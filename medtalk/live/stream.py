@@ -52,7 +52,7 @@ from medtalk.model.medtalk import MEDTalk
 from medtalk.rig import NUM_CONTROLS, clip_to_range
 from medtalk.rig.smoothing import SAVGOL_WINDOW, savgol
 
-DEFAULT_LOOKAHEAD_MS = 20.0  # audio the model sees past a frame before the frame is final
+DEFAULT_LOOKAHEAD_MS = 2000 / 60  # audio the model sees past a frame before the frame is final: two frames
 DEFAULT_HOP_FRAMES = STREAM_HOP_FRAMES  # frames made final per model window
 DEFAULT_CONTEXT_SECONDS = STREAM_CONTEXT_SECONDS  # audio before those frames that the window also sees
 MAX_LOOKAHEAD_MS = 5000.0  # bounds the window (and the compute per window)
@@ -72,6 +72,10 @@ class Stream:
     the audio before the frames being made final that each window sees (a frame
     or two more, so that windows start on the feature grid and share their pitch:
     ``medtalk.live.pitch``).
+    ``smooth_ahead``: the smoothing reads the window's own prediction of the two
+    frames after the newest final one instead of waiting for them to be final, so
+    a frame comes out ``min(look-ahead, 2)`` frames sooner (the look-ahead covers
+    the smoothing's wait); the lips are as good (docs/LIVE.md).
     ``catch_up``: when more than a hop of frames is ready at once (a machine
     too busy to keep up, or audio pushed faster than real time), one window
     makes them all final (up to ``CATCH_UP_FRAMES``) instead of one window per
@@ -93,6 +97,7 @@ class Stream:
         hop_frames: int = DEFAULT_HOP_FRAMES,
         context_seconds: float = DEFAULT_CONTEXT_SECONDS,
         catch_up: bool = False,
+        smooth_ahead: bool = True,
     ) -> None:
         if not (math.isfinite(lookahead_ms) and 0 <= lookahead_ms <= MAX_LOOKAHEAD_MS):
             raise MedtalkError(f"the look-ahead must be 0-{MAX_LOOKAHEAD_MS:g} ms, got {lookahead_ms}")
@@ -105,6 +110,7 @@ class Stream:
         self.lookahead = round(lookahead_ms / 1000 * self.fps)  # frames
         self.hop = hop_frames
         self.most = max(hop_frames, CATCH_UP_FRAMES) if catch_up else hop_frames  # frames one window makes final
+        self.smooth_ahead = smooth_ahead
         self.context = round(context_seconds * self.fps)
         self._grid = grid_frames(self.fps)  # windows start on the feature grid, so their pitch is cached
         self._pitch = PitchCache()
@@ -132,7 +138,10 @@ class Stream:
 
     @property
     def delay_frames(self) -> int:
-        """Frames of audio past a frame before it can come out, at most: look-ahead, smoothing, hop."""
+        """Frames of audio past a frame before it can come out, at most: look-ahead, smoothing, hop
+        (with ``smooth_ahead`` the look-ahead covers as much of the smoothing's)."""
+        if self.smooth_ahead:
+            return max(self.lookahead, SMOOTHING_FRAMES) + self.hop - 1
         return self.lookahead + SMOOTHING_FRAMES + self.hop - 1
 
     @property
@@ -254,10 +263,13 @@ class Stream:
         self._raw = np.concatenate([self._raw, raw])
         first = self._raw_start == 0
         start = self.frames_out - self._raw_start
-        stop = len(self._raw) if last else len(self._raw) - SMOOTHING_FRAMES
-        if stop <= start or (first and not last and len(self._raw) < SAVGOL_WINDOW):
+        # the frames after the newest final one: as the window predicted them, or waited for
+        ahead = self._pending[:SMOOTHING_FRAMES] if self.smooth_ahead and not last else self._pending[:0]
+        values = np.concatenate([self._raw, ahead])
+        stop = len(self._raw) if last else min(len(self._raw), len(values) - SMOOTHING_FRAMES)
+        if stop <= start or (first and not last and len(values) < SAVGOL_WINDOW):
             return np.zeros((0, NUM_CONTROLS), dtype=np.float32)
-        out = clip_to_range(savgol(self._raw, start, stop, first=first, last=last)).astype(np.float32)
+        out = clip_to_range(savgol(values, start, stop, first=first, last=last)).astype(np.float32)
         self.frames_out += len(out)
         keep = max(0, len(self._raw) - SAVGOL_WINDOW)  # the edge fit at the end reads the last window
         self._raw, self._raw_start = self._raw[keep:], self._raw_start + keep
