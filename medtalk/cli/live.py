@@ -44,7 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--intensity", type=float, default=1.0, help="scale the predicted intensity (default 1)")
     parser.add_argument("--lookahead", type=float, metavar="MS", default=None,
                         help="audio the model sees past a frame before it is final: more is closer to the "
-                        "offline result, later (default %(default)s: the library's, 20 ms)")
+                        "offline result, later (default: the library's, two frames, 33 ms)")
     parser.add_argument("--model", type=Path, help="model file (default: the shipped model)")
     parser.add_argument("--livelink", metavar="HOST:PORT", help="send Live Link Face packets, e.g. 127.0.0.1:11111")
     parser.add_argument("--subject", default="MEDTalk", help="Live Link subject name (default MEDTalk)")
