@@ -8,13 +8,14 @@ further ahead are kept and crossfaded with the next window's prediction of
 them (``infer.fade_in``, as the offline path joins its windows), so no seam
 shows where one window hands over to the next. Final frames are smoothed with
 the offline Savitzky-Golay filter (``medtalk.rig.smoothing.savgol``, two frames either side,
-the edge fit at the start and at ``flush``) and clipped to the controls'
-ranges, so a stream that sees the whole clip at once gives exactly the offline
-output.
+the edge fit at the start and at ``flush``; the two frames after the newest
+final one as the window predicted them, ``smooth_ahead``) and clipped to the
+controls' ranges, so a stream that sees the whole clip at once gives exactly
+the offline output.
 
-What a frame waits for is stated, not hidden: ``lookahead_ms`` of audio past
-it for the model, the smoothing's two frames, and at most ``hop - 1`` frames
-until the next window. Every window is the same length, so the compute per
+What a frame waits for is stated, not hidden (``delay_ms``): ``lookahead_ms``
+of audio past it for the model or the smoothing's two frames, whichever is
+longer, and at most ``hop - 1`` frames until the next window. Every window is the same length, so the compute per
 pushed sample is bounded however long the stream runs, and the output does not
 depend on how the audio was cut into chunks.
 
