@@ -93,7 +93,6 @@ def realtime_run(wave: np.ndarray, args: argparse.Namespace, model=None, seconds
     cpu = time.process_time() - cpu
     return {"latency": np.array(latency) * 1000, "compute": np.array(compute) * 1000,
             "cpu_per_second": cpu / (len(wave) / SAMPLE_RATE), "delay_ms": stream.delay_ms,
-            "smoothing": "the look-ahead covers it" if stream.smooth_ahead else "added",
             "lookahead_ms": 1000 * stream.lookahead / stream.fps, "frames": stream.frames_out}
 
 
@@ -108,10 +107,12 @@ def latency(args: argparse.Namespace) -> None:
     realtime_run(wave, args, model, seconds=1.0)  # warm up
     r = realtime_run(wave, args, model)
     lat, comp = r["latency"], r["compute"]
+    hop = 1000 * (args.hop - 1) / model.config.fps  # the wait until a frame's window
+    smoothing = max(0.0, r["delay_ms"] - r["lookahead_ms"] - hop)  # the smoothing's wait the look-ahead does not cover
     print(f"1. latency, jfk.flac ({len(wave) / SAMPLE_RATE:.1f} s) in 10 ms chunks, look-ahead "
           f"{r['lookahead_ms']:.1f} ms: median {np.median(lat):.0f} ms, p95 {np.percentile(lat, 95):.0f} ms "
           f"(max {lat.max():.0f}); of it, waiting for audio: at most {r['delay_ms']:.0f} ms (look-ahead "
-          f"{r['lookahead_ms']:.0f} and the smoothing's 33 ({r['smoothing']}), hop {args.hop} frames), compute per "
+          f"{r['lookahead_ms']:.0f}, smoothing beyond it {smoothing:.0f}, hop {hop:.0f}), compute per "
           f"window median {np.median(comp):.1f} ms, "
           f"p95 {np.percentile(comp, 95):.1f} ms; CPU {r['cpu_per_second']:.3f} s per s of audio; "
           f"load average {os.getloadavg()[0]:.1f}")

@@ -15,9 +15,10 @@ the offline output.
 
 What a frame waits for is stated, not hidden (``delay_ms``): ``lookahead_ms``
 of audio past it for the model or the smoothing's two frames, whichever is
-longer, and at most ``hop - 1`` frames until the next window. Every window is the same length, so the compute per
-pushed sample is bounded however long the stream runs, and the output does not
-depend on how the audio was cut into chunks.
+longer, and at most ``hop - 1`` frames until the next window. Every window is
+the same length, so the compute per pushed sample is bounded however long the
+stream runs, and the output does not depend on how the audio was cut into
+chunks.
 
 The emotion (``set_emotion``: a label, a blend, a description or a photo,
 through ``medtalk.guidance.guide``) and the intensity scale can change while
@@ -141,9 +142,8 @@ class Stream:
     def delay_frames(self) -> int:
         """Frames of audio past a frame before it can come out, at most: look-ahead, smoothing, hop
         (with ``smooth_ahead`` the look-ahead covers as much of the smoothing's)."""
-        if self.smooth_ahead:
-            return max(self.lookahead, SMOOTHING_FRAMES) + self.hop - 1
-        return self.lookahead + SMOOTHING_FRAMES + self.hop - 1
+        wait = max(self.lookahead, SMOOTHING_FRAMES) if self.smooth_ahead else self.lookahead + SMOOTHING_FRAMES
+        return wait + self.hop - 1
 
     @property
     def delay_ms(self) -> float:
